@@ -1,0 +1,51 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsletter
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: install demo test run worker beat bench lint messages clean services
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) messages
+
+# Compiles the interface translations (.po -> .mo); the .mo files are build output, not committed.
+messages: $(STAMP)
+	cd $(CURDIR) && $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+
+demo: install
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py demo
+
+run: install
+	$(BIN)/python manage.py runserver
+
+worker: install
+	$(BIN)/celery -A newsletter worker -l info
+
+beat: install
+	$(BIN)/celery -A newsletter beat -l info
+
+# The suite runs against the real PostgreSQL and Redis (see DEVELOPERS notes in README).
+test: install services
+	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/ruff check .
+	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest
+
+services:
+	@bash scripts/ensure_services.sh
+
+bench: install services
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python bench/run_all.py
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf var

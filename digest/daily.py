@@ -1,0 +1,73 @@
+"""The day's steps as plain functions, each taking and returning plain values so Celery can chain them."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+
+from .editions import EditionError, build_edition
+from .ingest import IngestResult, fetch_source
+from .models import Edition, Source
+from .selectors import latest_announcement_date
+from .sending import SendReport, send_edition
+from .sources import FeedError
+from .translation import get_translator
+from .translation.service import TranslateRun, translate_papers
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FetchReport:
+    results: list[IngestResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def new_papers(self) -> int:
+        return sum(r.created for r in self.results)
+
+
+def fetch_enabled_sources(slug: str | None = None) -> FetchReport:
+    """Fetches every enabled source (or one); a failing source is reported and the others still run."""
+    report = FetchReport()
+    sources = Source.objects.filter(enabled=True) if slug is None else Source.objects.filter(slug=slug)
+    for source in sources:
+        try:
+            report.results.append(fetch_source(source))
+        except FeedError as error:
+            report.errors.append(str(error))
+            log.error("source failed source=%s reason=%s", source.slug, error.reason)
+    if report.new_papers == 0 and timezone.localdate().weekday() < 5:
+        log.warning("weekday fetch found no new papers sources=%s errors=%s", len(report.results), len(report.errors))
+    return report
+
+
+def edition_date_to_build() -> date | None:
+    """The newest announcement day whose edition has not gone out yet (None: nothing new)."""
+    latest = latest_announcement_date()
+    if latest is None:
+        return None
+    edition = Edition.objects.filter(date=latest).first()
+    if edition is not None and edition.status == Edition.Status.SENT:
+        return None
+    return latest
+
+
+def translate_day(on_date: date) -> TranslateRun | None:
+    translator = get_translator()
+    if translator is None:
+        log.info("no translator configured (TRANSLATOR_BASE_URL/TRANSLATOR_MODEL); papers stay in English")
+        return None
+    return translate_papers(on_date=on_date, translator=translator)
+
+
+def build_and_send(on_date: date) -> SendReport | None:
+    try:
+        edition = build_edition(on_date)
+    except EditionError as error:
+        log.warning("no edition date=%s reason=%s", on_date, error)
+        return None
+    return send_edition(edition)

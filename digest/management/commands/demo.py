@@ -1,0 +1,99 @@
+"""The whole day on shipped sample data: no network, no configuration."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from digest.editions import build_edition
+from digest.ingest import ingest_document
+from digest.languages import LANGUAGE_CHOICES
+from digest.models import Topic
+from digest.sending import send_edition
+from digest.translation import get_translator
+from digest.translation.service import load_reference_translations, translate_papers
+from subscribers.models import Subscriber
+
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_data"
+DEMO_DATE = "2025-05-28"
+SAMPLE_FEEDS = [
+    ("arxiv_rss_cs.AI_2025-05-28.xml", "arxiv_rss"),
+    ("arxiv_rss_cs.CL_2025-05-28.xml", "arxiv_rss"),
+    ("hf_daily_papers_2025-05-28.json", "hf_daily"),
+]
+REFERENCE_TRANSLATIONS = "translations_zh-Hans_hf_daily_2025-05-28.json"
+DEMO_PASSWORD = "demo-admin"  # noqa: S105  (a local demo account, printed to the user)
+
+
+class Command(BaseCommand):
+    help = "Load the sample feeds, build the sample day's edition and send it to demo subscribers' outbox."
+
+    def handle(self, *args, **options):
+        from datetime import date
+
+        for name, kind in SAMPLE_FEEDS:
+            result = ingest_document((SAMPLE_DIR / name).read_bytes(), kind)
+            self.stdout.write(f"loaded {name}: {result.created} new, {result.updated} updated")
+        translator = get_translator()
+        if translator is not None:
+            run = translate_papers(on_date=date.fromisoformat(DEMO_DATE), translator=translator)
+            self.stdout.write(f"translated live with {translator.model}: {run.summary()}")
+        mapping = json.loads((SAMPLE_DIR / REFERENCE_TRANSLATIONS).read_text(encoding="utf-8"))
+        stored = load_reference_translations(mapping)
+        self.stdout.write(
+            f'loaded {stored} reference Simplified Chinese translations (model "reference"); OpenCC makes the '
+            "Taiwan and Hong Kong variants. Papers without one are shown in English with a note."
+        )
+        if translator is None:
+            self.stdout.write(
+                "To translate live, set TRANSLATOR_BASE_URL, TRANSLATOR_API_KEY and TRANSLATOR_MODEL "
+                "(any OpenAI-compatible server) and run `manage.py translate_papers --date 2025-05-28`."
+            )
+        self._demo_subscribers()
+        self._demo_admin()
+        edition = build_edition(date.fromisoformat(DEMO_DATE))
+        report = send_edition(edition)
+        outbox = Path(settings.EMAIL_OUTBOX_DIR)
+        self.stdout.write(self.style.SUCCESS(report.summary()))
+        if not str(settings.EMAIL_BACKEND).endswith("OutboxEmailBackend"):
+            raise CommandError(f"EMAIL_BACKEND is {settings.EMAIL_BACKEND}; the demo expects the outbox backend")
+        files = sorted(outbox.glob("*.eml"))
+        self.stdout.write(f"\nEmails: {outbox.resolve()}/ ({len(files)} .eml files; open one in a mail client,")
+        self.stdout.write("        or view the HTML part in a browser)")
+        self.stdout.write(
+            f"Admin:  make run, then http://127.0.0.1:8000/admin/  (user admin, password {DEMO_PASSWORD})"
+        )
+        self.stdout.write(f"Archive: http://127.0.0.1:8000/archive/{DEMO_DATE}/?lang=zh-Hant-TW")
+        self.stdout.write("The sample data is one real day (2025-05-28); the demo builds and sends that day's edition.")
+
+    def _demo_subscribers(self):
+        topics = {t.slug: t for t in Topic.objects.all()}
+        plans = [
+            ("demo-tw@example.com", "zh-Hant-TW", False, ["llm", "rl-alignment", "agents"], 10),
+            ("demo-hk@example.com", "zh-Hant-HK", False, [], 8),
+            ("demo-cn@example.com", "zh-Hans", True, ["llm", "multimodal"], 6),
+            ("demo-en@example.com", "en", False, ["vision", "efficiency"], 5),
+        ]
+        assert {p[1] for p in plans} == {code for code, _ in LANGUAGE_CHOICES}
+        for email, language, bilingual, slugs, max_papers in plans:
+            subscriber, _ = Subscriber.objects.update_or_create(
+                email=email,
+                defaults={
+                    "language": language,
+                    "bilingual": bilingual,
+                    "max_papers": max_papers,
+                    "status": Subscriber.Status.ACTIVE,
+                },
+            )
+            subscriber.topics.set([topics[s] for s in slugs])
+            self.stdout.write(
+                f"subscriber {email}: {language}{' bilingual' if bilingual else ''}, "
+                f"topics {', '.join(slugs) or 'all'}, up to {max_papers} papers"
+            )
+
+    def _demo_admin(self):
+        User = get_user_model()
+        if not User.objects.filter(username="admin").exists():
+            User.objects.create_superuser("admin", "admin@example.com", DEMO_PASSWORD)

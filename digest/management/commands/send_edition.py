@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from digest.models import Edition
+from digest.sending import SendError, send_edition
+
+from ._helpers import parse_date
+
+
+class Command(BaseCommand):
+    help = "Send an edition to every active subscriber who has not had it (default: the newest edition)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="YYYY-MM-DD")
+        parser.add_argument("--dry-run", action="store_true", help="print what would be sent; send nothing")
+
+    def handle(self, *args, **options):
+        on_date = parse_date(options["date"])
+        editions = Edition.objects.all()
+        edition = editions.filter(date=on_date).first() if on_date else editions.order_by("-date").first()
+        if edition is None:
+            raise CommandError(f"no edition for {on_date or 'any day'}; run build_edition first")
+        try:
+            report = send_edition(edition, dry_run=options["dry_run"])
+        except SendError as error:
+            raise CommandError(str(error)) from None
+        if options["dry_run"]:
+            self.stdout.write(f"{edition}: would send {report.queued}, {report.already_sent} already sent")
+            for label, count in sorted(report.by_variant.items()):
+                self.stdout.write(f"  {count:6d}  {label}")
+            return
+        self.stdout.write(report.summary())

@@ -1,0 +1,224 @@
+"""Papers, their topics and translations, editions, and the per-recipient delivery record."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .languages import LANGUAGE_CHOICES
+
+
+class Source(models.Model):
+    """A feed we poll. Conditional-GET validators are kept so an unchanged feed costs one 304."""
+
+    class Kind(models.TextChoices):
+        ARXIV_RSS = "arxiv_rss", "arXiv RSS"
+        ARXIV_API = "arxiv_api", "arXiv API"
+        HF_DAILY = "hf_daily", "Hugging Face daily papers"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    url = models.URLField(max_length=500)
+    enabled = models.BooleanField(default=True)
+    etag = models.CharField(max_length=300, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=20, blank=True)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    """An editorial topic. Names are kept in English and Simplified Chinese; OpenCC makes the rest."""
+
+    slug = models.SlugField(unique=True)
+    name_en = models.CharField(max_length=100)
+    name_zh = models.CharField(max_length=100, help_text="Simplified Chinese; Traditional is converted")
+    description_en = models.CharField(max_length=300, blank=True)
+    description_zh = models.CharField(max_length=300, blank=True)
+    arxiv_categories = models.JSONField(default=list, blank=True, help_text='e.g. ["cs.CV"]')
+    keywords = models.JSONField(default=list, blank=True, help_text="case-insensitive regular expressions")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
+class Paper(models.Model):
+    """One arXiv paper, whatever feeds it came through; a newer version replaces the text in place."""
+
+    class AnnounceType(models.TextChoices):
+        NEW = "new", "new"
+        CROSS = "cross", "cross-list"
+        REPLACE = "replace", "replacement"
+        REPLACE_CROSS = "replace-cross", "replacement (cross-list)"
+
+    arxiv_id = models.CharField(max_length=32, unique=True)
+    version = models.PositiveSmallIntegerField(default=1)
+    title = models.TextField()
+    abstract = models.TextField(blank=True)
+    authors = models.JSONField(default=list)
+    categories = models.JSONField(default=list)
+    primary_category = models.CharField(max_length=32, blank=True)
+    abs_url = models.URLField(max_length=300)
+    pdf_url = models.URLField(max_length=300, blank=True)
+    code_url = models.URLField(max_length=300, blank=True)
+    announced_on = models.DateField(db_index=True)
+    announce_type = models.CharField(max_length=20, choices=AnnounceType.choices, default=AnnounceType.NEW)
+    score = models.IntegerField(default=0, help_text="community upvotes where the source has them")
+    sources = models.ManyToManyField(Source, blank=True, related_name="papers")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="papers")
+    topics_locked = models.BooleanField(default=False, help_text="editor chose the topics; rules leave them")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-announced_on", "-score", "arxiv_id"]
+
+    def __str__(self) -> str:
+        return f"{self.arxiv_id} {self.title[:60]}"
+
+    @property
+    def source_hash(self) -> str:
+        """What a translation was made from; a v2 with a changed abstract needs a new one."""
+        return source_hash(self.title, self.abstract)
+
+
+def source_hash(title: str, abstract: str) -> str:
+    return hashlib.sha256(f"{title}\n\n{abstract}".encode()).hexdigest()[:32]
+
+
+class Translation(models.Model):
+    """The model's (or an editor's) Simplified Chinese text of a paper, made once per source text."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=16, default="zh-Hans")
+    title = models.TextField()
+    abstract = models.TextField()
+    model = models.CharField(max_length=100)
+    prompt_version = models.CharField(max_length=20)
+    source_hash = models.CharField(max_length=64)
+    by_editor = models.BooleanField(default=False)
+    prompt_tokens = models.PositiveIntegerField(default=0)
+    completion_tokens = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paper", "language", "source_hash", "model", "prompt_version"],
+                name="one_translation_per_source_model_prompt",
+            )
+        ]
+        ordering = ["-by_editor", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.paper.arxiv_id} {self.language} ({self.model})"
+
+
+class TranslationFailure(models.Model):
+    """A reply we refused or a request that failed, kept so editors see why a paper is in English."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="translation_failures")
+    model = models.CharField(max_length=100)
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.paper_id}: {self.reason[:80]}"
+
+
+class Edition(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "draft"
+        APPROVED = "approved", "approved"
+        SENDING = "sending", "sending"
+        SENT = "sent", "sent"
+
+    date = models.DateField(unique=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"Edition {self.date:%Y-%m-%d}"
+
+
+class EditionEntry(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="entries")
+    paper = models.ForeignKey(Paper, on_delete=models.PROTECT, related_name="edition_entries")
+    position = models.PositiveIntegerField(default=0)
+    featured = models.BooleanField(default=False)
+    excluded = models.BooleanField(default=False)
+    note = models.TextField(blank=True, help_text="editor's note, shown under the paper")
+
+    class Meta:
+        ordering = ["-featured", "position"]
+        constraints = [models.UniqueConstraint(fields=["edition", "paper"], name="paper_once_per_edition")]
+
+    def __str__(self) -> str:
+        return f"{self.edition} #{self.position} {self.paper.arxiv_id}"
+
+
+class Delivery(models.Model):
+    """One edition to one subscriber. The row exists before the message leaves, and its unique key is
+    what makes a re-run, a redelivered task or a killed worker harmless."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        SENDING = "sending", "sending"
+        SENT = "sent", "sent"
+        FAILED = "failed", "failed"
+        SKIPPED = "skipped", "skipped"
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey("subscribers.Subscriber", on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    language = models.CharField(max_length=16, choices=LANGUAGE_CHOICES, blank=True)
+    paper_count = models.PositiveSmallIntegerField(default=0)
+    message_id = models.CharField(max_length=300, blank=True)
+    provider_message_id = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["edition", "subscriber"], name="one_delivery_per_subscriber")]
+        verbose_name_plural = "deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.edition} → {self.subscriber_id} ({self.status})"
+
+
+class EmailEvent(models.Model):
+    """What the provider told us about a message (anymail tracking webhooks); idempotent by event id."""
+
+    event_id = models.CharField(max_length=200, unique=True)
+    event_type = models.CharField(max_length=30, db_index=True)
+    recipient = models.EmailField(max_length=254, blank=True)
+    provider_message_id = models.CharField(max_length=300, blank=True)
+    delivery = models.ForeignKey(Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
+    occurred_at = models.DateTimeField(default=timezone.now)
+    description = models.TextField(blank=True)
+    raw = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.recipient}"

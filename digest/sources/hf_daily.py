@@ -1,0 +1,80 @@
+"""huggingface.co/api/daily_papers?date=YYYY-MM-DD: a JSON array of community-picked papers with upvotes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from .records import (
+    MAX_ABSTRACT_CHARS,
+    MAX_TITLE_CHARS,
+    FeedError,
+    PaperRecord,
+    ParseResult,
+    dedupe,
+    plain_text,
+    split_arxiv_id,
+)
+
+
+def parse(content: bytes) -> ParseResult:
+    try:
+        document = json.loads(content)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise FeedError(f"not valid JSON: {error}") from None
+    if not isinstance(document, list):
+        detail = document.get("error") if isinstance(document, dict) else None
+        raise FeedError(
+            "expected a JSON array of daily papers" + (f"; the server said: {str(detail)[:200]}" if detail else "")
+        )
+    result = ParseResult()
+    records = []
+    for number, element in enumerate(document, start=1):
+        record_or_reason = _record(element)
+        if isinstance(record_or_reason, str):
+            result.skipped.append((number, record_or_reason))
+        else:
+            records.append(record_or_reason)
+    result.records = dedupe(records)
+    return result
+
+
+def _record(element: object) -> PaperRecord | str:
+    if not isinstance(element, dict) or not isinstance(element.get("paper"), dict):
+        return "element has no paper object"
+    paper = element["paper"]
+    ids = split_arxiv_id(str(paper.get("id", "")))
+    if ids is None:
+        return "no arXiv id"
+    title = plain_text(str(paper.get("title") or element.get("title") or ""), limit=MAX_TITLE_CHARS)
+    if not title:
+        return f"{ids[0]}: no title"
+    announced = _iso_date(paper.get("submittedOnDailyAt")) or _iso_date(element.get("publishedAt"))
+    if announced is None:
+        return f"{ids[0]}: no date"
+    authors = [
+        plain_text(str(a.get("name", ""))) for a in paper.get("authors", []) if isinstance(a, dict) and a.get("name")
+    ]
+    code_url = str(paper.get("githubRepo") or "")
+    upvotes = paper.get("upvotes", 0)
+    return PaperRecord(
+        arxiv_id=ids[0],
+        version=1,
+        title=title,
+        abstract=plain_text(str(paper.get("summary") or element.get("summary") or ""), limit=MAX_ABSTRACT_CHARS),
+        authors=list(dict.fromkeys(authors)),
+        categories=[],
+        announced_on=announced,
+        announce_type="new",
+        score=upvotes if isinstance(upvotes, int) and upvotes >= 0 else 0,
+        code_url=code_url if code_url.startswith("https://") else "",
+    )
+
+
+def _iso_date(value: object) -> date | None:
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None

@@ -1,0 +1,93 @@
+"""The normalized shape every parser returns, and the helpers they share."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+#: arXiv's abstract limit is 1,920 characters; anything far beyond is not an abstract.
+MAX_ABSTRACT_CHARS = 6000
+MAX_TITLE_CHARS = 500
+
+ARXIV_ID_RE = re.compile(r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z.\-]+/\d{7})(?:v(?P<version>\d+))?", re.IGNORECASE)
+_TAG_RE = re.compile(r"<[^>]*>")
+_SPACE_RE = re.compile(r"\s+")
+
+
+class FeedError(Exception):
+    """A document that cannot be read as the feed it claims to be. Carries the source for the log."""
+
+    def __init__(self, reason: str, *, source: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.source = source
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}" if self.source else self.reason
+
+
+@dataclass(frozen=True)
+class PaperRecord:
+    arxiv_id: str
+    version: int
+    title: str
+    abstract: str
+    authors: list[str]
+    categories: list[str]
+    announced_on: date
+    announce_type: str = "new"
+    primary_category: str = ""
+    score: int = 0
+    code_url: str = ""
+
+    @property
+    def abs_url(self) -> str:
+        # Built from the id, never taken from the feed: a feed's <link> may be anything (javascript:...).
+        return f"https://arxiv.org/abs/{self.arxiv_id}"
+
+    @property
+    def pdf_url(self) -> str:
+        return f"https://arxiv.org/pdf/{self.arxiv_id}"
+
+
+@dataclass
+class ParseResult:
+    records: list[PaperRecord] = field(default_factory=list)
+    #: (item number, reason) for each item left out; the rest of the document is kept.
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    #: The feed says it publishes nothing on these days (arXiv: Saturday, Sunday).
+    skip_days: list[str] = field(default_factory=list)
+
+
+def split_arxiv_id(text: str) -> tuple[str, int] | None:
+    """'oai:arXiv.org:2505.12514v2' / 'http://arxiv.org/abs/2505.12514v2' -> ('2505.12514', 2)."""
+    match = ARXIV_ID_RE.search(text or "")
+    if not match:
+        return None
+    return match.group("id"), int(match.group("version") or 1)
+
+
+def plain_text(value: str, *, is_html: bool = False, limit: int | None = None) -> str:
+    """Feed text as plain text: tags dropped (when the feed calls it HTML), entities decoded, space folded.
+
+    The result is still untrusted: templates autoescape it.
+    """
+    text = value or ""
+    if is_html:
+        text = html.unescape(_TAG_RE.sub(" ", text))
+    text = _SPACE_RE.sub(" ", text).strip()
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def dedupe(records: list[PaperRecord]) -> list[PaperRecord]:
+    """One record per arXiv id within a document: the highest version wins, first position kept."""
+    best: dict[str, PaperRecord] = {}
+    for record in records:
+        current = best.get(record.arxiv_id)
+        if current is None or record.version > current.version:
+            best[record.arxiv_id] = record
+    return list(best.values())

@@ -1,0 +1,54 @@
+"""Celery tasks: thin wrappers over the services, passing plain values (dates as ISO strings)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from celery import chain, shared_task
+
+from . import daily, sending
+
+log = logging.getLogger(__name__)
+
+
+@shared_task
+def fetch_papers(source_slug: str | None = None) -> str | None:
+    """Returns the edition date to build next (ISO), or None when nothing new was announced."""
+    report = daily.fetch_enabled_sources(source_slug)
+    for error in report.errors:
+        log.error("fetch error: %s", error)
+    next_date = daily.edition_date_to_build()
+    return next_date.isoformat() if next_date else None
+
+
+@shared_task
+def translate_papers(edition_date: str | None) -> str | None:
+    if edition_date:
+        daily.translate_day(date.fromisoformat(edition_date))
+    return edition_date
+
+
+@shared_task
+def build_and_send(edition_date: str | None) -> dict | None:
+    if not edition_date:
+        log.info("nothing new to send")
+        return None
+    report = daily.build_and_send(date.fromisoformat(edition_date))
+    return {"queued": report.queued, "batches": report.batches} if report else None
+
+
+@shared_task(bind=True, acks_late=True, max_retries=8)
+def send_deliveries(self, delivery_ids: list[int]) -> dict:
+    outcome = sending.send_deliveries(delivery_ids)
+    if outcome.retry:
+        # Only the transient failures go round again; the rows themselves guard against doubles.
+        countdown = outcome.retry_after or min(300, 10 * 2**self.request.retries)
+        raise self.retry(args=[outcome.retry], countdown=countdown)
+    return {"sent": outcome.sent, "failed": outcome.failed}
+
+
+@shared_task
+def run_daily() -> None:
+    """fetch -> translate -> build -> send, each a task of its own on the workers."""
+    chain(fetch_papers.si(), translate_papers.s(), build_and_send.s()).delay()

@@ -1,0 +1,1 @@
+"""Anymail tracking events -> EmailEvent rows (filled in by the sending issue)."""

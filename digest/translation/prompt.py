@@ -1,0 +1,28 @@
+"""The instructions given to the model. Bump PROMPT_VERSION when they change: papers are translated
+again under the new version (the cache key includes it)."""
+
+from __future__ import annotations
+
+import json
+
+PROMPT_VERSION = "v1"
+
+SYSTEM_PROMPT = """You translate English abstracts of AI research papers into Simplified Chinese (zh-Hans) \
+for researchers in mainland China, Taiwan and Hong Kong.
+Rules:
+- Answer with one JSON object only: {"title": "...", "abstract": "..."}.
+- Translate faithfully and completely; do not summarize, add or omit anything.
+- Keep verbatim: LaTeX ($...$, \\(...\\)), URLs, arXiv ids, code, model and dataset names \
+(e.g. GPT-4o, Llama 3, ImageNet), numbers with their units.
+- Keep widely used acronyms in English (LLM, GPU, RL, RLHF, CLIP, Transformer) and write large numbers \
+the Chinese way (718 billion -> 7180 亿).
+- Plain text only: no HTML, no Markdown."""
+
+
+def build_messages(title: str, abstract: str, *, glossary: str = "", feedback: str = "") -> list[dict[str, str]]:
+    system = SYSTEM_PROMPT + (f"\nGlossary (always use these renderings):\n{glossary}" if glossary else "")
+    user = json.dumps({"title": title, "abstract": abstract}, ensure_ascii=False)
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+    if feedback:
+        messages.append({"role": "user", "content": f"Your previous answer was rejected: {feedback}. Answer again."})
+    return messages

@@ -1,0 +1,54 @@
+"""The reader's text of a paper in their variant, made by OpenCC from the one stored translation."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+
+from ..languages import OPENCC_CONFIG, Language
+from ..models import Paper
+from .service import current_translation
+
+_local = threading.local()
+
+
+def _converter(config: str) -> opencc.OpenCC:
+    # OpenCC objects are not documented as thread-safe; one per thread and configuration.
+    cache = _local.__dict__.setdefault("converters", {})
+    if config not in cache:
+        cache[config] = opencc.OpenCC(config)
+    return cache[config]
+
+
+@lru_cache(maxsize=20000)
+def convert(text: str, language: str) -> str:
+    """Cached: each paper is converted once per variant, however many readers get it."""
+    config = OPENCC_CONFIG.get(language)
+    return _converter(config).convert(text) if config else text
+
+
+@dataclass(frozen=True)
+class LocalizedPaper:
+    title: str
+    abstract: str
+    translated: bool
+    original_title: str
+    original_abstract: str
+
+
+def localize(paper: Paper, language: str) -> LocalizedPaper:
+    if language == Language.EN:
+        return LocalizedPaper(paper.title, paper.abstract, False, paper.title, paper.abstract)
+    translation = current_translation(paper)
+    if translation is None:
+        return LocalizedPaper(paper.title, paper.abstract, False, paper.title, paper.abstract)
+    return LocalizedPaper(
+        convert(translation.title, language),
+        convert(translation.abstract, language),
+        True,
+        paper.title,
+        paper.abstract,
+    )

@@ -1,0 +1,166 @@
+"""Settings, read once from the environment (django-environ) with embedded defaults.
+
+With no environment at all the project runs on SQLite under var/, runs Celery tasks in-process and
+writes every email as a .eml file under var/outbox/: what `make demo` needs on a machine with no network.
+"""
+
+import os
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+
+env = environ.Env()
+
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env("SECRET_KEY", default="insecure-development-key-change-me-in-production-0123456789")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Written in Simplified Chinese; OpenCC makes the Traditional forms (每日精選 AI 論文).
+SITE_NAME = "每日精选 AI 论文"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.syndication",
+    "anymail",
+    "digest",
+    "subscribers",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "newsletter.urls"
+WSGI_APPLICATION = "newsletter.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+# Interface languages. Django's language codes are lower-case; subscribers store the BCP 47 tags
+# (zh-Hant-TW ...) and subscribers.languages maps between the two.
+LANGUAGE_CODE = "en"  # Accept-Language or the subscriber preference picks the Chinese variants
+LANGUAGES = [
+    ("zh-tw", "繁體中文（台灣）"),
+    ("zh-hk", "繁體中文（香港）"),
+    ("zh-hans", "简体中文"),
+    ("en", "English"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env("TIME_ZONE", default="Asia/Taipei")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# --- Email -------------------------------------------------------------------------------------------
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="digest.outbox.OutboxEmailBackend")
+EMAIL_OUTBOX_DIR = Path(env("EMAIL_OUTBOX_DIR", default=str(VAR_DIR / "outbox")))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="每日精選 AI 論文 <digest@daily-ai-papers.example>")
+UNSUBSCRIBE_MAILTO = env("UNSUBSCRIBE_MAILTO", default="unsubscribe@daily-ai-papers.example")
+LIST_ID = env("LIST_ID", default="Daily AI Papers <daily.daily-ai-papers.example>")
+# Every ANYMAIL_* variable goes into the ANYMAIL dict without its prefix, so any ESP (or a loopback
+# server speaking its API) is chosen by environment alone.
+ANYMAIL = {key.removeprefix("ANYMAIL_"): value for key, value in os.environ.items() if key.startswith("ANYMAIL_")}
+
+# --- Celery ------------------------------------------------------------------------------------------
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
+# Unset broker: tasks run in-process (the demo and most tests); set: a real worker runs them.
+CELERY_TASK_ALWAYS_EAGER = "CELERY_BROKER_URL" not in os.environ
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# Redis redelivers unacknowledged tasks after this; no task or ETA may come near it (DESIGN.md).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+CELERY_TIMEZONE = TIME_ZONE
+DAILY_RUN_HOUR = env.int("DAILY_RUN_HOUR", default=6)
+DAILY_RUN_MINUTE = env.int("DAILY_RUN_MINUTE", default=30)
+
+# --- Papers and editions -----------------------------------------------------------------------------
+FEED_TIMEOUT_SECONDS = env.float("FEED_TIMEOUT_SECONDS", default=20.0)
+FEED_MAX_BYTES = env.int("FEED_MAX_BYTES", default=10 * 1024 * 1024)
+EDITION_MAX_PAPERS = env.int("EDITION_MAX_PAPERS", default=40)
+DEFAULT_MAX_PAPERS = env.int("DEFAULT_MAX_PAPERS", default=10)
+SEND_BATCH_SIZE = env.int("SEND_BATCH_SIZE", default=200)
+DELIVERY_LEASE_SECONDS = env.int("DELIVERY_LEASE_SECONDS", default=300)
+DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=5)
+
+# --- Translation -------------------------------------------------------------------------------------
+TRANSLATOR_BASE_URL = env("TRANSLATOR_BASE_URL", default="").rstrip("/")
+TRANSLATOR_API_KEY = env("TRANSLATOR_API_KEY", default="")
+TRANSLATOR_MODEL = env("TRANSLATOR_MODEL", default="")
+TRANSLATOR_TIMEOUT_SECONDS = env.float("TRANSLATOR_TIMEOUT_SECONDS", default=60.0)
+TRANSLATOR_MAX_RETRIES = env.int("TRANSLATOR_MAX_RETRIES", default=2)
+TRANSLATOR_CONCURRENCY = env.int("TRANSLATOR_CONCURRENCY", default=8)
+
+# --- Signed links ------------------------------------------------------------------------------------
+CONFIRM_LINK_MAX_AGE_DAYS = env.int("CONFIRM_LINK_MAX_AGE_DAYS", default=7)
+
+# --- Production hardening (on when DEBUG is off and HTTPS is declared) -------------------------------
+SECURE_SSL = env.bool("SECURE_SSL", default=False)
+if SECURE_SSL:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
+}

@@ -1,0 +1,62 @@
+"""Readers: their consent status and what they want to receive."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+
+from digest.languages import LANGUAGE_CHOICES, Language
+from digest.models import Topic
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone")
+
+
+def default_max_papers() -> int:
+    return settings.DEFAULT_MAX_PAPERS
+
+
+class Subscriber(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "pending confirmation"
+        ACTIVE = "active", "active"
+        UNSUBSCRIBED = "unsubscribed", "unsubscribed"
+        SUPPRESSED = "suppressed", "suppressed (bounce or complaint)"
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "daily"
+        WEEKLY = "weekly", "weekly"
+
+    email = models.EmailField(max_length=254)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    language = models.CharField(max_length=16, choices=LANGUAGE_CHOICES, default=Language.ZH_HANT_TW.value)
+    bilingual = models.BooleanField(default=False)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="subscribers", help_text="none: every topic")
+    max_papers = models.PositiveSmallIntegerField(default=default_max_papers)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.DAILY)
+    time_zone = models.CharField(max_length=64, default="Asia/Taipei", validators=[validate_time_zone])
+    delivery_hour = models.PositiveSmallIntegerField(default=7)
+    #: Bumped to invalidate every link ever sent to this subscriber ("sign me out everywhere").
+    token_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    suppressed_reason = models.CharField(max_length=300, blank=True)
+    soft_bounces = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="subscriber_email_unique_ci")]
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)

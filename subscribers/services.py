@@ -1,0 +1,155 @@
+"""Subscriber life cycle: sign-up with double opt-in, confirmation, preferences, unsubscribe, import."""
+
+from __future__ import annotations
+
+import csv
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from digest.languages import DJANGO_LANGUAGE, LANGUAGE_CHOICES
+from digest.models import Topic
+
+from .models import Subscriber
+from .tokens import make_token
+
+log = logging.getLogger(__name__)
+LANGUAGES = {code for code, _ in LANGUAGE_CHOICES}
+
+
+def request_subscription(
+    email: str,
+    *,
+    language: str,
+    topics: list[Topic],
+    max_papers: int,
+    bilingual: bool = False,
+    time_zone: str = "Asia/Taipei",
+    delivery_hour: int = 7,
+) -> None:
+    """Records a pending sign-up and mails a confirmation link. An active address is left as it is and
+    nothing tells the caller which case happened (no enumeration of subscribers)."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(email__iexact=email).first()
+        if subscriber is not None and subscriber.status == Subscriber.Status.ACTIVE:
+            log.info("sign-up for an active address subscriber=%s", subscriber.pk)
+            return
+        if subscriber is None:
+            subscriber = Subscriber(email=email)
+        subscriber.status = Subscriber.Status.PENDING
+        subscriber.language, subscriber.max_papers, subscriber.bilingual = language, max_papers, bilingual
+        subscriber.time_zone, subscriber.delivery_hour = time_zone, delivery_hour
+        subscriber.save()
+        subscriber.topics.set(topics)
+    send_confirmation(subscriber)
+
+
+def send_confirmation(subscriber: Subscriber) -> None:
+    link = settings.SITE_URL + reverse("subscribers:confirm", args=[make_token(subscriber, "confirm")])
+    with translation.override(DJANGO_LANGUAGE.get(subscriber.language, "en")):
+        context = {"link": link, "days": settings.CONFIRM_LINK_MAX_AGE_DAYS}
+        subject = render_to_string("email/confirm_subject.txt", context).strip()
+        text = render_to_string("email/confirm.txt", context)
+        html = render_to_string("email/confirm.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [subscriber.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def confirm(subscriber: Subscriber) -> None:
+    if subscriber.status in (Subscriber.Status.PENDING, Subscriber.Status.UNSUBSCRIBED):
+        subscriber.status = Subscriber.Status.ACTIVE
+        subscriber.confirmed_at = timezone.now()
+        subscriber.unsubscribed_at = None
+        subscriber.save(update_fields=["status", "confirmed_at", "unsubscribed_at"])
+
+
+def unsubscribe(subscriber: Subscriber) -> None:
+    if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
+        subscriber.status = Subscriber.Status.UNSUBSCRIBED
+        subscriber.unsubscribed_at = timezone.now()
+        subscriber.save(update_fields=["status", "unsubscribed_at"])
+        log.info("unsubscribed subscriber=%s", subscriber.pk)
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+HEADER = ["email", "language", "topics", "bilingual", "max_papers"]
+
+
+def import_subscribers(path: Path, *, dry_run: bool = False) -> ImportReport:
+    """Rows become active subscribers (the importer vouches for consent); bad rows are reported by line
+    number and good rows kept."""
+    report = ImportReport()
+    topics = {topic.slug: topic for topic in Topic.objects.all()}
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        if [name.strip() for name in (reader.fieldnames or [])] != HEADER:
+            raise ValueError(f"header must be {','.join(HEADER)}; found {','.join(reader.fieldnames or [])}")
+        for row in reader:
+            line = reader.line_num
+            try:
+                values = _import_row(row, topics)
+            except ValidationError as error:
+                report.errors.append((line, "; ".join(error.messages)))
+                continue
+            if dry_run:
+                exists = Subscriber.objects.filter(email__iexact=values["email"]).exists()
+                report.updated += exists
+                report.created += not exists
+                continue
+            with transaction.atomic():
+                subscriber, created = Subscriber.objects.update_or_create(
+                    email=values["email"],
+                    defaults={k: v for k, v in values.items() if k not in ("email", "topics")}
+                    | {"status": Subscriber.Status.ACTIVE, "confirmed_at": timezone.now()},
+                )
+                subscriber.topics.set(values["topics"])
+            report.created += created
+            report.updated += not created
+    return report
+
+
+def _import_row(row: dict[str, str], topics: dict[str, Topic]) -> dict:
+    email = (row.get("email") or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError(f"invalid email {email!r}") from None
+    if Subscriber.objects.filter(email__iexact=email, status=Subscriber.Status.SUPPRESSED).exists():
+        raise ValidationError(f"{email} is suppressed (bounce or complaint); not re-imported")
+    language = (row.get("language") or "").strip()
+    if language not in LANGUAGES:
+        raise ValidationError(f"language must be one of {', '.join(sorted(LANGUAGES))}, not {language!r}")
+    slugs = [s.strip() for s in (row.get("topics") or "").split(";") if s.strip()]
+    unknown = [s for s in slugs if s not in topics]
+    if unknown:
+        raise ValidationError(f"unknown topics: {', '.join(unknown)}")
+    bilingual_text = (row.get("bilingual") or "").strip().lower()
+    if bilingual_text not in ("", "0", "1", "true", "false", "yes", "no"):
+        raise ValidationError(f"bilingual must be true or false, not {bilingual_text!r}")
+    max_text = (row.get("max_papers") or "").strip()
+    if max_text and (not max_text.isdigit() or not 1 <= int(max_text) <= 50):
+        raise ValidationError(f"max_papers must be a whole number from 1 to 50, not {max_text!r}")
+    return {
+        "email": email,
+        "language": language,
+        "topics": [topics[s] for s in slugs],
+        "bilingual": bilingual_text in ("1", "true", "yes"),
+        "max_papers": int(max_text) if max_text else settings.DEFAULT_MAX_PAPERS,
+    }
