@@ -1,0 +1,56 @@
+"""Shared fixtures. The database is the real PostgreSQL (DATABASE_URL from `make test`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+from digest.default_topics import seed_topics
+from digest.models import Topic
+from tests.fakes.http import LoopbackServer
+from tests.fakes.llm import good_model
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE_DATA = Path(django_settings.BASE_DIR) / "digest" / "sample_data"
+
+
+@pytest.fixture(autouse=True)
+def outbox_dir(settings, tmp_path) -> Path:
+    """Each test writes its emails to its own outbox directory, with the default .eml backend."""
+    path = tmp_path / "outbox"
+    settings.EMAIL_OUTBOX_DIR = path
+    settings.EMAIL_BACKEND = "digest.outbox.OutboxEmailBackend"
+    settings.SITE_URL = "https://papers.example.org"
+    return path
+
+
+@pytest.fixture
+def topics(db) -> dict[str, Topic]:
+    """The seeded topics (seeded again: transactional tests truncate tables)."""
+    seed_topics(Topic)
+    return {topic.slug: topic for topic in Topic.objects.all()}
+
+
+@pytest.fixture
+def llm_server() -> Iterator[LoopbackServer]:
+    with LoopbackServer(good_model) as server:
+        yield server
+
+
+@pytest.fixture
+def translator_settings(settings, llm_server):
+    settings.TRANSLATOR_BASE_URL = llm_server.url + "/v1"
+    settings.TRANSLATOR_MODEL = "loopback-model"
+    settings.TRANSLATOR_API_KEY = "test-key"
+    return llm_server
+
+
+def sample(name: str) -> bytes:
+    return (SAMPLE_DATA / name).read_bytes()
+
+
+def bad(name: str) -> bytes:
+    return (FIXTURES / "bad" / name).read_bytes()

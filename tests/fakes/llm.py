@@ -1,0 +1,61 @@
+"""An OpenAI-compatible chat-completions server on loopback: answers like a model that translates well
+(the shipped reference translations where it has them, a plausible Chinese text otherwise)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from .http import Reply, Request
+
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "digest" / "sample_data"
+REFERENCE = json.loads((SAMPLE_DIR / "translations_zh-Hans_hf_daily_2025-05-28.json").read_text(encoding="utf-8"))
+REFERENCE_BY_TITLE: dict[str, dict[str, str]] = {}
+
+_KEEP_RE = re.compile(r"\$[^$]+\$|\\\(.+?\\\)|https?://[^\s)\]}>,;\"']+")
+
+
+def source_of(request: Request) -> dict[str, str]:
+    """The English title and abstract the client put in the user message."""
+    messages = request.json()["messages"]
+    return json.loads(next(m["content"] for m in messages if m["role"] == "user"))
+
+
+def plausible_translation(title: str, abstract: str) -> dict[str, str]:
+    """Chinese text of about the right length that keeps every LaTeX span and URL, as a good model does."""
+    kept = " ".join(_KEEP_RE.findall(abstract))
+    filler = "本文提出一种新方法并在多个基准上验证其效果。" * max(1, len(abstract) // 60)
+    return {"title": f"译：{title[:40]}的研究", "abstract": f"{filler}{kept}"}
+
+
+def translation_for(title: str, abstract: str) -> dict[str, str]:
+    if not REFERENCE_BY_TITLE:
+        hf = json.loads((SAMPLE_DIR / "hf_daily_papers_2025-05-28.json").read_text(encoding="utf-8"))
+        for element in hf:
+            paper = element["paper"]
+            if paper["id"] in REFERENCE:
+                REFERENCE_BY_TITLE[" ".join(paper["title"].split())] = REFERENCE[paper["id"]]
+    return REFERENCE_BY_TITLE.get(" ".join(title.split())) or plausible_translation(title, abstract)
+
+
+def completion(content: str, *, prompt_tokens: int = 900, completion_tokens: int = 700) -> dict:
+    return {
+        "id": "chatcmpl-loopback",
+        "object": "chat.completion",
+        "model": "loopback-model",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    }
+
+
+def good_model(request: Request) -> Reply:
+    if not request.path.endswith("/chat/completions") or request.method != "POST":
+        return Reply(404, {"error": {"message": "not found"}})
+    source = source_of(request)
+    body = json.dumps(translation_for(source["title"], source["abstract"]), ensure_ascii=False)
+    return Reply(200, completion(body))
