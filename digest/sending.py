@@ -228,7 +228,20 @@ def _requeue(row: Delivery, error: Exception, outcome: BatchOutcome) -> None:
         status=Delivery.Status.QUEUED, lease_until=None, last_error=reason
     )
     outcome.retry.append(row.pk)
+    retry_after = _retry_after_seconds(error)
+    if retry_after is not None:
+        outcome.retry_after = max(outcome.retry_after or 0.0, retry_after)
     log.warning("delivery will be retried delivery=%s attempts=%s reason=%s", row.pk, row.attempts, reason)
+
+
+def _retry_after_seconds(error: Exception) -> float | None:
+    """The provider's Retry-After (seconds form), when the error carries its HTTP response."""
+    response = getattr(error, "response", None)
+    value = getattr(response, "headers", {}).get("Retry-After") if response is not None else None
+    try:
+        return min(float(value), 600.0) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _finish(

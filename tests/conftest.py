@@ -54,3 +54,15 @@ def sample(name: str) -> bytes:
 
 def bad(name: str) -> bytes:
     return (FIXTURES / "bad" / name).read_bytes()
+
+
+@pytest.fixture
+def postmark(settings):
+    """The real anymail Postmark backend pointed at a loopback Postmark."""
+    from tests.fakes.postmark import FakePostmark
+
+    fake = FakePostmark()
+    with fake:
+        settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+        settings.ANYMAIL = {"POSTMARK_SERVER_TOKEN": "test-server-token", "POSTMARK_API_URL": fake.api_url}
+        yield fake

@@ -1,0 +1,103 @@
+"""Sending: a Delivery row per edition and subscriber, claimed once, sent once, whatever re-runs."""
+
+import pytest
+
+from digest.models import Delivery, Edition
+from digest.sending import claim, send_deliveries, send_edition
+from subscribers.models import Subscriber
+from tests.factories import EditionEntryFactory, SubscriberFactory
+from tests.fakes.http import Reply
+from tests.fakes.postmark import inactive_recipient
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def edition():
+    entry = EditionEntryFactory()
+    return entry.edition
+
+
+def test_send_edition_twice_mails_each_subscriber_once(edition, outbox_dir):
+    SubscriberFactory.create_batch(3)
+    first = send_edition(edition)
+    second = send_edition(edition)
+    assert len(list(outbox_dir.glob("*.eml"))) == 3
+    assert (first.created, second.created, second.queued) == (3, 0, 0)
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.SENT and edition.sent_at is not None
+
+
+def test_unsubscribed_pending_and_suppressed_get_nothing(edition, outbox_dir):
+    SubscriberFactory(status=Subscriber.Status.UNSUBSCRIBED)
+    SubscriberFactory(status=Subscriber.Status.PENDING)
+    SubscriberFactory(status=Subscriber.Status.SUPPRESSED)
+    active = SubscriberFactory()
+    send_edition(edition)
+    assert list(Delivery.objects.values_list("subscriber_id", flat=True)) == [active.pk]
+    assert len(list(outbox_dir.glob("*.eml"))) == 1
+
+
+def test_subscriber_who_unsubscribes_after_queueing_is_skipped(edition, outbox_dir):
+    subscriber = SubscriberFactory()
+    Delivery.objects.create(edition=edition, subscriber=subscriber)
+    Subscriber.objects.filter(pk=subscriber.pk).update(status=Subscriber.Status.UNSUBSCRIBED)
+    send_deliveries(list(Delivery.objects.values_list("pk", flat=True)))
+    assert Delivery.objects.get().status == "skipped"
+    assert not list(outbox_dir.glob("*.eml"))
+
+
+def test_a_claimed_delivery_cannot_be_claimed_again(edition):
+    delivery = Delivery.objects.create(edition=edition, subscriber=SubscriberFactory())
+    assert [row.pk for row in claim([delivery.pk])] == [delivery.pk]
+    assert claim([delivery.pk]) == []
+
+
+def test_redelivered_task_sends_nothing_twice(edition, outbox_dir):
+    SubscriberFactory.create_batch(2)
+    send_edition(edition)
+    ids = list(Delivery.objects.values_list("pk", flat=True))
+    outcome = send_deliveries(ids)
+    assert outcome.sent == 0
+    assert len(list(outbox_dir.glob("*.eml"))) == 2
+
+
+def test_real_anymail_backend_records_the_provider_message_id(edition, postmark):
+    SubscriberFactory(email="reader@example.com")
+    send_edition(edition)
+    delivery = Delivery.objects.get()
+    assert postmark.recipients() == ["reader@example.com"]
+    assert delivery.status == "sent"
+    assert delivery.provider_message_id == postmark.accepted[0]["MessageID"]
+    headers = {h["Name"]: h["Value"] for h in postmark.accepted[0]["Headers"]}
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert postmark.accepted[0]["HtmlBody"] and postmark.accepted[0]["TextBody"]
+
+
+def test_provider_rejecting_one_recipient_fails_that_one_only(edition, postmark):
+    SubscriberFactory(email="gone@example.com")
+    SubscriberFactory(email="fine@example.com")
+    postmark.faults = lambda n, payload: inactive_recipient("gone@example.com") if "gone" in payload["To"] else None
+    send_edition(edition)
+    statuses = dict(Delivery.objects.values_list("subscriber__email", "status"))
+    assert statuses == {"gone@example.com": "failed", "fine@example.com": "sent"}
+    assert "refused" in Delivery.objects.get(subscriber__email="gone@example.com").last_error
+
+
+def test_provider_outage_is_retried_and_each_message_sent_once(edition, postmark, settings):
+    SubscriberFactory.create_batch(3)
+    postmark.faults = lambda n, payload: Reply(503, {"ErrorCode": 1, "Message": "down"}) if n <= 2 else None
+    send_edition(edition)
+    assert sorted(postmark.recipients()) == sorted(Subscriber.objects.values_list("email", flat=True))
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_dry_run_counts_per_variant_and_sends_nothing(edition, outbox_dir):
+    SubscriberFactory(language="zh-Hant-TW")
+    SubscriberFactory(language="zh-Hant-TW")
+    SubscriberFactory(language="en", bilingual=False)
+    report = send_edition(edition, dry_run=True)
+    assert report.queued == 3
+    assert report.by_variant == {"zh-Hant-TW, 1 papers": 2, "en, 1 papers": 1}
+    assert not Delivery.objects.exists() and not list(outbox_dir.glob("*.eml"))
