@@ -10,7 +10,7 @@ from digest.models import Delivery, Edition, Source, Translation
 from tests.conftest import sample
 from tests.factories import SubscriberFactory
 from tests.fakes.http import LoopbackServer, Reply
-from tests.workers import Worker, broker_client, flush_redis, database_url_for_workers, wait_until
+from tests.workers import Worker, broker_client, database_url_for_workers, flush_redis, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
