@@ -1,0 +1,17 @@
+# Production-like image: the same code runs web (gunicorn), worker and beat.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VAR_DIR=/app/var
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends gettext \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY pyproject.toml ./
+COPY . .
+RUN pip install --no-cache-dir . \
+ && python manage.py compilemessages --ignore=.venv -v 0 \
+ && python manage.py collectstatic --no-input -v 0
+RUN useradd --create-home app && mkdir -p /app/var && chown -R app /app/var
+USER app
+EXPOSE 8000
+CMD ["gunicorn", "newsletter.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]
