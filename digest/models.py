@@ -222,3 +222,24 @@ class EmailEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.recipient}"
+
+
+class SiteSettings(models.Model):
+    """One row of switches editors and operators flip in the admin, read by the services at run time."""
+
+    editions_need_approval = models.BooleanField(
+        default=False, help_text="when on, nothing is sent before an editor approves the edition"
+    )
+    sending_paused = models.BooleanField(default=False, help_text="kill switch: no message leaves while this is on")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "site settings"
+
+    def __str__(self) -> str:
+        return "Site settings"
+
+    @classmethod
+    def current(cls) -> SiteSettings:
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row

@@ -19,6 +19,12 @@ if [ ! -x /usr/bin/chromium ]; then
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   fi
 fi
+if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  echo "installing CJK fonts so browser screenshots show Chinese"
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null || true
+  fi
+fi
 if ! command -v docker-compose >/dev/null 2>&1; then
   echo "installing Debian's docker-compose (used only to validate docker-compose.yml)"
   if [ "$(id -u)" = 0 ]; then
