@@ -217,6 +217,7 @@ class EmailEvent(models.Model):
     provider_message_id = models.CharField(max_length=300, blank=True)
     delivery = models.ForeignKey(Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
     occurred_at = models.DateTimeField(default=timezone.now)
+    url = models.URLField(max_length=1000, blank=True, help_text="the link clicked, for click events")
     description = models.TextField(blank=True)
     raw = models.JSONField(default=dict, blank=True)
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from subscribers.models import Subscriber
 from subscribers.tokens import make_token
 
-from .models import Delivery, Edition
+from .models import Delivery, Edition, SiteSettings
 from .personalize import VariantKey, pick_papers, variant_key
 from .rendering import RenderedVariant, render_variant
 from .selectors import edition_entries
@@ -97,6 +97,7 @@ def send_edition(edition: Edition, *, dry_run: bool = False) -> SendReport:
     report = SendReport(edition=str(edition))
     if not edition_entries(edition):
         raise SendError(f"{edition} has no papers; nothing to send")
+    check_may_send(edition)
     if dry_run:
         return _dry_run(edition, report)
     from . import tasks  # tasks are thin wrappers over this module
@@ -117,6 +118,15 @@ def send_edition(edition: Edition, *, dry_run: bool = False) -> SendReport:
         finish_edition_if_done(edition)
     log.info("edition enqueued edition=%s created=%s queued=%s", edition.date, report.created, report.queued)
     return report
+
+
+def check_may_send(edition: Edition) -> None:
+    """The approval gate and the kill switch, checked before anything is queued."""
+    site = SiteSettings.current()
+    if site.sending_paused:
+        raise SendError("sending is paused (site settings kill switch); nothing was queued")
+    if site.editions_need_approval and edition.status == Edition.Status.DRAFT:
+        raise SendError(f"{edition} is waiting for an editor's approval; it will be sent once approved")
 
 
 def _dry_run(edition: Edition, report: SendReport) -> SendReport:
@@ -180,6 +190,7 @@ def send_deliveries(delivery_ids: list[int]) -> BatchOutcome:
             if key not in variants:
                 variants[key] = render_variant(row.edition, subscriber.language, subscriber.bilingual, picks)
             variant = variants[key]
+            row.language = subscriber.language  # kept on the row: results are counted per variant
             message = build_message(subscriber, row, variant, connection=connection)
             _send_one(row, message, variant, outcome)
     editions = {row.edition for row in rows}
@@ -250,6 +261,7 @@ def _finish(
     fields = {"status": status, "lease_until": None, "last_error": error}
     if status == Delivery.Status.SENT:
         fields.update(sent_at=timezone.now(), provider_message_id=provider_message_id, paper_count=paper_count)
+        fields["language"] = row.language
     Delivery.objects.filter(pk=row.pk, status=Delivery.Status.SENDING).update(**fields)
 
 
