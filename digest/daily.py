@@ -6,13 +6,14 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.utils import timezone
 
 from .editions import EditionError, build_edition
+from .fanout import SendReport, send_due, send_edition
 from .ingest import IngestResult, fetch_source
 from .models import Edition, Source
 from .selectors import latest_announcement_date
-from .sending import SendReport, send_edition
 from .sources import FeedError
 from .translation import get_translator
 from .translation.service import TranslateRun, translate_papers
@@ -70,4 +71,7 @@ def build_and_send(on_date: date) -> SendReport | None:
     except EditionError as error:
         log.warning("no edition date=%s reason=%s", on_date, error)
         return None
-    return send_edition(edition)
+    if not settings.SEND_AT_LOCAL_HOUR:
+        return send_edition(edition)
+    reports = send_due()
+    return reports[0] if reports else SendReport(edition=str(edition))

@@ -6,6 +6,8 @@ data, errors) as with a real provider. A file is never overwritten: a message se
 
 from __future__ import annotations
 
+import hashlib
+import os
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,15 +30,30 @@ class OutboxEmailBackend(AnymailBaseBackend):
     def post_to_esp(self, payload, message):
         self.directory.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-        message_id = uuid.uuid4().hex
-        path = self.directory / f"{stamp}-{message_id}.eml"
-        with path.open("xb") as handle:  # "x": fail rather than overwrite
-            handle.write(message.message().as_bytes(linesep="\r\n"))
-        return {"message_id": message_id, "path": str(path)}
+        unique = uuid.uuid4().hex[:12]
+        path = self.directory / f"{stamp}-{unique}-{_digest(message.extra_headers.get('Message-ID', ''))}.eml"
+        # Written aside, then linked into place: a worker killed mid-write leaves no half message, and
+        # os.link fails rather than overwrite an existing file.
+        partial = self.directory / f".{unique}.partial"
+        partial.write_bytes(message.message().as_bytes(linesep="\r\n"))
+        os.link(partial, path)
+        partial.unlink()
+        return {"message_id": f"{stamp}-{unique}", "path": str(path)}
+
+    def find_sent(self, message_id: str) -> str:
+        """The outbox id of a message already written with this Message-ID, or "" (see sending.already_sent)."""
+        if not message_id or not self.directory.exists():
+            return ""
+        found = next(iter(self.directory.glob(f"*-{_digest(message_id)}.eml")), None)
+        return found.name.rsplit("-", 1)[0] if found else ""
 
     def parse_recipient_status(self, response, payload, message):
         status = AnymailRecipientStatus(message_id=response["message_id"], status="queued")
         return {recipient.addr_spec: status for recipient in payload.recipients}
+
+
+def _digest(message_id: str) -> str:
+    return hashlib.sha256(message_id.encode()).hexdigest()[:16] if message_id else "no-message-id"
 
 
 class OutboxPayload(BasePayload):

@@ -9,7 +9,7 @@ from datetime import date
 from celery import chain, shared_task
 from django.conf import settings
 
-from . import daily, sending
+from . import daily, fanout, sending
 
 log = logging.getLogger(__name__)
 
@@ -64,3 +64,22 @@ def send_deliveries(self, delivery_ids: list[int]) -> dict:
 def run_daily() -> None:
     """fetch -> translate -> build -> send, each a task of its own on the workers."""
     chain(fetch_papers.si(), translate_papers.s(), build_and_send.s()).delay()
+
+
+@shared_task
+def send_due() -> int:
+    return sum(report.queued for report in fanout.send_due())
+
+
+@shared_task
+def resume_stalled() -> int:
+    return fanout.resume_stalled()
+
+
+@shared_task
+def send_edition(edition_date: str) -> dict:
+    """Sends an edition to everyone (the operator's `send_edition`, or a benchmark) on the workers."""
+    from .models import Edition
+
+    report = fanout.send_edition(Edition.objects.get(date=date.fromisoformat(edition_date)))
+    return {"queued": report.queued, "batches": report.batches}

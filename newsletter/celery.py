@@ -14,12 +14,16 @@ app.autodiscover_tasks()
 
 @app.on_after_finalize.connect
 def schedule_daily_run(sender: Celery, **_: object) -> None:
-    """One beat entry: the whole day (fetch, translate, build, send) at DAILY_RUN_HOUR local time."""
+    """The whole day at DAILY_RUN_HOUR; local-morning sends every 15 minutes; a sweeper every 5."""
     from django.conf import settings
 
     sender.conf.beat_schedule = {
         "run-daily": {
             "task": "digest.tasks.run_daily",
             "schedule": crontab(hour=settings.DAILY_RUN_HOUR, minute=settings.DAILY_RUN_MINUTE),
-        }
+        },
+        # Readers' local mornings: whoever's delivery hour has come gets the newest edition.
+        "send-due": {"task": "digest.tasks.send_due", "schedule": crontab(minute="*/15")},
+        # Rows a killed worker or a lost broker message left behind go round again.
+        "resume-stalled": {"task": "digest.tasks.resume_stalled", "schedule": crontab(minute="*/5")},
     }

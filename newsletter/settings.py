@@ -128,6 +128,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # Redis redelivers unacknowledged tasks after this; no task or ETA may come near it (DESIGN.md).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TIMEZONE = TIME_ZONE
+# On: the daily run and the 15-minute beat send each reader at their own delivery hour and time zone.
+# Off: the daily run sends everyone at once (the in-process default of the demo).
+SEND_AT_LOCAL_HOUR = env.bool("SEND_AT_LOCAL_HOUR", default=False)
 DAILY_RUN_HOUR = env.int("DAILY_RUN_HOUR", default=6)
 DAILY_RUN_MINUTE = env.int("DAILY_RUN_MINUTE", default=30)
 
@@ -139,6 +142,16 @@ DEFAULT_MAX_PAPERS = env.int("DEFAULT_MAX_PAPERS", default=10)
 SEND_BATCH_SIZE = env.int("SEND_BATCH_SIZE", default=200)
 DELIVERY_LEASE_SECONDS = env.int("DELIVERY_LEASE_SECONDS", default=300)
 DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=5)
+# Parallel sends within one batch (threads sharing nothing but the rate limit); ESP latency is the bottleneck.
+SEND_CONCURRENCY = env.int("SEND_CONCURRENCY", default=8)
+# Provider's messages/second, shared across workers through Redis (0: unlimited).
+SEND_RATE_PER_SECOND = env.int("SEND_RATE_PER_SECOND", default=0)
+SEND_RATE_LIMIT_REDIS_URL = env(
+    "SEND_RATE_LIMIT_REDIS_URL",
+    default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "",
+)
+VARIANT_CACHE_SECONDS = env.int("VARIANT_CACHE_SECONDS", default=600)
+SOFT_BOUNCES_BEFORE_SUPPRESSION = env.int("SOFT_BOUNCES_BEFORE_SUPPRESSION", default=3)
 
 # --- Translation -------------------------------------------------------------------------------------
 TRANSLATOR_BASE_URL = env("TRANSLATOR_BASE_URL", default="").rstrip("/")

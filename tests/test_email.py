@@ -7,9 +7,9 @@ from email import policy
 import pytest
 
 from digest.editions import build_edition
+from digest.fanout import send_edition
 from digest.ingest import ingest_document
 from digest.models import Delivery
-from digest.sending import send_edition
 from tests.conftest import bad
 from tests.factories import EditionEntryFactory, PaperFactory, SubscriberFactory, TranslationFactory
 

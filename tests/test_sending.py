@@ -2,8 +2,9 @@
 
 import pytest
 
+from digest.fanout import send_edition
 from digest.models import Delivery, Edition
-from digest.sending import claim, send_deliveries, send_edition
+from digest.sending import claim, send_deliveries
 from subscribers.models import Subscriber
 from tests.factories import EditionEntryFactory, SubscriberFactory
 from tests.fakes.http import Reply

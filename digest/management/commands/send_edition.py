@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from digest.fanout import SendError, send_edition
 from digest.models import Edition
-from digest.sending import SendError, send_edition
 
 from ._helpers import parse_date
 

@@ -1,0 +1,210 @@
+"""From an edition to queued deliveries and short batch tasks.
+
+Rows first, tasks after commit: a Delivery row (unique per edition and subscriber) exists before any task
+can see it, and batches are ordered by variant so that a worker renders each variant about once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from subscribers.models import Subscriber
+
+from .models import Delivery, Edition, SiteSettings
+from .personalize import pick_papers
+from .selectors import edition_entries
+
+log = logging.getLogger(__name__)
+
+
+class SendError(Exception):
+    """An edition that cannot be sent now (why is in the message)."""
+
+
+@dataclass
+class SendReport:
+    edition: str
+    created: int = 0
+    queued: int = 0
+    already_sent: int = 0
+    batches: int = 0
+    by_variant: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        return (
+            f"{self.edition}: {self.created} new deliveries, {self.queued} to send in {self.batches} batches, "
+            f"{self.already_sent} already sent"
+        )
+
+
+def recipients(edition: Edition):
+    """Who gets this edition: active daily subscribers, not paused (unsubscribed and suppressed never)."""
+    return Subscriber.objects.filter(status=Subscriber.Status.ACTIVE, frequency=Subscriber.Frequency.DAILY)
+
+
+def check_may_send(edition: Edition) -> None:
+    """The approval gate and the kill switch, checked before anything is queued."""
+    site = SiteSettings.current()
+    if site.sending_paused:
+        raise SendError("sending is paused (site settings kill switch); nothing was queued")
+    if site.editions_need_approval and edition.status == Edition.Status.DRAFT:
+        raise SendError(f"{edition} is waiting for an editor's approval; it will be sent once approved")
+
+
+def create_deliveries(edition: Edition, subscriber_ids=None) -> int:
+    """One queued row per recipient that has none yet; returns how many were created."""
+    pending = recipients(edition).exclude(pk__in=Delivery.objects.filter(edition=edition).values("subscriber_id"))
+    if subscriber_ids is not None:
+        pending = pending.filter(pk__in=subscriber_ids)
+    created, batch = 0, []
+    for subscriber_id in pending.values_list("pk", flat=True).iterator(chunk_size=5000):
+        batch.append(Delivery(edition=edition, subscriber_id=subscriber_id))
+        if len(batch) >= 5000:
+            created += len(Delivery.objects.bulk_create(batch, ignore_conflicts=True))
+            batch = []
+    if batch:
+        created += len(Delivery.objects.bulk_create(batch, ignore_conflicts=True))
+    return created
+
+
+def sendable(edition: Edition, *, stalled_only: bool = False):
+    """Rows that may be (re)sent: queued, or claimed by a worker whose lease ran out (it died)."""
+    now = timezone.now()
+    queued = Q(status=Delivery.Status.QUEUED)
+    if stalled_only:
+        queued &= Q(created_at__lt=now - timedelta(seconds=settings.DELIVERY_LEASE_SECONDS))
+    return Delivery.objects.filter(edition=edition).filter(
+        queued | Q(status=Delivery.Status.SENDING, lease_until__lt=now)
+    )
+
+
+def batches_by_variant(rows) -> list[list[int]]:
+    """Delivery ids in batches of SEND_BATCH_SIZE, ordered so that one variant's readers sit together."""
+    ids = list(rows.values_list("pk", "subscriber_id"))
+    subscriber_ids = [s for _, s in ids]
+    prefs = {
+        pk: (language, bilingual, max_papers)
+        for pk, language, bilingual, max_papers in Subscriber.objects.filter(pk__in=subscriber_ids).values_list(
+            "pk", "language", "bilingual", "max_papers"
+        )
+    }
+    topics: dict[int, list[int]] = {}
+    through = Subscriber.topics.through.objects.filter(subscriber_id__in=subscriber_ids)
+    for subscriber_id, topic_id in through.values_list("subscriber_id", "topic_id").iterator(chunk_size=10000):
+        topics.setdefault(subscriber_id, []).append(topic_id)
+    ids.sort(key=lambda pair: (prefs.get(pair[1], ("", False, 0)), sorted(topics.get(pair[1], ()))))
+    size = settings.SEND_BATCH_SIZE
+    ordered = [pk for pk, _ in ids]
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
+
+
+def enqueue(batches: list[list[int]]) -> None:
+    from . import tasks  # tasks are thin wrappers over the services
+
+    for batch in batches:
+        transaction.on_commit(lambda batch=batch: tasks.send_deliveries.delay(batch))
+
+
+def send_edition(edition: Edition, *, dry_run: bool = False, subscriber_ids=None) -> SendReport:
+    """Creates the missing deliveries (all recipients, or those given) and enqueues them in short batches
+    once the rows are committed."""
+    report = SendReport(edition=str(edition))
+    if not edition_entries(edition):
+        raise SendError(f"{edition} has no papers; nothing to send")
+    check_may_send(edition)
+    if dry_run:
+        return _dry_run(edition, report)
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().get(pk=edition.pk)
+        report.created = create_deliveries(edition, subscriber_ids)
+        batches = batches_by_variant(sendable(edition))
+        report.queued, report.batches = sum(map(len, batches)), len(batches)
+        if batches and edition.status != Edition.Status.SENDING:
+            edition.status = Edition.Status.SENDING
+            edition.save(update_fields=["status"])
+        report.already_sent = edition.deliveries.filter(status=Delivery.Status.SENT).count()
+        enqueue(batches)
+    if not batches:
+        finish_edition_if_done(edition)
+    log.info("edition enqueued edition=%s created=%s queued=%s", edition.date, report.created, report.queued)
+    return report
+
+
+def _dry_run(edition: Edition, report: SendReport) -> SendReport:
+    entries = edition_entries(edition)
+    done = set(edition.deliveries.filter(status=Delivery.Status.SENT).values_list("subscriber_id", flat=True))
+    for subscriber in recipients(edition).prefetch_related("topics").iterator(chunk_size=2000):
+        if subscriber.pk in done:
+            report.already_sent += 1
+            continue
+        picks = pick_papers(entries, frozenset(t.slug for t in subscriber.topics.all()), subscriber.max_papers)
+        label = f"{subscriber.language}{' +en' if subscriber.bilingual else ''}, {len(picks)} papers"
+        report.by_variant[label] = report.by_variant.get(label, 0) + 1
+        report.queued += 1
+    return report
+
+
+def due_subscriber_ids(edition: Edition, now: datetime) -> list[int]:
+    """Recipients whose local clock has reached their delivery hour on (or after) the edition's date."""
+    due = []
+    rows = recipients(edition).values_list("pk", "time_zone", "delivery_hour")
+    for subscriber_id, time_zone, hour in rows.iterator(chunk_size=5000):
+        try:
+            local = now.astimezone(ZoneInfo(time_zone))
+        except (KeyError, ValueError):
+            local = now.astimezone(ZoneInfo(settings.TIME_ZONE))
+        if local.date() > edition.date or (local.date() == edition.date and local.hour >= hour):
+            due.append(subscriber_id)
+    return due
+
+
+def send_due(now: datetime | None = None) -> list[SendReport]:
+    """Every 15 minutes: the newest editions go to the readers whose local morning has come.
+
+    Idempotent by the Delivery rows, so a DST change or a late beat never mails anyone twice.
+    """
+    now = now or timezone.now()
+    reports = []
+    recent = Edition.objects.filter(date__gte=(now - timedelta(days=2)).date()).order_by("-date")[:1]
+    for edition in recent:
+        due = due_subscriber_ids(edition, now)
+        if not due:
+            continue
+        try:
+            reports.append(send_edition(edition, subscriber_ids=due))
+        except SendError as error:
+            log.warning("scheduled send waits edition=%s reason=%s", edition.date, error)
+    return reports
+
+
+def resume_stalled() -> int:
+    """Re-enqueues rows a dead worker or a lost broker message left behind; returns how many."""
+    if SiteSettings.current().sending_paused:
+        return 0
+    total = 0
+    for edition in Edition.objects.filter(status=Edition.Status.SENDING):
+        with transaction.atomic():
+            batches = batches_by_variant(sendable(edition, stalled_only=True))
+            enqueue(batches)
+        total += sum(map(len, batches))
+        if not batches:
+            finish_edition_if_done(edition)
+    if total:
+        log.warning("re-enqueued stalled deliveries count=%s", total)
+    return total
+
+
+def finish_edition_if_done(edition: Edition) -> None:
+    open_rows = edition.deliveries.filter(status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING])
+    if not open_rows.exists():
+        Edition.objects.filter(pk=edition.pk, status=Edition.Status.SENDING).update(
+            status=Edition.Status.SENT, sent_at=timezone.now()
+        )

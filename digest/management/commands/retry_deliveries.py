@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from digest.models import Edition
+from digest.sending import retry_failed
+
+from ._helpers import parse_date
+
+
+class Command(BaseCommand):
+    help = "Send an edition's failed deliveries again (after the cause is fixed)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", required=True, help="YYYY-MM-DD of the edition")
+
+    def handle(self, *args, **options):
+        edition = Edition.objects.filter(date=parse_date(options["date"])).first()
+        if edition is None:
+            raise CommandError(f"no edition for {options['date']}")
+        count = retry_failed(edition)
+        self.stdout.write(f"{edition}: {count} failed deliveries queued again")

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from digest.models import Edition
+from digest.sending import sending_status
+
+from ._helpers import parse_date
+
+
+class Command(BaseCommand):
+    help = "Show deliveries per status (queued, sending, sent, failed, skipped, suppressed) for an edition."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="YYYY-MM-DD (default: the newest edition)")
+
+    def handle(self, *args, **options):
+        on_date = parse_date(options["date"])
+        edition = Edition.objects.filter(date=on_date).first() if on_date else Edition.objects.first()
+        if edition is None:
+            raise CommandError(f"no edition for {on_date or 'any day'}")
+        status = sending_status(edition)
+        self.stdout.write(f"{edition} ({edition.status})")
+        for name, count in status.items():
+            self.stdout.write(f"  {name:<10} {count}")
