@@ -64,5 +64,9 @@ def postmark(settings):
     fake = FakePostmark()
     with fake:
         settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
-        settings.ANYMAIL = {"POSTMARK_SERVER_TOKEN": "test-server-token", "POSTMARK_API_URL": fake.api_url}
+        settings.ANYMAIL = {
+            **settings.ANYMAIL,
+            "POSTMARK_SERVER_TOKEN": "test-server-token",
+            "POSTMARK_API_URL": fake.api_url,
+        }
         yield fake
