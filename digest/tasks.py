@@ -55,7 +55,7 @@ def send_deliveries(self, delivery_ids: list[int]) -> dict:
                 break
     elif outcome.retry:
         # Only the transient failures go round again; the rows themselves guard against doubles.
-        countdown = outcome.retry_after or min(300, 10 * 2**self.request.retries)
+        countdown = outcome.retry_after or min(300, settings.SEND_RETRY_BASE_SECONDS * 2**self.request.retries)
         raise self.retry(args=[outcome.retry], countdown=countdown)
     return {"sent": sent, "failed": failed}
 

@@ -110,9 +110,25 @@ EMAIL_OUTBOX_DIR = Path(env("EMAIL_OUTBOX_DIR", default=str(VAR_DIR / "outbox"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="每日精選 AI 論文 <digest@daily-ai-papers.example>")
 UNSUBSCRIBE_MAILTO = env("UNSUBSCRIBE_MAILTO", default="unsubscribe@daily-ai-papers.example")
 LIST_ID = env("LIST_ID", default="Daily AI Papers <daily.daily-ai-papers.example>")
+
+
 # Every ANYMAIL_* variable goes into the ANYMAIL dict without its prefix, so any ESP (or a loopback
 # server speaking its API) is chosen by environment alone.
-ANYMAIL = {key.removeprefix("ANYMAIL_"): value for key, value in os.environ.items() if key.startswith("ANYMAIL_")}
+def _anymail_value(key: str, value: str) -> str | float | bool:
+    """Environment strings typed as anymail expects them (REQUESTS_TIMEOUT=5, IGNORE_UNSUPPORTED_FEATURES=true);
+    tokens and secrets stay strings even when they look like numbers."""
+    if value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    if key.endswith("TIMEOUT"):
+        return float(value)
+    return value
+
+
+ANYMAIL = {
+    key.removeprefix("ANYMAIL_"): _anymail_value(key, value)
+    for key, value in os.environ.items()
+    if key.startswith("ANYMAIL_")
+}
 
 # --- Celery ------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
@@ -144,6 +160,8 @@ DELIVERY_LEASE_SECONDS = env.int("DELIVERY_LEASE_SECONDS", default=300)
 DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=5)
 # Parallel sends within one batch (threads sharing nothing but the rate limit); ESP latency is the bottleneck.
 SEND_CONCURRENCY = env.int("SEND_CONCURRENCY", default=8)
+# First retry of a batch's transient failures after this many seconds (doubling), unless Retry-After says.
+SEND_RETRY_BASE_SECONDS = env.float("SEND_RETRY_BASE_SECONDS", default=10.0)
 # Provider's messages/second, shared across workers through Redis (0: unlimited).
 SEND_RATE_PER_SECOND = env.int("SEND_RATE_PER_SECOND", default=0)
 SEND_RATE_LIMIT_REDIS_URL = env(

@@ -1,0 +1,223 @@
+"""Exactly once under faults, with real worker processes on the real PostgreSQL: a worker SIGKILLed
+mid-send (Redis and RabbitMQ brokers), the broker itself restarted mid-send, and a flaky provider."""
+
+from __future__ import annotations
+
+import datetime
+import email
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections import Counter
+
+import pytest
+
+from digest.models import Delivery, Edition, EditionEntry
+from subscribers.models import Subscriber
+from tests.factories import PaperFactory
+from tests.fakes.http import Reply
+from tests.fakes.postmark import FakePostmark, inactive_recipient
+from tests.workers import Worker, broker_client, database_url_for_workers, wait_until
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+DAY = datetime.date(2025, 5, 28)
+RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
+
+
+def make_edition_and_readers(count: int) -> Edition:
+    edition = Edition.objects.create(date=DAY)
+    EditionEntry.objects.create(edition=edition, paper=PaperFactory(), position=0)
+    languages = ["zh-Hant-TW", "zh-Hant-HK", "zh-Hans", "en"]
+    Subscriber.objects.bulk_create(
+        Subscriber(email=f"r{i:05d}@example.com", status="active", language=languages[i % 4]) for i in range(count)
+    )
+    return edition
+
+
+def worker_env(broker_url: str, outbox_dir, **extra) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url_for_workers(),
+        "CELERY_BROKER_URL": broker_url,
+        "EMAIL_OUTBOX_DIR": str(outbox_dir),
+        "SEND_BATCH_SIZE": "50",
+        "DELIVERY_LEASE_SECONDS": "4",
+        "SEND_RETRY_BASE_SECONDS": "1",
+        "SEND_CONCURRENCY": "1",
+        **extra,
+    }
+
+
+def sent_count() -> int:
+    return Delivery.objects.filter(status=Delivery.Status.SENT).count()
+
+
+def outbox_recipients(outbox_dir) -> Counter:
+    return Counter(email.message_from_bytes(p.read_bytes())["To"] for p in outbox_dir.glob("*.eml"))
+
+
+def drive_until_all_sent(producer, total: int, timeout: float) -> None:
+    """Plays beat's part: the sweeper every two seconds until every delivery is sent."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if sent_count() == total:
+            return
+        producer.send_task("digest.tasks.resume_stalled")
+        time.sleep(2)
+    statuses = Counter(Delivery.objects.values_list("status", flat=True))
+    raise AssertionError(f"not all sent in {timeout}s: {statuses}")
+
+
+def assert_exactly_once(outbox_dir, total: int) -> None:
+    recipients = outbox_recipients(outbox_dir)
+    assert len(recipients) == total, "every subscriber got a message"
+    assert set(recipients.values()) == {1}, f"duplicates: {[r for r, n in recipients.items() if n > 1][:5]}"
+    assert Counter(Delivery.objects.values_list("status", flat=True)) == {"sent": total}
+
+
+def kill_one_worker_mid_send(broker_url: str, outbox_dir, tmp_path, total: int = 2000) -> None:
+    make_edition_and_readers(total)
+    env = worker_env(broker_url, outbox_dir)
+    workers = [Worker(env, tmp_path / f"worker{i}.log", concurrency=1).start() for i in range(2)]
+    producer = broker_client(broker_url)
+    try:
+        producer.send_task("digest.tasks.send_edition", args=[DAY.isoformat()])
+        wait_until(lambda: sent_count() >= total // 4, timeout=120, message="a quarter sent")
+        workers[0].kill(signal.SIGKILL)
+        killed_at = sent_count()
+        workers[0] = Worker(env, tmp_path / "worker0-restarted.log", concurrency=1).start()
+        drive_until_all_sent(producer, total, timeout=240)
+    finally:
+        for worker in workers:
+            worker.stop()
+    assert killed_at < total, "the kill happened mid-send"
+    assert_exactly_once(outbox_dir, total)
+
+
+def test_sigkill_of_a_worker_mid_send_on_redis_loses_and_doubles_nothing(outbox_dir, tmp_path):
+    from tests.workers import flush_redis
+
+    flush_redis()
+    kill_one_worker_mid_send("redis://127.0.0.1:6379/15", outbox_dir, tmp_path)
+
+
+def test_sigkill_of_a_worker_mid_send_on_rabbitmq_loses_and_doubles_nothing(outbox_dir, tmp_path):
+    try:
+        socket.create_connection(("127.0.0.1", 5672), timeout=2).close()
+    except OSError:
+        pytest.fail("RabbitMQ is not running on 127.0.0.1:5672 (start it: rabbitmq-server -detached)")
+    broker_client(RABBITMQ_URL).control.purge()
+    kill_one_worker_mid_send(RABBITMQ_URL, outbox_dir, tmp_path)
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of this test's own, on a free port, that the test can stop and start."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind", "127.0.0.1",
+               "--save", "", "--appendonly", "no", "--dir", str(tmp_path)]  # fmt: skip
+    state = {"process": None}
+
+    def start():
+        state["process"] = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(lambda: _pingable(port), timeout=10, interval=0.1, message="redis up")
+
+    def stop():
+        if state["process"] and state["process"].poll() is None:
+            state["process"].kill()
+            state["process"].wait()
+
+    start()
+    yield {"url": f"redis://127.0.0.1:{port}/0", "start": start, "stop": stop}
+    stop()
+
+
+def _pingable(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def test_broker_restart_mid_send_loses_and_doubles_nothing(outbox_dir, tmp_path, own_redis):
+    total = 2000
+    make_edition_and_readers(total)
+    env = worker_env(own_redis["url"], outbox_dir)
+    workers = [Worker(env, tmp_path / f"worker{i}.log", concurrency=1).start() for i in range(2)]
+    try:
+        broker_client(own_redis["url"]).send_task("digest.tasks.send_edition", args=[DAY.isoformat()])
+        wait_until(lambda: sent_count() >= total // 4, timeout=120, message="a quarter sent")
+        own_redis["stop"]()  # every queued task in the broker is gone with it
+        stopped_at = sent_count()
+        time.sleep(2)
+        own_redis["start"]()
+        drive_until_all_sent(broker_client(own_redis["url"]), total, timeout=240)
+    finally:
+        for worker in workers:
+            worker.stop()
+    assert stopped_at < total
+    assert_exactly_once(outbox_dir, total)
+
+
+def test_flaky_provider_delivers_everyone_once_by_our_records(tmp_path):
+    """20 % of requests answered 429/503 with Retry-After, 5 % too slow (client timeout), one address
+    refused with 422: everyone else is delivered and each Delivery row sent exactly once."""
+    total = 400
+    make_edition_and_readers(total)
+    rng, lock = random.Random(7), threading.Lock()
+
+    def faults(attempt: int, payload: dict) -> Reply | None:
+        if payload["To"] == "r00007@example.com":
+            return inactive_recipient("r00007@example.com")
+        with lock:
+            roll = rng.random()
+        if roll < 0.10:
+            return Reply(429, {"ErrorCode": 429, "Message": "Rate limit exceeded"}, {"Retry-After": "1"})
+        if roll < 0.20:
+            return Reply(503, {"ErrorCode": 503, "Message": "Service unavailable"}, {"Retry-After": "1"})
+        if roll < 0.25:
+            return Reply(500, {"ErrorCode": 500, "Message": "slow"}, delay=3)
+        return None
+
+    postmark = FakePostmark(faults)
+    with postmark:
+        env = worker_env(
+            "redis://127.0.0.1:6379/15",
+            tmp_path / "unused-outbox",
+            EMAIL_BACKEND="anymail.backends.postmark.EmailBackend",
+            ANYMAIL_POSTMARK_SERVER_TOKEN="test-server-token",
+            ANYMAIL_POSTMARK_API_URL=postmark.api_url,
+            ANYMAIL_REQUESTS_TIMEOUT="1",
+            SEND_CONCURRENCY="4",
+            DELIVERY_MAX_ATTEMPTS="12",
+        )
+        from tests.workers import flush_redis
+
+        flush_redis()
+        workers = [Worker(env, tmp_path / f"worker{i}.log", concurrency=1).start() for i in range(2)]
+        try:
+            broker_client().send_task("digest.tasks.send_edition", args=[DAY.isoformat()])
+            wait_until(
+                lambda: Delivery.objects.filter(status__in=["sent", "failed"]).count() == total,
+                timeout=240,
+                message="every delivery settled",
+            )
+        finally:
+            for worker in workers:
+                worker.stop()
+    statuses = Counter(Delivery.objects.values_list("status", flat=True))
+    assert statuses == {"sent": total - 1, "failed": 1}
+    assert Delivery.objects.get(status="failed").subscriber.email == "r00007@example.com"
+    accepted = Counter(postmark.recipients())
+    assert set(Subscriber.objects.exclude(email="r00007@example.com").values_list("email", flat=True)) == set(accepted)
+    sent_ids = list(Delivery.objects.filter(status="sent").values_list("provider_message_id", flat=True))
+    assert len(set(sent_ids)) == total - 1, "one provider message id recorded per delivery"
+    print(f"provider attempts={postmark.attempts} accepted={sum(accepted.values())} "
+          f"provider-side duplicates after client timeouts={sum(n - 1 for n in accepted.values())}")  # fmt: skip
