@@ -87,23 +87,22 @@ def sendable(edition: Edition, *, stalled_only: bool = False):
 
 
 def batches_by_variant(rows) -> list[list[int]]:
-    """Delivery ids in batches of SEND_BATCH_SIZE, ordered so that one variant's readers sit together."""
-    ids = list(rows.values_list("pk", "subscriber_id"))
-    subscriber_ids = [s for _, s in ids]
-    prefs = {
-        pk: (language, bilingual, max_papers)
-        for pk, language, bilingual, max_papers in Subscriber.objects.filter(pk__in=subscriber_ids).values_list(
-            "pk", "language", "bilingual", "max_papers"
-        )
-    }
-    topics: dict[int, list[int]] = {}
-    through = Subscriber.topics.through.objects.filter(subscriber_id__in=subscriber_ids)
-    for subscriber_id, topic_id in through.values_list("subscriber_id", "topic_id").iterator(chunk_size=10000):
-        topics.setdefault(subscriber_id, []).append(topic_id)
-    ids.sort(key=lambda pair: (prefs.get(pair[1], ("", False, 0)), sorted(topics.get(pair[1], ()))))
+    """Delivery ids in batches of SEND_BATCH_SIZE, ordered so that readers of one language and size sit
+    together. Sorted by the database and streamed, so memory grows only with the ids; a worker's variant
+    cache (digest.sending) absorbs the topic differences within a batch."""
     size = settings.SEND_BATCH_SIZE
-    ordered = [pk for pk, _ in ids]
-    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
+    ordered = rows.order_by(
+        "subscriber__language", "subscriber__bilingual", "subscriber__max_papers", "subscriber_id"
+    ).values_list("pk", flat=True)
+    batches, batch = [], []
+    for pk in ordered.iterator(chunk_size=10000):
+        batch.append(pk)
+        if len(batch) >= size:
+            batches.append(batch)
+            batch = []
+    if batch:
+        batches.append(batch)
+    return batches
 
 
 def enqueue(batches: list[list[int]]) -> None:

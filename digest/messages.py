@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from email.utils import make_msgid
+from functools import lru_cache
 from urllib.parse import quote
 
 from anymail.message import AnymailMessage
@@ -24,14 +25,27 @@ def new_message_id() -> str:
     return make_msgid(domain=mail_domain())
 
 
+def delivery_message_id(delivery: Delivery) -> str:
+    """Stable for a delivery, so a message sent again after a crash carries the same Message-ID (receivers
+    and the outbox reconciliation recognise it), and unique per edition and subscriber."""
+    return f"<digest.{delivery.edition_id}.{delivery.pk}.{delivery.subscriber_id}@{mail_domain()}>"
+
+
+@lru_cache(maxsize=64)
+def _url_pattern(name: str) -> str:
+    """reverse() once per URL name; per recipient only the token is put in (reverse costs more than signing)."""
+    return reverse(name, args=["__TOKEN__"])
+
+
 def subscriber_links(subscriber: Subscriber, edition: Edition) -> dict[str, str]:
     site = settings.SITE_URL
+    manage = _url_pattern("subscribers:manage").replace("__TOKEN__", make_token(subscriber, "manage"))
+    unsubscribe = _url_pattern("subscribers:unsubscribe").replace("__TOKEN__", make_token(subscriber, "unsubscribe"))
+    archive = _url_pattern("digest:archive_edition").replace("__TOKEN__", edition.date.isoformat())
     return {
-        "MANAGE_URL": site + reverse("subscribers:manage", args=[make_token(subscriber, "manage")]),
-        "UNSUBSCRIBE_URL": site + reverse("subscribers:unsubscribe", args=[make_token(subscriber, "unsubscribe")]),
-        "ARCHIVE_URL": site
-        + reverse("digest:archive_edition", args=[edition.date.isoformat()])
-        + f"?lang={subscriber.language}",
+        "MANAGE_URL": site + manage,
+        "UNSUBSCRIBE_URL": site + unsubscribe,
+        "ARCHIVE_URL": f"{site}{archive}?lang={subscriber.language}",
     }
 
 

@@ -21,6 +21,7 @@ from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsR
 from anymail.message import AnymailMessage
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -29,7 +30,7 @@ from subscribers.models import Subscriber
 
 from . import ratelimit
 from .fanout import finish_edition_if_done
-from .messages import build_message, new_message_id
+from .messages import build_message, delivery_message_id
 from .models import Delivery, Edition, SiteSettings
 from .personalize import VariantKey, pick_papers, variant_key
 from .rendering import RenderedVariant, render_variant
@@ -83,6 +84,7 @@ class _TimedCache:
 
 _variants = _TimedCache(size=128)
 _entries = _TimedCache(size=8)
+_picks = _TimedCache(size=512)
 
 
 class _Connections:
@@ -103,27 +105,29 @@ class _Connections:
         return connection
 
     def close(self) -> None:
-        for connection in self.opened:
-            connection.close()
+        for opened in self.opened:
+            opened.close()
 
 
 def claim(delivery_ids: list[int]) -> list[Delivery]:
     """Atomically moves queued (or lease-expired) rows to sending; rows another worker holds are skipped."""
     now = timezone.now()
     with transaction.atomic():
-        rows = list(
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("edition")
+        locked = dict(
+            Delivery.objects.select_for_update(skip_locked=True)
             .filter(pk__in=delivery_ids)
             .filter(Q(status=Delivery.Status.QUEUED) | Q(status=Delivery.Status.SENDING, lease_until__lt=now))
+            .values_list("pk", "status")
         )
-        for row in rows:
-            row.in_doubt = row.status == Delivery.Status.SENDING
-            row.status = Delivery.Status.SENDING
-            row.lease_until = now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
-            row.attempts += 1
-            row.message_id = row.message_id or new_message_id()
-        Delivery.objects.bulk_update(rows, ["status", "lease_until", "attempts", "message_id"])
+        Delivery.objects.filter(pk__in=locked).update(
+            status=Delivery.Status.SENDING,
+            lease_until=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
+            attempts=F("attempts") + 1,
+        )
+    rows = list(Delivery.objects.filter(pk__in=locked).select_related("edition"))
+    for row in rows:
+        row.in_doubt = locked[row.pk] == Delivery.Status.SENDING
+        row.message_id = row.message_id or delivery_message_id(row)
     return rows
 
 
@@ -163,15 +167,17 @@ def send_deliveries(delivery_ids: list[int]) -> BatchOutcome:
         row.language = subscriber.language  # kept on the row: results are counted per variant
         prepared.append((row, build_message(subscriber, row, variant), variant.paper_count))
     workers = max(1, min(settings.SEND_CONCURRENCY, len(prepared)))
+    recorder = _Recorder(outcome)
     try:
         if workers == 1:
             for item in prepared:
-                _record(_send(connections, *item), outcome)
+                recorder.add(_send(connections, *item))
         else:
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 for result in pool.map(lambda item: _send(connections, *item), prepared):
-                    _record(result, outcome)
+                    recorder.add(result)
     finally:
+        recorder.flush()
         connections.close()
     for edition in {row.edition for row in rows}:
         finish_edition_if_done(edition)
@@ -180,7 +186,9 @@ def send_deliveries(delivery_ids: list[int]) -> BatchOutcome:
 
 def variant_for(row: Delivery, subscriber: Subscriber) -> RenderedVariant | None:
     entries = _entries.get_or_make(row.edition_id, lambda: edition_entries(row.edition))
-    picks = pick_papers(entries, frozenset(t.slug for t in subscriber.topics.all()), subscriber.max_papers)
+    topics = frozenset(t.slug for t in subscriber.topics.all())
+    picks = _picks.get_or_make((row.edition_id, topics, subscriber.max_papers),
+                               lambda: pick_papers(entries, topics, subscriber.max_papers))  # fmt: skip
     if not picks:
         return None
     key: VariantKey = variant_key(row.edition_id, subscriber.language, subscriber.bilingual, picks)
@@ -219,13 +227,60 @@ def _send(connections: _Connections, row: Delivery, message: AnymailMessage, pap
     )
 
 
+class _Recorder:
+    """Writes results in small transactions: one commit per RECORD_EVERY messages (or half a second)
+    instead of one per message. A worker killed before a flush leaves those rows "sending"; they are in
+    doubt and reconciled (see module docstring) rather than blindly sent again."""
+
+    RECORD_EVERY = 25
+
+    def __init__(self, outcome: BatchOutcome) -> None:
+        self.outcome = outcome
+        self.pending: list[SendResult] = []
+        self.last_flush = time.monotonic()
+
+    def add(self, result: SendResult) -> None:
+        self.pending.append(result)
+        if len(self.pending) >= self.RECORD_EVERY or time.monotonic() - self.last_flush > 0.5:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            with transaction.atomic():
+                _record_all(self.pending, self.outcome)
+        self.pending = []
+        self.last_flush = time.monotonic()
+
+
+_SET_SENT = (
+    "UPDATE digest_delivery SET status = 'sent', lease_until = NULL, last_error = '', message_id = %s, "
+    "sent_at = %s, provider_message_id = %s, paper_count = %s, language = %s WHERE id = %s AND status = 'sending'"
+)
+
+
+def _record_all(results: list[SendResult], outcome: BatchOutcome) -> None:
+    """Records a run of results; sent rows in one executemany (the hot path: one statement per message
+    through Django's query builder cost more than the send itself)."""
+    sent = [r for r in results if r.status == Delivery.Status.SENT]
+    if sent:
+        now = timezone.now()
+        params = [
+            (r.row.message_id, now, r.provider_message_id[:300], r.paper_count, r.row.language, r.row.pk) for r in sent
+        ]
+        with db_connection.cursor() as cursor:
+            cursor.executemany(_SET_SENT, params)
+        outcome.sent += len(sent)
+    for result in results:
+        if result.status != Delivery.Status.SENT:
+            _record(result, outcome)
+
+
 def _record(result: SendResult, outcome: BatchOutcome) -> None:
     row = result.row
     if result.status == Delivery.Status.QUEUED:
         if row.attempts >= settings.DELIVERY_MAX_ATTEMPTS:
-            result = SendResult(
-                row, Delivery.Status.FAILED, error=f"gave up after {row.attempts} attempts: {result.error}"
-            )
+            error = f"gave up after {row.attempts} attempts: {result.error}"
+            result = SendResult(row, Delivery.Status.FAILED, error=error)
         else:
             Delivery.objects.filter(pk=row.pk, status=Delivery.Status.SENDING).update(
                 status=Delivery.Status.QUEUED, lease_until=None, last_error=result.error
@@ -237,7 +292,7 @@ def _record(result: SendResult, outcome: BatchOutcome) -> None:
                 "delivery will be retried delivery=%s attempts=%s reason=%s", row.pk, row.attempts, result.error
             )
             return
-    fields = {"status": result.status, "lease_until": None, "last_error": result.error}
+    fields = {"status": result.status, "lease_until": None, "last_error": result.error, "message_id": row.message_id}
     if result.status == Delivery.Status.SENT:
         outcome.sent += 1
         fields.update(
