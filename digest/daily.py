@@ -51,7 +51,7 @@ def edition_date_to_build() -> date | None:
     latest = latest_announcement_date()
     if latest is None:
         return None
-    edition = Edition.objects.filter(date=latest).first()
+    edition = Edition.objects.filter(date=latest, kind=Edition.Kind.DAILY).first()
     if edition is not None and edition.status == Edition.Status.SENT:
         return None
     return latest

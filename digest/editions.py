@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -26,7 +26,7 @@ def build_edition(on_date: date, *, max_papers: int | None = None) -> Edition:
     sent edition is frozen and returned as it is.
     """
     max_papers = max_papers or settings.EDITION_MAX_PAPERS
-    existing = Edition.objects.filter(date=on_date).first()
+    existing = Edition.objects.filter(date=on_date, kind=Edition.Kind.DAILY).first()
     if existing is not None and existing.status != Edition.Status.DRAFT:
         return existing
     papers = list(candidate_papers(on_date).annotate(topic_count=Count("topics")))
@@ -37,7 +37,7 @@ def build_edition(on_date: date, *, max_papers: int | None = None) -> Edition:
         why = " (arXiv announces nothing on Saturdays and Sundays)" if on_date.weekday() >= 5 else ""
         raise EditionError(f"no papers announced on {on_date:%Y-%m-%d}, a {weekday}{why}; no edition built")
     with transaction.atomic():
-        edition, created = Edition.objects.select_for_update().get_or_create(date=on_date)
+        edition, created = Edition.objects.select_for_update().get_or_create(date=on_date, kind=Edition.Kind.DAILY)
         present = set(edition.entries.values_list("paper_id", flat=True))
         next_position = len(present)
         new_entries = []
@@ -50,4 +50,35 @@ def build_edition(on_date: date, *, max_papers: int | None = None) -> Edition:
             next_position += 1
         EditionEntry.objects.bulk_create(new_entries)
     log.info("edition built date=%s created=%s added=%s", on_date, created, len(new_entries))
+    return edition
+
+
+def build_weekly_edition(monday: date, *, max_papers: int | None = None) -> Edition:
+    """The week's top papers for weekly readers, dated the Monday it goes out: every paper of the past
+    seven days' daily editions, editors' picks first, then by community upvotes."""
+    if monday.weekday() != 0:
+        raise EditionError(f"a weekly edition is dated a Monday; {monday:%Y-%m-%d} is a {monday:%A}")
+    max_papers = max_papers or settings.EDITION_MAX_PAPERS
+    existing = Edition.objects.filter(date=monday, kind=Edition.Kind.WEEKLY).first()
+    if existing is not None:
+        return existing
+    week = EditionEntry.objects.filter(
+        edition__kind=Edition.Kind.DAILY,
+        edition__date__gte=monday - timedelta(days=7),
+        edition__date__lt=monday,
+        excluded=False,
+    ).select_related("paper")
+    best: dict[int, tuple[bool, int]] = {}
+    for entry in week:
+        rank = (entry.featured, entry.paper.score)
+        best[entry.paper_id] = max(best.get(entry.paper_id, rank), rank)
+    if not best:
+        raise EditionError(f"no daily editions in the week before {monday:%Y-%m-%d}; no weekly edition built")
+    ranked = sorted(best, key=lambda paper_id: (not best[paper_id][0], -best[paper_id][1], paper_id))[:max_papers]
+    with transaction.atomic():
+        edition = Edition.objects.create(date=monday, kind=Edition.Kind.WEEKLY)
+        EditionEntry.objects.bulk_create(
+            EditionEntry(edition=edition, paper_id=paper_id, position=i, featured=best[paper_id][0])
+            for i, paper_id in enumerate(ranked)
+        )
     return edition

@@ -46,8 +46,9 @@ class SendReport:
 
 
 def recipients(edition: Edition):
-    """Who gets this edition: active daily subscribers, not paused (unsubscribed and suppressed never)."""
-    return Subscriber.objects.filter(status=Subscriber.Status.ACTIVE, frequency=Subscriber.Frequency.DAILY)
+    """Who gets this edition: active subscribers of its frequency (unsubscribed and suppressed never)."""
+    frequency = Subscriber.Frequency.WEEKLY if edition.kind == Edition.Kind.WEEKLY else Subscriber.Frequency.DAILY
+    return Subscriber.objects.filter(status=Subscriber.Status.ACTIVE, frequency=frequency)
 
 
 def check_may_send(edition: Edition) -> None:
@@ -172,8 +173,12 @@ def send_due(now: datetime | None = None) -> list[SendReport]:
     """
     now = now or timezone.now()
     reports = []
-    recent = Edition.objects.filter(date__gte=(now - timedelta(days=2)).date()).order_by("-date")[:1]
-    for edition in recent:
+    newest = []
+    for kind, days in ((Edition.Kind.DAILY, 2), (Edition.Kind.WEEKLY, 7)):
+        edition = Edition.objects.filter(kind=kind, date__gte=(now - timedelta(days=days)).date()).first()
+        if edition is not None:
+            newest.append(edition)
+    for edition in newest:
         due = due_subscriber_ids(edition, now)
         if not due:
             continue

@@ -144,7 +144,12 @@ class Edition(models.Model):
         SENDING = "sending", "sending"
         SENT = "sent", "sent"
 
-    date = models.DateField(unique=True)
+    class Kind(models.TextChoices):
+        DAILY = "daily", "daily"
+        WEEKLY = "weekly", "weekly (the week's top papers)"
+
+    date = models.DateField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DAILY)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     approved_by = models.ForeignKey(
@@ -154,10 +159,12 @@ class Edition(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-date"]
+        ordering = ["-date", "kind"]
+        constraints = [models.UniqueConstraint(fields=["date", "kind"], name="one_edition_per_day_and_kind")]
 
     def __str__(self) -> str:
-        return f"Edition {self.date:%Y-%m-%d}"
+        suffix = " (weekly)" if self.kind == self.Kind.WEEKLY else ""
+        return f"Edition {self.date:%Y-%m-%d}{suffix}"
 
 
 class EditionEntry(models.Model):

@@ -81,5 +81,23 @@ def send_edition(edition_date: str) -> dict:
     """Sends an edition to everyone (the operator's `send_edition`, or a benchmark) on the workers."""
     from .models import Edition
 
-    report = fanout.send_edition(Edition.objects.get(date=date.fromisoformat(edition_date)))
+    edition = Edition.objects.get(date=date.fromisoformat(edition_date), kind=Edition.Kind.DAILY)
+    report = fanout.send_edition(edition)
     return {"queued": report.queued, "batches": report.batches}
+
+
+@shared_task
+def build_weekly() -> str | None:
+    """Mondays: the week's top papers for weekly readers; send_due sends it at their local hour."""
+    from django.utils import timezone
+
+    from .editions import EditionError, build_weekly_edition
+
+    try:
+        edition = build_weekly_edition(timezone.localdate())
+    except EditionError as error:
+        log.warning("no weekly edition reason=%s", error)
+        return None
+    if not settings.SEND_AT_LOCAL_HOUR:
+        fanout.send_edition(edition)
+    return edition.date.isoformat()

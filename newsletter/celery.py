@@ -22,6 +22,10 @@ def schedule_daily_run(sender: Celery, **_: object) -> None:
             "task": "digest.tasks.run_daily",
             "schedule": crontab(hour=settings.DAILY_RUN_HOUR, minute=settings.DAILY_RUN_MINUTE),
         },
+        "build-weekly": {
+            "task": "digest.tasks.build_weekly",
+            "schedule": crontab(day_of_week="mon", hour=settings.DAILY_RUN_HOUR, minute=settings.DAILY_RUN_MINUTE),
+        },
         # Readers' local mornings: whoever's delivery hour has come gets the newest edition.
         "send-due": {"task": "digest.tasks.send_due", "schedule": crontab(minute="*/15")},
         # Rows a killed worker or a lost broker message left behind go round again.

@@ -13,7 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", required=True, help="YYYY-MM-DD of the edition")
 
     def handle(self, *args, **options):
-        edition = Edition.objects.filter(date=parse_date(options["date"])).first()
+        edition = Edition.objects.filter(kind=Edition.Kind.DAILY, date=parse_date(options["date"])).first()
         if edition is None:
             raise CommandError(f"no edition for {options['date']}")
         count = retry_failed(edition)

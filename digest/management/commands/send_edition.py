@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         on_date = parse_date(options["date"])
-        editions = Edition.objects.all()
+        editions = Edition.objects.filter(kind=Edition.Kind.DAILY)
         edition = editions.filter(date=on_date).first() if on_date else editions.order_by("-date").first()
         if edition is None:
             raise CommandError(f"no edition for {on_date or 'any day'}; run build_edition first")

@@ -14,7 +14,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         on_date = parse_date(options["date"])
-        edition = Edition.objects.filter(date=on_date).first() if on_date else Edition.objects.first()
+        edition = (
+            Edition.objects.filter(kind=Edition.Kind.DAILY, date=on_date).first()
+            if on_date
+            else Edition.objects.filter(kind=Edition.Kind.DAILY).first()
+        )
         if edition is None:
             raise CommandError(f"no edition for {on_date or 'any day'}")
         status = sending_status(edition)
