@@ -46,7 +46,7 @@ def test_run_daily_without_a_translator_still_sends_in_english(feeds, settings, 
     message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     assert str(message["Subject"]).strip().startswith("每日精選 AI 論文")
     html = message.get_body(("html",)).get_content()
-    assert "尚未翻譯" in html and "Reasoning by Superposition" in html
+    assert "尚未翻譯" in html and "https://arxiv.org/abs/" in html
 
 
 def test_a_source_that_fails_does_not_stop_the_others(feeds):
