@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -29,9 +28,10 @@ from django.utils import timezone
 from subscribers.models import Subscriber
 
 from . import ratelimit
+from .caching import TimedCache
 from .fanout import finish_edition_if_done
 from .messages import build_message, delivery_message_id
-from .models import Delivery, Edition, SiteSettings
+from .models import Delivery, SiteSettings
 from .personalize import VariantKey, pick_papers, variant_key
 from .rendering import RenderedVariant, render_variant
 from .selectors import edition_entries
@@ -57,34 +57,9 @@ class SendResult:
     paper_count: int = 0
 
 
-class _TimedCache:
-    """A small per-process LRU with a time limit: consecutive batches of one variant share one render,
-    memory stays bounded, and an editor's late fix shows up within VARIANT_CACHE_SECONDS."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.items: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get_or_make(self, key, make):
-        now = time.monotonic()
-        with self.lock:
-            hit = self.items.get(key)
-            if hit is not None and now - hit[0] < settings.VARIANT_CACHE_SECONDS:
-                self.items.move_to_end(key)
-                return hit[1]
-        value = make()
-        with self.lock:
-            self.items[key] = (now, value)
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return value
-
-
-_variants = _TimedCache(size=128)
-_entries = _TimedCache(size=8)
-_picks = _TimedCache(size=512)
+_variants = TimedCache(size=128)
+_entries = TimedCache(size=8)
+_picks = TimedCache(size=512)
 
 
 class _Connections:
@@ -318,26 +293,3 @@ def _retry_after(error: Exception) -> float | None:
         return min(float(value), 600.0) if value is not None else None
     except ValueError:
         return None
-
-
-def retry_failed(edition: Edition) -> int:
-    """Puts an edition's failed deliveries back in the queue (operator's decision) and enqueues them."""
-    from .fanout import batches_by_variant, enqueue
-
-    with transaction.atomic():
-        failed = Delivery.objects.filter(edition=edition, status=Delivery.Status.FAILED)
-        count = failed.update(status=Delivery.Status.QUEUED, attempts=0, lease_until=None)
-        if count:
-            Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.SENDING)
-            enqueue(batches_by_variant(Delivery.objects.filter(edition=edition, status=Delivery.Status.QUEUED)))
-    return count
-
-
-def sending_status(edition: Edition) -> dict[str, int]:
-    """Deliveries per status, and suppressed recipients, for the operator's view of an edition."""
-    from django.db.models import Count
-
-    counts = dict(edition.deliveries.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    status = {s: counts.get(s, 0) for s in Delivery.Status.values}
-    status["suppressed"] = edition.deliveries.filter(subscriber__status=Subscriber.Status.SUPPRESSED).count()
-    return status

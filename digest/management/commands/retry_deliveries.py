@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from digest.models import Edition
-from digest.sending import retry_failed
+from digest.operations import retry_failed
 
 from ._helpers import parse_date
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from digest.models import Edition
-from digest.sending import sending_status
+from digest.operations import sending_status
 
 from ._helpers import parse_date
 
