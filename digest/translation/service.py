@@ -173,6 +173,7 @@ def _translate_pending(
     down_after = settings.TRANSLATOR_MAX_CONSECUTIVE_FAILURES
     concurrency = max(1, settings.TRANSLATOR_CONCURRENCY)
     consecutive_down = 0
+    halt = ""  # why this run stops handing out papers
     queue: Iterator[Paper] = iter(pending)
 
     def work(paper: Paper) -> tuple[TranslatedText | TranslationError, list[Attempt]]:
@@ -190,7 +191,7 @@ def _translate_pending(
         in_flight: dict[Future, Paper] = {}
 
         def hand_out() -> None:
-            while not run.stopped and len(in_flight) < concurrency:
+            while not halt and len(in_flight) < concurrency:
                 paper = next(queue, None)
                 if paper is None:
                     return
@@ -209,8 +210,8 @@ def _translate_pending(
                     consecutive_down = 0
                 if progress:
                     progress(1)
-                if not run.stopped and down_after and consecutive_down >= down_after:
-                    run.stopped = f"translator unavailable ({consecutive_down} papers in a row: {outcome.reason})"
+                if not halt and down_after and consecutive_down >= down_after:
+                    halt = f"translator unavailable ({consecutive_down} papers in a row: {outcome.reason})"
                     log.error(
                         "translator looks down model=%s consecutive_failures=%s; remaining papers stay in English "
                         "until the next run",
@@ -218,8 +219,8 @@ def _translate_pending(
                         consecutive_down,
                     )
                 tokens = run.prompt_tokens + run.completion_tokens
-                if not run.stopped and token_budget and tokens >= token_budget:
-                    run.stopped = f"token budget of {token_budget} reached"
+                if not halt and token_budget and tokens >= token_budget:
+                    halt = f"token budget of {token_budget} reached"
                     log.warning(
                         "translation budget reached budget=tokens max=%s used=%s; the rest wait for the next run",
                         token_budget,
@@ -228,8 +229,9 @@ def _translate_pending(
             hand_out()
     remaining = sum(1 for _ in queue)
     run.deferred += remaining
-    if remaining:
-        log.warning("translation stopped reason=%r deferred=%s", run.stopped, remaining)
+    if halt:
+        run.stopped = halt
+        log.warning("translation stopped reason=%r deferred=%s", halt, remaining)
 
 
 def _record(
