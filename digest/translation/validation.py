@@ -27,7 +27,8 @@ from .glossary import Glossary, missing_terms
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
 _LATEX_RE = re.compile(r"\$[^$]+\$|\\\(.+?\\\)")
-_URL_RE = re.compile(r"https?://[^\s)\]}>,;\"']+")
+# A URL, without the sentence's full stop after it.
+_URL_RE = re.compile(r"https?://[^\s)\]}>,;\"'，。；）]*[^\s)\]}>,;\"'，。；）.]")
 _ARXIV_ID_RE = re.compile(r"(?<![\d.])\d{4}\.\d{4,5}(?:v\d+)?(?![\d])")
 # A number followed by a unit symbol or abbreviation. Words such as "billion" are left out on purpose:
 # the prompt asks for 7180 亿 for "718 billion".
