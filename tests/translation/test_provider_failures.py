@@ -214,3 +214,20 @@ def test_the_api_key_is_sent_but_never_logged(serve, caplog):
     translate_papers([PaperFactory()], translator=get_translator())
     assert server.requests[0].headers["Authorization"] == "Bearer test-key"
     assert "test-key" not in caplog.text
+
+
+def test_a_paper_whose_storing_fails_leaves_no_request_record_behind(serve, monkeypatch):
+    from digest.translation import service
+
+    serve()
+    paper = PaperFactory()
+
+    def broken_store(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(service, "store_translation", broken_store)
+    with pytest.raises(RuntimeError):
+        translate_papers([paper], translator=get_translator())
+    # The request rows were written in the same transaction as the translation, so they went with it.
+    assert not TranslationRequest.objects.filter(paper=paper).exists()
+    assert not Translation.objects.filter(paper=paper).exists()
