@@ -62,7 +62,13 @@ def translate_day(on_date: date) -> TranslateRun | None:
     if translator is None:
         log.info("no translator configured (TRANSLATOR_BASE_URL/TRANSLATOR_MODEL); papers stay in English")
         return None
-    return translate_papers(on_date=on_date, translator=translator)
+    try:
+        return translate_papers(on_date=on_date, translator=translator)
+    except Exception:
+        # Translation is an improvement, not a precondition: whatever went wrong, the day's email still goes
+        # out, untranslated papers in English with a note.
+        log.exception("translation step failed date=%s; sending with the translations we have", on_date)
+        return None
 
 
 def build_and_send(on_date: date) -> SendReport | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -111,6 +112,9 @@ class Translation(models.Model):
     prompt_tokens = models.PositiveIntegerField(default=0)
     completion_tokens = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    superseded_at = models.DateTimeField(
+        null=True, blank=True, help_text="set when `translate_papers --force` replaced this text; no longer shown"
+    )
 
     class Meta:
         constraints = [
@@ -135,6 +139,65 @@ class TranslationFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paper_id}: {self.reason[:80]}"
+
+
+class TranslationRequest(models.Model):
+    """One HTTP request to the translator, successful or not: what the provider bills us for.
+
+    Failed attempts are kept too (a reply refused by validation still cost its tokens), so the monthly
+    totals in the admin are what the invoice will say, not only what ended up in an email.
+    """
+
+    class Status(models.TextChoices):
+        OK = "ok", "ok"
+        FAILED = "failed", "failed"
+
+    paper = models.ForeignKey(Paper, null=True, on_delete=models.SET_NULL, related_name="translation_requests")
+    model = models.CharField(max_length=100)
+    prompt_version = models.CharField(max_length=20)
+    status = models.CharField(max_length=10, choices=Status.choices, db_index=True)
+    reason = models.TextField(blank=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    prompt_tokens = models.PositiveIntegerField(default=0)
+    completion_tokens = models.PositiveIntegerField(default=0)
+    latency_ms = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.status} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class GlossaryTerm(models.Model):
+    """A term the model must keep verbatim or render one fixed way, and that OpenCC must not rewrite."""
+
+    term = models.CharField(max_length=100, unique=True, help_text="English, as it appears in abstracts")
+    keep_verbatim = models.BooleanField(default=False, help_text="keep the English term as is (LLM, GPU, CLIP)")
+    zh_hans = models.CharField(
+        "Simplified rendering", max_length=100, blank=True, help_text="e.g. 状态空间模型; empty when kept verbatim"
+    )
+    zh_hant_tw = models.CharField(
+        "Taiwan rendering", max_length=100, blank=True, help_text="empty: OpenCC s2twp of the Simplified rendering"
+    )
+    zh_hant_hk = models.CharField(
+        "Hong Kong rendering", max_length=100, blank=True, help_text="empty: OpenCC s2hk of the Simplified rendering"
+    )
+    case_sensitive = models.BooleanField(default=False, help_text="match the English term only with this casing")
+    enabled = models.BooleanField(default=True)
+    notes = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term
+
+    def clean(self) -> None:
+        if not self.keep_verbatim and not self.zh_hans.strip():
+            raise ValidationError("Give a Simplified rendering, or tick 'keep verbatim'.")
 
 
 class Edition(models.Model):

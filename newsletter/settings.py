@@ -178,6 +178,16 @@ TRANSLATOR_MODEL = env("TRANSLATOR_MODEL", default="")
 TRANSLATOR_TIMEOUT_SECONDS = env.float("TRANSLATOR_TIMEOUT_SECONDS", default=60.0)
 TRANSLATOR_MAX_RETRIES = env.int("TRANSLATOR_MAX_RETRIES", default=2)
 TRANSLATOR_CONCURRENCY = env.int("TRANSLATOR_CONCURRENCY", default=8)
+# Per-run budget (0: no limit): past it the remaining papers wait for the next run, with a log line saying so.
+TRANSLATOR_MAX_PAPERS_PER_RUN = env.int("TRANSLATOR_MAX_PAPERS_PER_RUN", default=300)
+TRANSLATOR_MAX_TOKENS_PER_RUN = env.int("TRANSLATOR_MAX_TOKENS_PER_RUN", default=1_000_000)
+# After this many papers in a row got no answer (refused, timeout, 429/5xx), a run stops asking (0: never).
+TRANSLATOR_MAX_CONSECUTIVE_FAILURES = env.int("TRANSLATOR_MAX_CONSECUTIVE_FAILURES", default=5)
+TRANSLATOR_BACKOFF_SECONDS = env.float("TRANSLATOR_BACKOFF_SECONDS", default=1.0)
+# Prices per million tokens, for the cost estimate in translate_papers and the admin (0: unknown/free).
+TRANSLATOR_PRICE_PROMPT_PER_MTOK = env.float("TRANSLATOR_PRICE_PROMPT_PER_MTOK", default=0.0)
+TRANSLATOR_PRICE_COMPLETION_PER_MTOK = env.float("TRANSLATOR_PRICE_COMPLETION_PER_MTOK", default=0.0)
+TRANSLATOR_PRICE_CURRENCY = env("TRANSLATOR_PRICE_CURRENCY", default="USD")
 
 # --- Signed links ------------------------------------------------------------------------------------
 CONFIRM_LINK_MAX_AGE_DAYS = env.int("CONFIRM_LINK_MAX_AGE_DAYS", default=7)

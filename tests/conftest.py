@@ -27,6 +27,19 @@ def outbox_dir(settings, tmp_path) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def fresh_translation_caches() -> Iterator[None]:
+    """The glossary and OpenCC caches live per process; a rolled-back test must not leak into the next."""
+    from digest.translation.glossary import forget_glossary
+    from digest.translation.variants import convert, convert_translation
+
+    forget_glossary()
+    convert.cache_clear()
+    convert_translation.cache_clear()
+    yield
+    forget_glossary()
+
+
 @pytest.fixture
 def topics(db) -> dict[str, Topic]:
     """The seeded topics (seeded again: transactional tests truncate tables)."""

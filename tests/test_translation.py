@@ -7,6 +7,7 @@ import pytest
 from digest.ingest import ingest_document
 from digest.models import Paper, Translation, TranslationFailure
 from digest.translation import TranslationError, get_translator
+from digest.translation.prompt import PROMPT_VERSION
 from digest.translation.service import translate_papers
 from digest.translation.variants import convert, localize
 from tests.conftest import sample
@@ -36,7 +37,7 @@ def test_translation_is_stored_once_with_provenance_and_tokens(translator_settin
     translation = Translation.objects.get(paper__arxiv_id="2505.03335")
     assert run.done == 25 and run.failed == 0
     assert translation.title.startswith("Absolute Zero")
-    assert translation.model == "loopback-model" and translation.prompt_version == "v1"
+    assert translation.model == "loopback-model" and translation.prompt_version == PROMPT_VERSION
     assert translation.source_hash == translation.paper.source_hash
     assert translation.prompt_tokens == 900 and translation.completion_tokens == 700
 

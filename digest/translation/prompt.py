@@ -1,25 +1,29 @@
-"""The instructions given to the model. Bump PROMPT_VERSION when they change: papers are translated
-again under the new version (the cache key includes it)."""
+"""The instructions given to the model. Bump PROMPT_VERSION when they change: the cache key includes it,
+so `translate_papers --retranslate` translates again what an older version made (the old text keeps
+showing until the new one is stored)."""
 
 from __future__ import annotations
 
 import json
 
-PROMPT_VERSION = "v1"
+# v2: glossary lines per paper, numbers with units and arXiv ids named among what is kept verbatim.
+PROMPT_VERSION = "v2"
 
 SYSTEM_PROMPT = """You translate English abstracts of AI research papers into Simplified Chinese (zh-Hans) \
 for researchers in mainland China, Taiwan and Hong Kong.
 Rules:
 - Answer with one JSON object only: {"title": "...", "abstract": "..."}.
 - Translate faithfully and completely; do not summarize, add or omit anything.
-- Keep verbatim: LaTeX ($...$, \\(...\\)), URLs, arXiv ids, code, model and dataset names \
-(e.g. GPT-4o, Llama 3, ImageNet), numbers with their units.
+- Keep verbatim: LaTeX ($...$, \\(...\\)), URLs, arXiv ids (2505.01234), code, model and dataset names \
+(e.g. GPT-4o, Llama 3, ImageNet), numbers with their units (7B, 32k, 85.3%, 2.5x, 10 ms).
 - Keep widely used acronyms in English (LLM, GPU, RL, RLHF, CLIP, Transformer) and write large numbers \
 the Chinese way (718 billion -> 7180 亿).
 - Plain text only: no HTML, no Markdown."""
 
 
 def build_messages(title: str, abstract: str, *, glossary: str = "", feedback: str = "") -> list[dict[str, str]]:
+    """System rules (+ the glossary lines for the terms this paper uses), the source as a JSON object, and
+    on a retry the reason the previous answer was refused."""
     system = SYSTEM_PROMPT + (f"\nGlossary (always use these renderings):\n{glossary}" if glossary else "")
     user = json.dumps({"title": title, "abstract": abstract}, ensure_ascii=False)
     messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]

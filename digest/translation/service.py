@@ -1,20 +1,41 @@
-"""Translate what has no current translation, once, storing each result or the reason it failed."""
+"""Translate what needs it, once, storing each result or the reason it failed, and every request's cost.
+
+What is shown and what is (re)translated:
+
+- A translation is keyed by (paper, source text hash, model, prompt version). Readers see the editor's
+  translation of the paper's current text if there is one, else the newest model translation of the
+  current text, whatever its model or prompt version. A translation of an older text (arXiv v1 when v2
+  changed the abstract) is not shown: it translates words that are no longer there.
+- A plain run asks the model only for papers with nothing to show, so an unchanged paper is never sent
+  again and a changed abstract is sent once.
+- `retranslate=True` also asks for papers whose shown translation was made by another model or prompt
+  version; the old text keeps showing until the new one is stored. Editors' translations are left alone.
+- `force=True` asks for every paper, editors' included; on success the editor's text is marked
+  superseded (kept, no longer shown). On failure nothing changes.
+
+Database writes happen on the calling thread only (threads just talk HTTP), one transaction per paper,
+so a paper is never half-stored: its request records and its translation or failure land together.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from ..models import Paper, Translation, TranslationFailure
+from ..models import Paper, Translation, TranslationFailure, TranslationRequest
 from ..selectors import candidate_papers
 from .errors import TranslationError
-from .translators import TranslatedText, Translator
+from .glossary import Glossary, active_glossary
+from .translators import Attempt, TranslatedText, Translator
+from .usage import estimated_cost, format_cost
 
 log = logging.getLogger(__name__)
 
@@ -24,23 +45,52 @@ class TranslateRun:
     done: int = 0
     failed: int = 0
     skipped: int = 0
+    deferred: int = 0
+    requests: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    stopped: str = ""  # why the run stopped early (budget, provider down), empty when it did not
+    planned: list[str] = field(default_factory=list)  # arXiv ids a dry run would send
+
+    @property
+    def cost(self) -> Decimal:
+        return estimated_cost(self.prompt_tokens, self.completion_tokens)
 
     def summary(self) -> str:
-        return (
-            f"{self.done} translated, {self.failed} failed, {self.skipped} already translated; "
-            f"tokens: {self.prompt_tokens} prompt + {self.completion_tokens} completion"
+        text = (
+            f"{self.done} translated, {self.failed} failed, {self.skipped} already translated, "
+            f"{self.deferred} left for the next run; {self.requests} requests, "
+            f"tokens: {self.prompt_tokens} prompt + {self.completion_tokens} completion, "
+            f"estimated cost: {format_cost(self.cost)}"
         )
+        return f"{text} (stopped: {self.stopped})" if self.stopped else text
+
+
+def live_translations(paper: Paper) -> list[Translation]:
+    """Translations of the paper's current text that were not superseded, the one to show first.
+    Uses prefetched translations when the caller prefetched them."""
+    source_hash = paper.source_hash
+    live = [t for t in paper.translations.all() if t.source_hash == source_hash and t.superseded_at is None]
+    live.sort(key=lambda t: (t.by_editor, t.created_at), reverse=True)
+    return live
 
 
 def current_translation(paper: Paper) -> Translation | None:
     """The translation shown to readers: an editor's version first, else the newest one made from the
-    paper's current text. Uses prefetched translations when the caller prefetched them."""
-    source_hash = paper.source_hash
-    matching = [t for t in paper.translations.all() if t.source_hash == source_hash]
-    matching.sort(key=lambda t: (t.by_editor, t.created_at), reverse=True)
-    return matching[0] if matching else None
+    paper's current text."""
+    live = live_translations(paper)
+    return live[0] if live else None
+
+
+def needs_translation(paper: Paper, *, model: str, prompt_version: str, retranslate: bool, force: bool) -> bool:
+    if force:
+        return True
+    live = live_translations(paper)
+    if not live:
+        return True
+    if live[0].by_editor or not retranslate:
+        return False
+    return not any(t.model == model and t.prompt_version == prompt_version for t in live)
 
 
 def translate_papers(
@@ -49,55 +99,208 @@ def translate_papers(
     on_date: date | None = None,
     limit: int | None = None,
     translator: Translator,
+    retranslate: bool = False,
+    force: bool = False,
+    dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> TranslateRun:
+    """Translates the papers that need it (see the module docstring), at most `limit` and the per-run
+    budget (TRANSLATOR_MAX_PAPERS_PER_RUN, TRANSLATOR_MAX_TOKENS_PER_RUN); the rest wait for the next run."""
     if papers is None:
         papers = candidate_papers(on_date) if on_date else Paper.objects.all()
     run = TranslateRun()
-    pending = []
-    for paper in Paper.objects.filter(pk__in=[p.pk for p in papers]).prefetch_related("translations"):
-        if current_translation(paper) is not None:
-            run.skipped += 1
-        else:
+    pending: list[Paper] = []
+    selected = Paper.objects.filter(pk__in=[p.pk for p in papers]).prefetch_related("translations")
+    for paper in selected.order_by("-score", "arxiv_id"):
+        wanted = needs_translation(
+            paper,
+            model=translator.model,
+            prompt_version=translator.prompt_version,
+            retranslate=retranslate or force,
+            force=force,
+        )
+        if wanted:
             pending.append(paper)
-    if limit is not None:
+        else:
+            run.skipped += 1
+
+    if limit is not None and len(pending) > limit:
+        run.deferred += len(pending) - limit
         pending = pending[:limit]
+    max_papers = settings.TRANSLATOR_MAX_PAPERS_PER_RUN
+    if max_papers and len(pending) > max_papers:
+        run.deferred += len(pending) - max_papers
+        run.stopped = f"paper budget of {max_papers} reached"
+        log.warning(
+            "translation budget reached budget=papers max=%s deferred=%s; they wait for the next run",
+            max_papers,
+            len(pending) - max_papers,
+        )
+        pending = pending[:max_papers]
 
-    def work(paper: Paper) -> tuple[Paper, TranslatedText | TranslationError]:
-        try:
-            return paper, translator.translate(paper.title, paper.abstract)
-        except TranslationError as error:
-            return paper, error
-
-    with ThreadPoolExecutor(max_workers=max(1, settings.TRANSLATOR_CONCURRENCY)) as pool:
-        for paper, outcome in pool.map(work, pending):
-            if isinstance(outcome, TranslationError):
-                run.failed += 1
-                TranslationFailure.objects.create(paper=paper, model=translator.model, reason=outcome.reason)
-                log.warning("translation failed paper=%s reason=%s", paper.arxiv_id, outcome.reason)
-            else:
-                store_translation(paper, outcome, model=translator.model, prompt_version=translator.prompt_version)
-                run.done += 1
-                run.prompt_tokens += outcome.prompt_tokens
-                run.completion_tokens += outcome.completion_tokens
-            if progress:
-                progress(1)
+    if dry_run:
+        run.planned = [paper.arxiv_id for paper in pending]
+        return run
+    if on_total:
+        on_total(len(pending))
+    _translate_pending(pending, run, translator, active_glossary(), force=force, progress=progress)
+    log.info(
+        "translation run model=%s done=%s failed=%s skipped=%s deferred=%s requests=%s tokens=%s",
+        translator.model,
+        run.done,
+        run.failed,
+        run.skipped,
+        run.deferred,
+        run.requests,
+        run.prompt_tokens + run.completion_tokens,
+    )
     return run
 
 
-def store_translation(paper: Paper, text: TranslatedText, *, model: str, prompt_version: str) -> Translation | None:
-    try:
-        with transaction.atomic():
-            return Translation.objects.create(
+def _translate_pending(
+    pending: list[Paper],
+    run: TranslateRun,
+    translator: Translator,
+    glossary: Glossary,
+    *,
+    force: bool,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """At most TRANSLATOR_CONCURRENCY requests in flight; stops handing out papers once the token budget is
+    spent or the provider failed TRANSLATOR_MAX_CONSECUTIVE_FAILURES papers in a row."""
+    token_budget = settings.TRANSLATOR_MAX_TOKENS_PER_RUN
+    down_after = settings.TRANSLATOR_MAX_CONSECUTIVE_FAILURES
+    concurrency = max(1, settings.TRANSLATOR_CONCURRENCY)
+    consecutive_down = 0
+    halt = ""  # why this run stops handing out papers
+    queue: Iterator[Paper] = iter(pending)
+
+    def work(paper: Paper) -> tuple[TranslatedText | TranslationError, list[Attempt]]:
+        attempts: list[Attempt] = []
+        try:
+            text = translator.translate(paper.title, paper.abstract, glossary=glossary, on_attempt=attempts.append)
+        except TranslationError as error:
+            return error, attempts
+        except Exception as error:  # a bug must cost one paper, not the run (and not the day's email)
+            log.exception("translation crashed paper=%s model=%s", paper.arxiv_id, translator.model)
+            return TranslationError(f"unexpected error: {error.__class__.__name__}", retryable=False), attempts
+        return text, attempts
+
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="translate") as pool:
+        in_flight: dict[Future, Paper] = {}
+
+        def hand_out() -> None:
+            while not halt and len(in_flight) < concurrency:
+                paper = next(queue, None)
+                if paper is None:
+                    return
+                in_flight[pool.submit(work, paper)] = paper
+
+        hand_out()
+        while in_flight:
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in finished:
+                paper = in_flight.pop(future)
+                outcome, attempts = future.result()
+                _record(paper, outcome, attempts, run, translator, force=force)
+                if isinstance(outcome, TranslationError) and outcome.provider_down:
+                    consecutive_down += 1
+                else:
+                    consecutive_down = 0
+                if progress:
+                    progress(1)
+                if not halt and down_after and consecutive_down >= down_after:
+                    halt = f"translator unavailable ({consecutive_down} papers in a row: {outcome.reason})"
+                    log.error(
+                        "translator looks down model=%s consecutive_failures=%s; remaining papers stay in English "
+                        "until the next run",
+                        translator.model,
+                        consecutive_down,
+                    )
+                tokens = run.prompt_tokens + run.completion_tokens
+                if not halt and token_budget and tokens >= token_budget:
+                    halt = f"token budget of {token_budget} reached"
+                    log.warning(
+                        "translation budget reached budget=tokens max=%s used=%s; the rest wait for the next run",
+                        token_budget,
+                        tokens,
+                    )
+            hand_out()
+    remaining = sum(1 for _ in queue)
+    run.deferred += remaining
+    if halt:
+        run.stopped = halt
+        log.warning("translation stopped reason=%r deferred=%s", halt, remaining)
+
+
+def _record(
+    paper: Paper,
+    outcome: TranslatedText | TranslationError,
+    attempts: list[Attempt],
+    run: TranslateRun,
+    translator: Translator,
+    *,
+    force: bool,
+) -> None:
+    """Stores one paper's outcome and its request records in one transaction."""
+    run.requests += len(attempts)
+    run.prompt_tokens += sum(a.prompt_tokens for a in attempts)
+    run.completion_tokens += sum(a.completion_tokens for a in attempts)
+    with transaction.atomic():
+        TranslationRequest.objects.bulk_create(
+            TranslationRequest(
                 paper=paper,
-                title=text.title,
-                abstract=text.abstract,
+                model=translator.model,
+                prompt_version=translator.prompt_version,
+                status=TranslationRequest.Status.OK if attempt.ok else TranslationRequest.Status.FAILED,
+                reason=attempt.reason[:1000],
+                http_status=attempt.http_status,
+                prompt_tokens=attempt.prompt_tokens,
+                completion_tokens=attempt.completion_tokens,
+                latency_ms=attempt.latency_ms,
+            )
+            for attempt in attempts
+        )
+        if isinstance(outcome, TranslationError):
+            run.failed += 1
+            TranslationFailure.objects.create(paper=paper, model=translator.model, reason=outcome.reason[:1000])
+            log.warning("translation failed paper=%s model=%s reason=%s", paper.arxiv_id, translator.model, outcome)
+            return
+        store_translation(
+            paper, outcome, model=translator.model, prompt_version=translator.prompt_version, replace=force
+        )
+        run.done += 1
+
+
+def store_translation(
+    paper: Paper, text: TranslatedText, *, model: str, prompt_version: str, replace: bool = False
+) -> Translation | None:
+    """Stores a model translation of the paper's current text. `replace` (forced runs) overwrites one with
+    the same key and supersedes editors' translations; otherwise an existing one with the key is kept."""
+    key = {"paper": paper, "language": "zh-Hans", "source_hash": paper.source_hash}
+    values = {
+        "title": text.title,
+        "abstract": text.abstract,
+        "prompt_tokens": text.prompt_tokens,
+        "completion_tokens": text.completion_tokens,
+    }
+    if replace:
+        with transaction.atomic():
+            now = timezone.now()
+            Translation.objects.filter(**key, by_editor=True, superseded_at=None).exclude(
+                model=model, prompt_version=prompt_version
+            ).update(superseded_at=now)
+            translation, _ = Translation.objects.update_or_create(
+                **key,
                 model=model,
                 prompt_version=prompt_version,
-                source_hash=paper.source_hash,
-                prompt_tokens=text.prompt_tokens,
-                completion_tokens=text.completion_tokens,
+                defaults={**values, "by_editor": False, "superseded_at": None, "created_at": now},
             )
+            return translation
+    try:
+        with transaction.atomic():
+            return Translation.objects.create(**key, model=model, prompt_version=prompt_version, **values)
     except IntegrityError:
         # Another run stored the same translation first; keep theirs.
         return None

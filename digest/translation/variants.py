@@ -10,6 +10,7 @@ import opencc
 
 from ..languages import OPENCC_CONFIG, Language
 from ..models import Paper
+from .glossary import Glossary, active_glossary, convert_protected
 from .service import current_translation
 
 _local = threading.local()
@@ -30,6 +31,19 @@ def convert(text: str, language: str) -> str:
     return _converter(config).convert(text) if config else text
 
 
+@lru_cache(maxsize=20000)
+def convert_translation(text: str, language: str, glossary: Glossary = ()) -> str:
+    """A stored translation in the reader's variant, glossary renderings shielded from OpenCC and shown in the
+    variant's fixed form. Cached on (text, variant, glossary): a paper is converted once per variant for a
+    whole send, and a glossary edit makes a new key rather than a stale hit."""
+    if language not in OPENCC_CONFIG:
+        return text
+    relevant = tuple(term for term in glossary if term.target and term.target.lower() in text.lower())
+    if not relevant:
+        return convert(text, language)
+    return convert_protected(text, relevant, language, convert)
+
+
 @dataclass(frozen=True)
 class LocalizedPaper:
     title: str
@@ -45,9 +59,10 @@ def localize(paper: Paper, language: str) -> LocalizedPaper:
     translation = current_translation(paper)
     if translation is None:
         return LocalizedPaper(paper.title, paper.abstract, False, paper.title, paper.abstract)
+    glossary = active_glossary()
     return LocalizedPaper(
-        convert(translation.title, language),
-        convert(translation.abstract, language),
+        convert_translation(translation.title, language, glossary),
+        convert_translation(translation.abstract, language, glossary),
         True,
         paper.title,
         paper.abstract,

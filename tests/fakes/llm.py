@@ -13,8 +13,6 @@ SAMPLE_DIR = Path(__file__).resolve().parents[2] / "digest" / "sample_data"
 REFERENCE = json.loads((SAMPLE_DIR / "translations_zh-Hans_hf_daily_2025-05-28.json").read_text(encoding="utf-8"))
 REFERENCE_BY_TITLE: dict[str, dict[str, str]] = {}
 
-_KEEP_RE = re.compile(r"\$[^$]+\$|\\\(.+?\\\)|https?://[^\s)\]}>,;\"']+")
-
 
 def source_of(request: Request) -> dict[str, str]:
     """The English title and abstract the client put in the user message."""
@@ -22,21 +20,35 @@ def source_of(request: Request) -> dict[str, str]:
     return json.loads(next(m["content"] for m in messages if m["role"] == "user"))
 
 
-def plausible_translation(title: str, abstract: str) -> dict[str, str]:
-    """Chinese text of about the right length that keeps every LaTeX span and URL, as a good model does."""
-    kept = " ".join(_KEEP_RE.findall(abstract))
+_KEEP_RE = re.compile(
+    r"\$[^$]+\$|\\\(.+?\\\)|https?://[^\s)\]}>,;\"']+|(?<![\d.])\d{4}\.\d{4,5}(?:v\d+)?"
+    r"|(?<![\w.])\d+(?:\.\d+)?\s?(?:%|×|x\b|[KMBT]\b|k\b|[KMGT]B\b|ms\b|GHz\b|MHz\b|FLOPs\b|fps\b|dB\b)"
+)
+_GLOSSARY_LINE_RE = re.compile(r"^- .+ → (?:keep as )?(.+)$", re.MULTILINE)
+
+
+def glossary_renderings(request: Request) -> list[str]:
+    """The renderings the prompt's glossary asks for (a good model uses them)."""
+    system = request.json()["messages"][0]["content"]
+    return _GLOSSARY_LINE_RE.findall(system.partition("Glossary")[2])
+
+
+def plausible_translation(title: str, abstract: str, renderings: list[str] = ()) -> dict[str, str]:
+    """Chinese text of about the right length that keeps every LaTeX span, URL, arXiv id, number with unit
+    and glossary rendering, as a good model does."""
+    kept = " ".join([*_KEEP_RE.findall(abstract), *renderings])
     filler = "本文提出一种新方法并在多个基准上验证其效果。" * max(1, len(abstract) // 60)
-    return {"title": f"译：{title[:40]}的研究", "abstract": f"{filler}{kept}"}
+    return {"title": f"译：{title}的研究", "abstract": f"{filler}{kept}"}
 
 
-def translation_for(title: str, abstract: str) -> dict[str, str]:
+def translation_for(title: str, abstract: str, renderings: list[str] = ()) -> dict[str, str]:
     if not REFERENCE_BY_TITLE:
         hf = json.loads((SAMPLE_DIR / "hf_daily_papers_2025-05-28.json").read_text(encoding="utf-8"))
         for element in hf:
             paper = element["paper"]
             if paper["id"] in REFERENCE:
                 REFERENCE_BY_TITLE[" ".join(paper["title"].split())] = REFERENCE[paper["id"]]
-    return REFERENCE_BY_TITLE.get(" ".join(title.split())) or plausible_translation(title, abstract)
+    return REFERENCE_BY_TITLE.get(" ".join(title.split())) or plausible_translation(title, abstract, renderings)
 
 
 def completion(content: str, *, prompt_tokens: int = 900, completion_tokens: int = 700) -> dict:
@@ -57,5 +69,6 @@ def good_model(request: Request) -> Reply:
     if not request.path.endswith("/chat/completions") or request.method != "POST":
         return Reply(404, {"error": {"message": "not found"}})
     source = source_of(request)
-    body = json.dumps(translation_for(source["title"], source["abstract"]), ensure_ascii=False)
+    translation = translation_for(source["title"], source["abstract"], glossary_renderings(request))
+    body = json.dumps(translation, ensure_ascii=False)
     return Reply(200, completion(body))

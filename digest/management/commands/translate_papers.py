@@ -9,19 +9,58 @@ from ._helpers import parse_date
 
 
 class Command(BaseCommand):
-    help = "Translate the papers of a day that have no current translation (default: the latest day)."
+    help = (
+        "Translate the papers of a day that have no current translation (default: the latest day). "
+        "Prints papers done, failed, skipped, left for the next run, tokens and an estimated cost."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="YYYY-MM-DD (default: the latest announcement day)")
         parser.add_argument("--limit", type=int, help="translate at most N papers")
+        parser.add_argument(
+            "--retranslate",
+            action="store_true",
+            help="also translate again what another model or prompt version made (editors' edits are kept)",
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="translate again everything, replacing editors' edits too"
+        )
+        parser.add_argument("--dry-run", action="store_true", help="list what would be sent; send nothing")
 
     def handle(self, *args, **options):
         translator = get_translator()
         if translator is None:
             raise CommandError("no translator configured: set TRANSLATOR_BASE_URL, TRANSLATOR_MODEL (and _API_KEY)")
+        if options["limit"] is not None and options["limit"] < 0:
+            raise CommandError("--limit must be 0 or more")
         on_date = parse_date(options["date"]) or latest_announcement_date()
         if on_date is None:
             raise CommandError("no papers stored yet; run fetch_papers first")
+        common = {
+            "on_date": on_date,
+            "limit": options["limit"],
+            "translator": translator,
+            "retranslate": options["retranslate"],
+            "force": options["force"],
+        }
+        if options["dry_run"]:
+            run = translate_papers(**common, dry_run=True)
+            self.stdout.write(
+                f"dry run: would translate {len(run.planned)} with {translator.model} "
+                f"(prompt {translator.prompt_version}), {run.skipped} already translated, "
+                f"{run.deferred} left for a later run"
+            )
+            for arxiv_id in run.planned:
+                self.stdout.write(f"  {arxiv_id}")
+            return
         with tqdm(desc=f"translating {on_date}", unit="paper", disable=options["verbosity"] < 1) as bar:
-            run = translate_papers(on_date=on_date, limit=options["limit"], translator=translator, progress=bar.update)
+            run = translate_papers(**common, progress=bar.update, on_total=_set_total(bar))
         self.stdout.write(run.summary())
+
+
+def _set_total(bar: tqdm):
+    def set_total(total: int) -> None:
+        bar.total = total
+        bar.refresh()
+
+    return set_total

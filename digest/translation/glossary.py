@@ -1,0 +1,159 @@
+"""The editors' glossary: which terms the model keeps verbatim or renders one fixed way, and how OpenCC is kept
+from rewriting them afterwards.
+
+A term is matched in the English source as a whole word (plural -s/-es allowed), so "CLIP" does not match
+"CLIPScore". Only terms that occur in a paper are put into its prompt: a short prompt costs less and keeps
+the model's attention on what matters.
+
+After conversion, a Simplified rendering in the stored text (状态空间模型) would be rewritten by OpenCC like any
+other text; spans that are glossary renderings are swapped for placeholders OpenCC leaves alone (private-use
+code points), converted around, then restored with the variant's fixed rendering.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+log = logging.getLogger(__name__)
+
+#: How long a process keeps the glossary before reading it again (saves in the admin clear it at once
+#: in the process that saved; other processes see the change within this many seconds).
+CACHE_SECONDS = 60.0
+
+_PLACEHOLDER_OPEN, _PLACEHOLDER_CLOSE = "\ue000", "\ue001"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary entry as plain, hashable values (usable as an lru_cache key)."""
+
+    term: str
+    zh_hans: str = ""
+    zh_hant_tw: str = ""
+    zh_hant_hk: str = ""
+    keep_verbatim: bool = False
+    case_sensitive: bool = False
+
+    @property
+    def target(self) -> str:
+        """What the Simplified translation must contain."""
+        return self.term if self.keep_verbatim else self.zh_hans
+
+    def rendering(self, language: str, convert_plain) -> str:
+        """The text a reader of `language` sees for this term."""
+        if self.keep_verbatim:
+            return self.term
+        fixed = {"zh-Hant-TW": self.zh_hant_tw, "zh-Hant-HK": self.zh_hant_hk}.get(language, "")
+        return fixed or convert_plain(self.zh_hans, language)
+
+    def prompt_line(self) -> str:
+        if self.keep_verbatim:
+            return f"- {self.term} → keep as {self.term}"
+        return f"- {self.term} → {self.zh_hans}"
+
+
+Glossary = tuple[Term, ...]
+
+
+@lru_cache(maxsize=1024)
+def _english_pattern(term: str, case_sensitive: bool) -> re.Pattern[str]:
+    words = r"\s+".join(re.escape(word) for word in term.split())
+    flags = 0 if case_sensitive else re.IGNORECASE
+    return re.compile(rf"(?<![A-Za-z0-9]){words}(?:s|es)?(?![A-Za-z0-9])", flags)
+
+
+def terms_in(glossary: Glossary, *texts: str) -> Glossary:
+    """The terms whose English form occurs in any of `texts`."""
+    return tuple(
+        term for term in glossary if any(_english_pattern(term.term, term.case_sensitive).search(t) for t in texts)
+    )
+
+
+def prompt_glossary(glossary: Glossary, title: str, abstract: str) -> str:
+    """The glossary lines for one paper's prompt (empty when no term occurs)."""
+    return "\n".join(term.prompt_line() for term in terms_in(glossary, title, abstract))
+
+
+def missing_terms(glossary: Glossary, source: str, translated: str) -> list[str]:
+    """Terms that occur in the English source but whose required form is absent from the translation."""
+    lowered = translated.lower()
+    return [term.term for term in terms_in(glossary, source) if term.target and term.target.lower() not in lowered]
+
+
+def convert_protected(text: str, glossary: Glossary, language: str, convert_plain) -> str:
+    """`convert_plain(text, language)` with every glossary rendering in `text` shielded from OpenCC and shown
+    in the variant's fixed form. Longer renderings first, so 大语言模型 wins over a shorter overlapping term."""
+    protected: list[str] = []
+
+    def shield(match: re.Match[str], term: Term) -> str:
+        protected.append(term.rendering(language, convert_plain))
+        return f"{_PLACEHOLDER_OPEN}{len(protected) - 1}{_PLACEHOLDER_CLOSE}"
+
+    for term in sorted(glossary, key=lambda t: len(t.target), reverse=True):
+        if not term.target or term.target not in text:
+            continue
+        flags = 0 if (term.case_sensitive or not term.keep_verbatim) else re.IGNORECASE
+        pattern = re.compile(re.escape(term.target), flags)
+        if term.keep_verbatim:
+            # Keep the casing the text has (Transformers, tokens): the term is shielded as written.
+            text = pattern.sub(lambda m: _shield_verbatim(m, protected), text)
+        else:
+            text = pattern.sub(lambda m, term=term: shield(m, term), text)
+    converted = convert_plain(text, language)
+    return re.sub(rf"{_PLACEHOLDER_OPEN}(\d+){_PLACEHOLDER_CLOSE}", lambda m: protected[int(m.group(1))], converted)
+
+
+def _shield_verbatim(match: re.Match[str], protected: list[str]) -> str:
+    protected.append(match.group(0))
+    return f"{_PLACEHOLDER_OPEN}{len(protected) - 1}{_PLACEHOLDER_CLOSE}"
+
+
+_lock = threading.Lock()
+_cached: tuple[float, Glossary] | None = None
+
+
+def active_glossary() -> Glossary:
+    """The enabled glossary terms, read from the database at most once per CACHE_SECONDS per process."""
+    global _cached
+    with _lock:
+        if _cached is not None and time.monotonic() - _cached[0] < CACHE_SECONDS:
+            return _cached[1]
+    from ..models import GlossaryTerm
+
+    glossary = tuple(
+        Term(
+            term=row.term.strip(),
+            zh_hans=row.zh_hans.strip(),
+            zh_hant_tw=row.zh_hant_tw.strip(),
+            zh_hant_hk=row.zh_hant_hk.strip(),
+            keep_verbatim=row.keep_verbatim,
+            case_sensitive=row.case_sensitive,
+        )
+        for row in GlossaryTerm.objects.filter(enabled=True)
+        if row.term.strip() and (row.keep_verbatim or row.zh_hans.strip())
+    )
+    with _lock:
+        _cached = (time.monotonic(), glossary)
+    return glossary
+
+
+def forget_glossary(**_kwargs) -> None:
+    """Drops the cached glossary (connected to GlossaryTerm saves and deletes)."""
+    global _cached
+    with _lock:
+        _cached = None
+
+
+def _connect_signals() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    post_save.connect(forget_glossary, sender="digest.GlossaryTerm", dispatch_uid="glossary-saved")
+    post_delete.connect(forget_glossary, sender="digest.GlossaryTerm", dispatch_uid="glossary-deleted")
+
+
+_connect_signals()
