@@ -32,3 +32,7 @@ class TimedCache:
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
         return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()

@@ -28,6 +28,16 @@ def outbox_dir(settings, tmp_path) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def fresh_send_caches() -> None:
+    """Rendered variants are cached per process by edition id; ids come back after a test's tables are
+    truncated, so each test starts with empty caches."""
+    from digest import sending
+
+    for cache in (sending._variants, sending._entries, sending._picks):
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fresh_translation_caches() -> Iterator[None]:
     """The glossary and OpenCC caches live per process; a rolled-back test must not leak into the next."""
     from digest.translation.glossary import forget_glossary

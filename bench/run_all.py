@@ -1,0 +1,27 @@
+"""`make bench`: every benchmark in turn, each printing its own figures."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+RUNS = [
+    ["send_bench.py", "--subscribers", "10000", "100000"],
+    ["esp_bench.py", "--messages", "5000"],
+    ["translation_bench.py"],
+    ["web_bench.py"],
+]
+
+
+def main() -> int:
+    failures = 0
+    for name, *args in RUNS:
+        if not (BENCH / name).exists():
+            continue
+        print(f"== {name} {' '.join(args)}", flush=True)
+        failures += subprocess.run([sys.executable, str(BENCH / name), *args]).returncode != 0
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
