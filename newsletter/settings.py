@@ -131,7 +131,7 @@ ANYMAIL = {
 }
 
 # --- Celery ------------------------------------------------------------------------------------------
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://localhost/")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 # Unset broker: tasks run in-process (the demo and most tests); set: a real worker runs them.
 CELERY_TASK_ALWAYS_EAGER = "CELERY_BROKER_URL" not in os.environ
