@@ -155,6 +155,7 @@ class Edition(models.Model):
 
     class Meta:
         ordering = ["-date"]
+        permissions = [("approve_edition", "Can approve an edition for sending")]
 
     def __str__(self) -> str:
         return f"Edition {self.date:%Y-%m-%d}"
