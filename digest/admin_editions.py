@@ -25,12 +25,14 @@ from .editions import EditionError, build_edition
 from .languages import LANGUAGE_CHOICES, TRANSLATION_LANGUAGE, Language
 from .models import Edition, EditionEntry, Paper, SiteSettings, Topic, Translation, TranslationFailure
 from .preview import PreviewError, preview_variant, send_test
-from .results import SERIES, edition_results, recent_editions_chart
+from .results import EVENT_TYPES, SERIES, edition_results, recent_editions_chart
 from .selectors import candidate_papers, latest_announcement_date
 from .translation.service import current_translation
 from .translation.variants import convert
 
 CHINESE_VARIANTS = [(code, label) for code, label in LANGUAGE_CHOICES if code != Language.EN]
+#: Short badges on the edition page, one per Chinese variant.
+VARIANT_BADGES = [("zh-Hant-TW", "台"), ("zh-Hant-HK", "港"), ("zh-Hans", "简")]
 ENTRY_ACTIONS = {"feature", "unfeature", "up", "down", "exclude", "include", "note"}
 SERVICE_ERRORS = (CurationError, EditionFrozen, IllegalTransition, PreviewError)
 
@@ -118,6 +120,8 @@ class EditionAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "title": title,
             "edition": edition,
+            # These pages are wide (tables, two email frames); the model list is one click away in the header.
+            "is_nav_sidebar_enabled": False,
             "can_curate": request.user.has_perm("digest.change_edition"),
             "can_approve": request.user.has_perm("digest.approve_edition"),
         }
@@ -190,7 +194,7 @@ class EditionAdmin(admin.ModelAdmin):
             rows=rows,
             candidates=candidates[:60],
             more_candidates=max(0, len(candidates) - 60),
-            variants=CHINESE_VARIANTS,
+            variants=VARIANT_BADGES,
             reader_count=sum(1 for row in rows if not row["entry"].excluded),
             failed_rows=[row for row in rows if row["state"] == "failed"],
             note_limit=curation.MAX_NOTE_CHARS,
@@ -426,7 +430,7 @@ class EditionAdmin(admin.ModelAdmin):
             results=results,
             chart=recent_editions_chart(),
             series=SERIES,
-            event_columns=["delivered", "bounced", "complained", "opened", "clicked", "unsubscribed"],
+            event_columns=EVENT_TYPES,
         )
         return TemplateResponse(request, "admin/digest/edition/results.html", context)
 
