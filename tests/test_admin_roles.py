@@ -131,3 +131,13 @@ def test_editor_sets_paper_topics_by_hand_and_they_are_locked(client, topics):
     assert response.status_code == 302
     paper.refresh_from_db()
     assert paper.topics_locked and [t.slug for t in paper.topics.all()] == ["vision"]
+
+
+def test_a_clicked_javascript_url_is_shown_as_text_never_as_a_link(client):
+    from digest.models import EmailEvent
+
+    EmailEvent.objects.create(event_id="x1", event_type="clicked", url="javascript:alert(1)")
+    login(client, "editor")
+    response = client.get(reverse("admin:digest_emailevent_changelist"))
+    assert response.status_code == 200
+    assert 'href="javascript:alert(1)"' not in response.text
