@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class DigestConfig(AppConfig):
@@ -7,3 +8,6 @@ class DigestConfig(AppConfig):
 
     def ready(self) -> None:
         from . import tracking  # noqa: F401  (connects anymail's tracking signal)
+        from .roles import setup_roles_after_migrate
+
+        post_migrate.connect(setup_roles_after_migrate, sender=self, dispatch_uid="digest.setup_roles")

@@ -224,6 +224,7 @@ class Edition(models.Model):
     class Meta:
         ordering = ["-date", "kind"]
         constraints = [models.UniqueConstraint(fields=["date", "kind"], name="one_edition_per_day_and_kind")]
+        permissions = [("approve_edition", "Can approve an edition for sending")]
 
     def __str__(self) -> str:
         suffix = " (weekly)" if self.kind == self.Kind.WEEKLY else ""

@@ -1,0 +1,243 @@
+"""The admin: papers, topics, sources, translations, settings and deliveries; the edition pages live in
+digest/admin_editions.py. Editors and admins differ by permissions (digest/roles.py), not by code paths."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.html import format_html
+
+from .admin_editions import EditionAdmin
+from .classify import classify
+from .models import (
+    Delivery,
+    Edition,
+    EmailEvent,
+    Paper,
+    SiteSettings,
+    Source,
+    Topic,
+    Translation,
+)
+
+admin.site.site_header = "每日精選 AI 論文 · Daily AI Papers"
+admin.site.site_title = "Daily AI Papers admin"
+admin.site.register(Edition, EditionAdmin)
+
+#: How far back "re-classify recent papers" reaches.
+RECLASSIFY_DAYS = 14
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the machine writes (deliveries, events, failures): readable, never edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _validate_patterns(value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise forms.ValidationError('a JSON list of strings, e.g. ["diffusion", "text-to-image"]')
+    for pattern in value:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise forms.ValidationError(f"{pattern!r} is not a valid regular expression: {error}") from None
+    return value
+
+
+class TopicForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = [
+            "slug",
+            "name_en",
+            "name_zh",
+            "description_en",
+            "description_zh",
+            "arxiv_categories",
+            "keywords",
+            "position",
+        ]
+
+    def clean_keywords(self):
+        return _validate_patterns(self.cleaned_data["keywords"])
+
+    def clean_arxiv_categories(self):
+        value = self.cleaned_data["arxiv_categories"]
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise forms.ValidationError('a JSON list of arXiv categories, e.g. ["cs.CV"]')
+        return value
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    form = TopicForm
+    list_display = ("slug", "name_en", "name_zh", "categories", "keyword_count", "position")
+    list_editable = ("position",)
+    search_fields = ("slug", "name_en", "name_zh")
+    actions = ["reclassify_recent_papers"]
+
+    @admin.display(description="arXiv categories")
+    def categories(self, topic: Topic) -> str:
+        return ", ".join(topic.arxiv_categories)
+
+    @admin.display(description="keywords")
+    def keyword_count(self, topic: Topic) -> int:
+        return len(topic.keywords)
+
+    @admin.action(description=f"Re-classify papers of the last {RECLASSIFY_DAYS} days with the current rules")
+    def reclassify_recent_papers(self, request, queryset):
+        """Rules apply to papers as they arrive; after editing keywords, this applies them to recent ones too.
+        Papers whose topics an editor chose (topics_locked) keep them."""
+        since = timezone.localdate() - timedelta(days=RECLASSIFY_DAYS)
+        papers = Paper.objects.filter(announced_on__gte=since)
+        count = classify(papers)
+        for topic in queryset:
+            self.log_change(request, topic, f"Re-classified {count} papers announced since {since}")
+        self.message_user(request, f"Re-classified {count} papers announced since {since}.", messages.SUCCESS)
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "enabled", "last_status", "last_fetched_at", "short_error")
+    list_filter = ("enabled", "kind", "last_status")
+    readonly_fields = ("etag", "last_modified", "last_fetched_at", "last_status", "last_error")
+    actions = ["enable", "disable"]
+
+    @admin.display(description="last error")
+    def short_error(self, source: Source) -> str:
+        return source.last_error[:120]
+
+    def _set_enabled(self, request, queryset, enabled: bool) -> None:
+        for source in queryset:
+            source.enabled = enabled
+            source.save(update_fields=["enabled"])
+            self.log_change(request, source, "Enabled" if enabled else "Disabled")
+        self.message_user(request, f"{queryset.count()} sources {'enabled' if enabled else 'disabled'}.")
+
+    @admin.action(description="Enable the selected sources", permissions=["change"])
+    def enable(self, request, queryset):
+        self._set_enabled(request, queryset, True)
+
+    @admin.action(description="Disable the selected sources", permissions=["change"])
+    def disable(self, request, queryset):
+        self._set_enabled(request, queryset, False)
+
+
+class TranslationInline(admin.TabularInline):
+    model = Translation
+    fields = ("language", "title", "model", "by_editor", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Paper)
+class PaperAdmin(admin.ModelAdmin):
+    list_display = ("arxiv_id", "short_title", "announced_on", "announce_type", "score", "topic_list")
+    list_filter = ("announced_on", "announce_type", "topics", "topics_locked")
+    search_fields = ("arxiv_id", "title")
+    filter_horizontal = ("topics",)
+    readonly_fields = (
+        "arxiv_id",
+        "version",
+        "title",
+        "abstract",
+        "authors",
+        "categories",
+        "primary_category",
+        "abs_url",
+        "pdf_url",
+        "announced_on",
+        "announce_type",
+        "score",
+        "sources",
+    )
+    exclude = ("code_url",)
+    inlines = [TranslationInline]
+    date_hierarchy = "announced_on"
+
+    @admin.display(description="title")
+    def short_title(self, paper: Paper) -> str:
+        return paper.title[:90]
+
+    @admin.display(description="topics")
+    def topic_list(self, paper: Paper) -> str:
+        return ", ".join(t.slug for t in paper.topics.all())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("topics")
+
+    def save_related(self, request, form, formsets, change):
+        """An editor who sets the topics by hand wants them kept: lock them against the rules."""
+        super().save_related(request, form, formsets, change)
+        if "topics" in form.changed_data and not form.instance.topics_locked:
+            Paper.objects.filter(pk=form.instance.pk).update(topics_locked=True)
+
+
+@admin.register(Translation)
+class TranslationAdmin(ReadOnlyAdmin):
+    list_display = ("paper", "language", "model", "by_editor", "prompt_version", "created_at")
+    list_filter = ("by_editor", "model", "language")
+    search_fields = ("paper__arxiv_id", "title")
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("edition", "subscriber", "status", "language", "paper_count", "attempts", "sent_at")
+    list_filter = ("status", "language", "edition")
+    search_fields = ("subscriber__email", "message_id", "provider_message_id")
+    list_select_related = ("edition", "subscriber")
+
+
+@admin.register(EmailEvent)
+class EmailEventAdmin(ReadOnlyAdmin):
+    list_display = ("event_type", "recipient", "occurred_at", "link")
+    list_filter = ("event_type",)
+    search_fields = ("recipient", "provider_message_id", "url")
+
+    @admin.display(description="url")
+    def link(self, event: EmailEvent) -> str:
+        if not event.url.startswith(("https://", "http://")):
+            return event.url[:80]  # shown, never made a link (a javascript: URL stays text)
+        return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', event.url, event.url[:80])
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    """One row of switches; only admins change it (editors may look)."""
+
+    list_display = ("__str__", "editions_need_approval", "sending_paused", "updated_at")
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        SiteSettings.current()  # the row exists so there is something to open
+        return super().changelist_view(request, extra_context)
+
+
+try:  # GlossaryTerm and translation-cost admin, when that module is present
+    from . import admin_translation  # noqa: F401
+except ImportError:
+    if importlib.util.find_spec(f"{__package__}.admin_translation") is not None:
+        raise  # the module exists but is broken: say so rather than hide its admin

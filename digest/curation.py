@@ -1,0 +1,253 @@
+"""What an editor does to a draft edition: pick, order, exclude, annotate, add a paper, fix a translation.
+
+Every function refuses to touch an edition that is no longer a draft (approval.EditionFrozen), so what
+an editor approved is exactly what goes out. Admin views only call these and report their errors.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+
+import httpx
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+
+from .approval import EditionFrozen, ensure_editable
+from .classify import classify
+from .ingest import USER_AGENT, upsert_paper
+from .languages import TRANSLATION_LANGUAGE
+from .models import Edition, EditionEntry, Paper, Translation, TranslationFailure
+from .sources import FeedError, parser_for
+from .translation import TranslationError, get_translator
+from .translation.service import store_translation
+
+log = logging.getLogger(__name__)
+
+#: How an editor's own translation is recorded (Translation.model / prompt_version).
+EDITOR_MODEL = "editor"
+MAX_NOTE_CHARS = 2000
+# New-style (2505.12345, optional version) and old-style (cs/0112017) arXiv identifiers.
+ARXIV_ID_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z.\-]*/\d{7})(?:v\d+)?$", re.IGNORECASE)
+
+
+class CurationError(Exception):
+    """A curation request that cannot be done; the message is safe to show to the editor."""
+
+
+def ordered_entries(edition: Edition) -> list[EditionEntry]:
+    """All entries (excluded too) in the order readers see them: featured first, then by position."""
+    return list(edition.entries.select_related("paper").order_by("-featured", "position", "pk"))
+
+
+def _renumber(entries: Sequence[EditionEntry]) -> None:
+    for index, entry in enumerate(entries):
+        entry.position = index
+    EditionEntry.objects.bulk_update(entries, ["position"])
+
+
+def set_featured(entry: EditionEntry, featured: bool = True) -> EditionEntry:
+    """An editor's pick goes to every reader, whatever their topics, ahead of the rest."""
+    ensure_editable(entry.edition)
+    entry.featured = featured
+    if featured:
+        entry.excluded = False  # featuring an excluded paper brings it back
+    entry.save(update_fields=["featured", "excluded"])
+    return entry
+
+
+def move(entry: EditionEntry, direction: str) -> EditionEntry:
+    """Swaps the entry with its neighbour among entries of the same kind (featured or not).
+
+    Featured entries always lead, so moving a regular entry above a featured one would not show.
+    """
+    if direction not in ("up", "down"):
+        raise CurationError(f"unknown direction {direction!r}; use up or down")
+    ensure_editable(entry.edition)
+    with transaction.atomic():
+        entries = ordered_entries(entry.edition)
+        index = next(i for i, e in enumerate(entries) if e.pk == entry.pk)
+        step = -1 if direction == "up" else 1
+        neighbour = index + step
+        if 0 <= neighbour < len(entries) and entries[neighbour].featured == entries[index].featured:
+            entries[index], entries[neighbour] = entries[neighbour], entries[index]
+        _renumber(entries)
+    entry.refresh_from_db()
+    return entry
+
+
+def reorder(edition: Edition, entry_ids: Sequence[int]) -> None:
+    """Sets the order from a full list of entry ids (the drag-and-drop list); ids not given keep their
+    relative order after the given ones. Unknown ids are refused rather than guessed at."""
+    ensure_editable(edition)
+    with transaction.atomic():
+        entries = ordered_entries(edition)
+        by_id = {e.pk: e for e in entries}
+        unknown = [i for i in entry_ids if i not in by_id]
+        if unknown:
+            raise CurationError(f"entries {unknown} are not in {edition}")
+        seen = set(entry_ids)
+        new_order = [by_id[i] for i in dict.fromkeys(entry_ids)] + [e for e in entries if e.pk not in seen]
+        # Featured entries still lead; within each group the editor's order holds.
+        new_order.sort(key=lambda e: not e.featured)
+        _renumber(new_order)
+
+
+def set_excluded(entry: EditionEntry, excluded: bool = True) -> EditionEntry:
+    """An excluded paper stays listed for editors but reaches no reader."""
+    ensure_editable(entry.edition)
+    entry.excluded = excluded
+    if excluded:
+        entry.featured = False
+    entry.save(update_fields=["excluded", "featured"])
+    return entry
+
+
+def set_note(entry: EditionEntry, note: str) -> EditionEntry:
+    """The editor's note is shown under the paper in every variant (OpenCC converts it like the rest)."""
+    ensure_editable(entry.edition)
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE_CHARS:
+        raise CurationError(f"a note is at most {MAX_NOTE_CHARS} characters; this one has {len(note)}")
+    entry.note = note
+    entry.save(update_fields=["note"])
+    return entry
+
+
+def add_paper(edition: Edition, paper: Paper) -> EditionEntry:
+    """Appends a paper (at the end of the regular entries); a paper already in the edition is returned."""
+    ensure_editable(edition)
+    with transaction.atomic():
+        last = edition.entries.aggregate(last=Max("position"))["last"]
+        entry, created = EditionEntry.objects.get_or_create(
+            edition=edition, paper=paper, defaults={"position": 0 if last is None else last + 1}
+        )
+        if not created and entry.excluded:
+            entry.excluded = False
+            entry.save(update_fields=["excluded"])
+    return entry
+
+
+def normalize_arxiv_id(text: str) -> str:
+    """'arXiv:2505.14970v2', ' 2505.14970 ' -> '2505.14970'; anything else is a CurationError."""
+    value = (text or "").strip()
+    value = re.sub(r"^(?:arxiv:|https?://arxiv\.org/(?:abs|pdf)/)", "", value, flags=re.IGNORECASE)
+    value = value.removesuffix(".pdf")
+    if not ARXIV_ID_RE.match(value):
+        raise CurationError(f"{text.strip()[:40]!r} is not an arXiv id (like 2505.14970)")
+    return re.sub(r"v\d+$", "", value)
+
+
+def fetch_arxiv_paper(arxiv_id: str, *, client: httpx.Client | None = None) -> Paper:
+    """Looks the id up through the arXiv API (ARXIV_API_URL), stores the paper and classifies it."""
+    arxiv_id = normalize_arxiv_id(arxiv_id)
+    own_client = client is None
+    client = client or httpx.Client(timeout=settings.FEED_TIMEOUT_SECONDS, follow_redirects=True)
+    try:
+        response = client.get(
+            settings.ARXIV_API_URL,
+            params={"id_list": arxiv_id, "max_results": "1"},
+            headers={"User-Agent": USER_AGENT},
+        )
+    except httpx.HTTPError as error:
+        raise CurationError(f"could not reach the arXiv API: {error.__class__.__name__}") from None
+    finally:
+        if own_client:
+            client.close()
+    if response.status_code != 200:
+        raise CurationError(f"the arXiv API answered HTTP {response.status_code} for {arxiv_id}")
+    if len(response.content) > settings.FEED_MAX_BYTES:
+        raise CurationError("the arXiv API answer is too large")
+    try:
+        parsed = parser_for("arxiv_api")(response.content)
+    except FeedError as error:
+        raise CurationError(f"the arXiv API answer could not be read: {error.reason}") from None
+    record = next((r for r in parsed.records if r.arxiv_id == arxiv_id), None)
+    if record is None:
+        raise CurationError(f"arXiv has no paper {arxiv_id}")
+    with transaction.atomic():
+        paper, _ = upsert_paper(record)
+        classify([paper])
+    return paper
+
+
+def add_paper_by_arxiv_id(edition: Edition, arxiv_id: str, *, client: httpx.Client | None = None) -> EditionEntry:
+    """Adds a paper the feeds missed: our copy if we have it, otherwise fetched on the spot."""
+    ensure_editable(edition)
+    arxiv_id = normalize_arxiv_id(arxiv_id)
+    paper = Paper.objects.filter(arxiv_id=arxiv_id).first() or fetch_arxiv_paper(arxiv_id, client=client)
+    return add_paper(edition, paper)
+
+
+def _ensure_translation_editable(paper: Paper) -> None:
+    frozen = paper.edition_entries.filter(
+        edition__status__in=[Edition.Status.APPROVED, Edition.Status.SENDING]
+    ).select_related("edition")
+    blocking = next(iter(frozen), None)
+    if blocking is not None:
+        raise EditionFrozen(
+            f"{paper.arxiv_id} is in {blocking.edition}, which is {blocking.edition.status}; "
+            "un-approve it to change the translation"
+        )
+
+
+def save_editor_translation(paper: Paper, title: str, abstract: str) -> Translation:
+    """Stores the editor's Simplified Chinese as the paper's current translation.
+
+    It is a Translation row with by_editor=True for the paper's current text, so it wins over every model
+    translation of the same text, including ones made later by a re-translation.
+    """
+    title, abstract = (title or "").strip(), (abstract or "").strip()
+    if not title:
+        raise CurationError("the translated title cannot be empty")
+    _ensure_translation_editable(paper)
+    translation, _ = Translation.objects.update_or_create(
+        paper=paper,
+        language=TRANSLATION_LANGUAGE,
+        source_hash=paper.source_hash,
+        model=EDITOR_MODEL,
+        prompt_version=EDITOR_MODEL,
+        defaults={"title": title, "abstract": abstract, "by_editor": True},
+    )
+    return translation
+
+
+def discard_editor_translation(paper: Paper) -> int:
+    """Back to the model's text: removes the editor's version of the current text."""
+    _ensure_translation_editable(paper)
+    deleted, _ = Translation.objects.filter(paper=paper, by_editor=True, source_hash=paper.source_hash).delete()
+    return deleted
+
+
+def retranslate(paper: Paper) -> Translation:
+    """Asks the configured model again for this paper, replacing its earlier answer for the same text.
+
+    translate_papers skips papers that already have a translation, so this calls the translator itself and
+    stores through the same store_translation. An editor's version stays current (by_editor wins).
+    A failure is recorded as a TranslationFailure, like the daily run does, and raised.
+    """
+    translator = get_translator()
+    if translator is None:
+        raise CurationError(
+            "no translator is configured: set TRANSLATOR_BASE_URL, TRANSLATOR_MODEL and TRANSLATOR_API_KEY"
+        )
+    _ensure_translation_editable(paper)
+    try:
+        text = translator.translate(paper.title, paper.abstract)
+    except TranslationError as error:
+        TranslationFailure.objects.create(paper=paper, model=translator.model, reason=error.reason)
+        raise CurationError(f"the translator failed for {paper.arxiv_id}: {error.reason}") from None
+    with transaction.atomic():
+        Translation.objects.filter(
+            paper=paper,
+            by_editor=False,
+            source_hash=paper.source_hash,
+            model=translator.model,
+            prompt_version=translator.prompt_version,
+        ).delete()
+        stored = store_translation(paper, text, model=translator.model, prompt_version=translator.prompt_version)
+    log.info("paper re-translated paper=%s model=%s", paper.arxiv_id, translator.model)
+    assert stored is not None  # the old row with this key was just deleted in the same transaction
+    return stored

@@ -1,0 +1,147 @@
+"""Subscribers in the admin: search, filters, CSV import and export, manual suppression with a reason.
+
+Only admins (the "admin" group or superusers) have permissions on subscribers; editors see none of it.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from .models import Subscriber
+from .services import HEADER, import_subscribers
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(help_text=f"CSV with the header {','.join(HEADER)}")
+    dry_run = forms.BooleanField(required=False, help_text="check the file and report, change nothing")
+
+
+class SuppressForm(forms.Form):
+    reason = forms.CharField(max_length=300, help_text="why this address gets no more mail")
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ("email", "status", "language", "bilingual", "max_papers", "frequency", "created_at")
+    list_filter = ("status", "language", "topics", "bilingual", "frequency")
+    search_fields = ("email",)
+    filter_horizontal = ("topics",)
+    readonly_fields = ("created_at", "confirmed_at", "unsubscribed_at", "soft_bounces", "token_version")
+    actions = ["export_csv", "suppress", "unsuppress"]
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="subscribers_subscriber_import"),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description="Export the selected subscribers as CSV (import format)", permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="subscribers.csv"'
+        writer = csv.writer(response)
+        writer.writerow([*HEADER, "status"])
+        for subscriber in queryset.prefetch_related("topics").order_by("email"):
+            writer.writerow(
+                [
+                    _safe_cell(subscriber.email),
+                    subscriber.language,
+                    ";".join(t.slug for t in subscriber.topics.all()),
+                    "true" if subscriber.bilingual else "false",
+                    subscriber.max_papers,
+                    subscriber.status,
+                ]
+            )
+        return response
+
+    @admin.action(description="Suppress the selected subscribers (asks for a reason)", permissions=["change"])
+    def suppress(self, request, queryset):
+        form = SuppressForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            for subscriber in queryset:
+                subscriber.status = Subscriber.Status.SUPPRESSED
+                subscriber.suppressed_reason = reason
+                subscriber.save(update_fields=["status", "suppressed_reason"])
+                self.log_change(request, subscriber, f"Suppressed: {reason}")
+            self.message_user(request, f"Suppressed {queryset.count()} subscribers.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Suppress subscribers",
+            "form": form,
+            "subscribers": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/subscribers/subscriber/suppress.html", context)
+
+    @admin.action(description="Unsuppress the selected subscribers (active again)", permissions=["change"])
+    def unsuppress(self, request, queryset):
+        count = 0
+        for subscriber in queryset.filter(status=Subscriber.Status.SUPPRESSED):
+            subscriber.status = Subscriber.Status.ACTIVE
+            subscriber.suppressed_reason = ""
+            subscriber.soft_bounces = 0
+            subscriber.save(update_fields=["status", "suppressed_reason", "soft_bounces"])
+            self.log_change(request, subscriber, "Unsuppressed")
+            count += 1
+        self.message_user(request, f"Unsuppressed {count} subscribers.", messages.SUCCESS)
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > MAX_IMPORT_BYTES:
+                messages.error(request, f"The file is over {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
+                return redirect("admin:subscribers_subscriber_import")
+            with tempfile.TemporaryDirectory() as directory:
+                path = Path(directory) / "import.csv"
+                path.write_bytes(upload.read())
+                try:
+                    report = import_subscribers(path, dry_run=form.cleaned_data["dry_run"])
+                except (ValueError, UnicodeDecodeError, csv.Error) as error:
+                    messages.error(request, f"The file could not be imported: {error}")
+                    return redirect("admin:subscribers_subscriber_import")
+            verb = "would create" if form.cleaned_data["dry_run"] else "created"
+            summary = f"{verb} {report.created}, updated {report.updated}, {len(report.errors)} rows refused"
+            if not form.cleaned_data["dry_run"]:
+                LogEntry.objects.create(
+                    user_id=request.user.pk,
+                    content_type=ContentType.objects.get_for_model(Subscriber),
+                    object_repr="CSV import",
+                    action_flag=ADDITION,
+                    change_message=f"CSV import: {summary}",
+                )
+            messages.success(request, f"Import: {summary}.")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import subscribers from CSV",
+            "form": form,
+            "report": report,
+            "header": ",".join(HEADER),
+        }
+        return TemplateResponse(request, "admin/subscribers/subscriber/import.html", context)
+
+
+def _safe_cell(value: str) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas; such a cell is quoted with '."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
