@@ -63,7 +63,9 @@ class BatchOutcome:
 
 def recipients(edition: Edition):
     """Who gets this edition: active daily subscribers (unsubscribed and suppressed never)."""
-    return Subscriber.objects.filter(status=Subscriber.Status.ACTIVE, frequency=Subscriber.Frequency.DAILY)
+    return Subscriber.objects.filter(status=Subscriber.Status.ACTIVE, frequency=Subscriber.Frequency.DAILY).exclude(
+        paused_until__gt=timezone.now()  # paused in the preference centre
+    )
 
 
 def create_deliveries(edition: Edition) -> int:
@@ -278,6 +280,7 @@ def subscriber_links(subscriber: Subscriber, edition: Edition) -> dict[str, str]
     return {
         "MANAGE_URL": site + reverse("subscribers:manage", args=[make_token(subscriber, "manage")]),
         "UNSUBSCRIBE_URL": site + reverse("subscribers:unsubscribe", args=[make_token(subscriber, "unsubscribe")]),
+        "FEEDBACK_URL": f"{site}/feedback/{make_token(subscriber, 'feedback')}",  # + /<arxiv id>/up/ or /down/
         "ARCHIVE_URL": site
         + reverse("digest:archive_edition", args=[edition.date.isoformat()])
         + f"?lang={subscriber.language}",
