@@ -64,9 +64,7 @@ class PreferencesForm(forms.Form):
 class SubscribeForm(PreferencesForm):
     email = forms.EmailField(label=_("Email"), max_length=254)
     # Honeypot: hidden from people, filled in by simple bots.
-    website = forms.CharField(
-        required=False, max_length=200, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
-    )
+    website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
 
     field_order = ["email", "language", "topics", "max_papers", "delivery_hour", "time_zone", "bilingual"]
 
