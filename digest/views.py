@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from .languages import DJANGO_LANGUAGE, DJANGO_TO_LANGUAGE, LANGUAGE_CHOICES, Language
@@ -43,11 +46,18 @@ def archive_edition(request: HttpRequest, edition_date: str) -> HttpResponse:
         raise Http404("no such edition") from None
     edition = get_object_or_404(Edition, date=day, status__in=PUBLISHED)
     language = _language(request)
-    entries = edition_entries(edition)
-    context = variant_context(edition, language, False, pick_papers(entries, frozenset(), len(entries)))
-    context["languages"] = LANGUAGE_CHOICES
-    with translation.override(DJANGO_LANGUAGE[language]):
-        return render(request, "digest/archive_edition.html", context)
+    # The page is the same for every reader (no personal links, no form), so it is rendered once per
+    # edition, variant and ARCHIVE_CACHE_SECONDS; created_at in the key keeps a re-created edition apart.
+    key = f"archive:{edition.pk}:{edition.created_at.timestamp()}:{edition.status}:{language}"
+    html = cache.get(key)
+    if html is None:
+        entries = edition_entries(edition)
+        context = variant_context(edition, language, False, pick_papers(entries, frozenset(), len(entries)))
+        context["languages"] = LANGUAGE_CHOICES
+        with translation.override(DJANGO_LANGUAGE[language]):
+            html = render_to_string("digest/archive_edition.html", context, request=request)
+        cache.set(key, html, settings.ARCHIVE_CACHE_SECONDS)
+    return HttpResponse(html)
 
 
 def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:

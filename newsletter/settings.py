@@ -154,6 +154,8 @@ TRANSLATOR_CONCURRENCY = env.int("TRANSLATOR_CONCURRENCY", default=8)
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 SUBSCRIBE_RATE_PER_IP = env("SUBSCRIBE_RATE_PER_IP", default="20/h")
 SUBSCRIBE_RATE_PER_ADDRESS = env("SUBSCRIBE_RATE_PER_ADDRESS", default="3/h")
+# Public archive pages are the same for everyone: each is rendered at most once per this many seconds.
+ARCHIVE_CACHE_SECONDS = env.int("ARCHIVE_CACHE_SECONDS", default=60)
 # Behind a reverse proxy REMOTE_ADDR is the proxy: name the header it sets, e.g. HTTP_X_REAL_IP.
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
 

@@ -77,3 +77,13 @@ def test_papers_of_unpublished_editions_have_no_page(client):
     assert client.get(f"/papers/{draft.paper.arxiv_id}/").status_code == 404
     assert client.get(f"/papers/{PaperFactory().arxiv_id}/").status_code == 404
     assert client.get("/papers/" + "9" * 500 + "/").status_code == 404
+
+
+def test_an_archive_page_is_rendered_once_then_served_from_the_cache(client, published, django_assert_max_num_queries):
+    from django.core.cache import cache
+
+    cache.clear()
+    first = client.get("/archive/2025-05-28/?lang=zh-Hans")
+    with django_assert_max_num_queries(1):  # only the edition lookup
+        second = client.get("/archive/2025-05-28/?lang=zh-Hans")
+    assert first.content == second.content and "数据与内存的研究" in second.content.decode()
