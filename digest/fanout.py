@@ -48,7 +48,9 @@ class SendReport:
 def recipients(edition: Edition):
     """Who gets this edition: active subscribers of its frequency (unsubscribed and suppressed never)."""
     frequency = Subscriber.Frequency.WEEKLY if edition.kind == Edition.Kind.WEEKLY else Subscriber.Frequency.DAILY
-    return Subscriber.objects.filter(status=Subscriber.Status.ACTIVE, frequency=frequency)
+    return Subscriber.objects.filter(status=Subscriber.Status.ACTIVE, frequency=frequency).exclude(
+        paused_until__gt=timezone.now()  # paused in the preference centre
+    )
 
 
 def check_may_send(edition: Edition) -> None:

@@ -45,6 +45,7 @@ def subscriber_links(subscriber: Subscriber, edition: Edition) -> dict[str, str]
     return {
         "MANAGE_URL": site + manage,
         "UNSUBSCRIBE_URL": site + unsubscribe,
+        "FEEDBACK_URL": f"{site}/feedback/{make_token(subscriber, 'feedback')}",  # + /<arxiv id>/up/ or /down/
         "ARCHIVE_URL": f"{site}{archive}?lang={subscriber.language}",
     }
 

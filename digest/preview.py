@@ -46,6 +46,8 @@ def preview_links(edition: Edition, language: str) -> dict[str, str]:
     return {
         "MANAGE_URL": site + reverse("subscribers:subscribe"),
         "UNSUBSCRIBE_URL": site + reverse("subscribers:subscribe"),
+        # A test or preview has no reader to vote as: the link leads to the clear "link cannot be used" page.
+        "FEEDBACK_URL": f"{site}/feedback/preview",
         "ARCHIVE_URL": site + reverse("digest:archive_edition", args=[edition.date.isoformat()]) + f"?lang={language}",
     }
 

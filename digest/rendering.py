@@ -22,7 +22,7 @@ from .translation.variants import convert, localize
 log = logging.getLogger(__name__)
 
 # Per-recipient placeholders: plain ASCII that neither autoescaping nor premailer alters.
-PLACEHOLDERS = ("MANAGE_URL", "UNSUBSCRIBE_URL", "ARCHIVE_URL")
+PLACEHOLDERS = ("MANAGE_URL", "UNSUBSCRIBE_URL", "ARCHIVE_URL", "FEEDBACK_URL")
 
 
 def placeholder(name: str) -> str:
@@ -88,6 +88,7 @@ def render_variant(edition: Edition, language: str, bilingual: bool, picks: list
         manage_url=placeholder("MANAGE_URL"),
         unsubscribe_url=placeholder("UNSUBSCRIBE_URL"),
         archive_url=placeholder("ARCHIVE_URL"),
+        feedback_url=placeholder("FEEDBACK_URL"),
     )
     with translation.override(DJANGO_LANGUAGE.get(language, "en")):
         subject = render_to_string("email/digest_subject.txt", context).strip()

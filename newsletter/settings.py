@@ -191,6 +191,17 @@ TRANSLATOR_PRICE_PROMPT_PER_MTOK = env.float("TRANSLATOR_PRICE_PROMPT_PER_MTOK",
 TRANSLATOR_PRICE_COMPLETION_PER_MTOK = env.float("TRANSLATOR_PRICE_COMPLETION_PER_MTOK", default=0.0)
 TRANSLATOR_PRICE_CURRENCY = env("TRANSLATOR_PRICE_CURRENCY", default="USD")
 
+# --- Cache and rate limits (django-ratelimit counts in the default cache) --------------------------
+# Local memory by default (locmemcache://) (one process: demo, tests); production sets a shared one, e.g. redis://host:6379/2,
+# or every worker process counts on its own (manage.py check --deploy warns).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+SUBSCRIBE_RATE_PER_IP = env("SUBSCRIBE_RATE_PER_IP", default="20/h")
+SUBSCRIBE_RATE_PER_ADDRESS = env("SUBSCRIBE_RATE_PER_ADDRESS", default="3/h")
+# Public archive pages are the same for everyone: each is rendered at most once per this many seconds.
+ARCHIVE_CACHE_SECONDS = env.int("ARCHIVE_CACHE_SECONDS", default=60)
+# Behind a reverse proxy REMOTE_ADDR is the proxy: name the header it sets, e.g. HTTP_X_REAL_IP.
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
+
 # --- Signed links ------------------------------------------------------------------------------------
 CONFIRM_LINK_MAX_AGE_DAYS = env.int("CONFIRM_LINK_MAX_AGE_DAYS", default=7)
 

@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class SubscribersConfig(AppConfig):
     name = "subscribers"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the deployment checks)

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from digest.languages import LANGUAGE_CHOICES, Language
-from digest.models import Topic
+from digest.models import Paper, Topic
 
 
 def validate_time_zone(value: str) -> None:
@@ -49,6 +49,8 @@ class Subscriber(models.Model):
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     suppressed_reason = models.CharField(max_length=300, blank=True)
     soft_bounces = models.PositiveSmallIntegerField(default=0)
+    #: Nothing is sent before this moment (the reader chose "pause for N days"); null: not paused.
+    paused_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(Lower("email"), name="subscriber_email_unique_ci")]
@@ -60,3 +62,25 @@ class Subscriber(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+
+class Feedback(models.Model):
+    """A reader's 👍 or 👎 on one paper, from the links in the email. One row per reader and paper: the
+    last vote wins, so a reader who changes their mind is counted once."""
+
+    class Vote(models.IntegerChoices):
+        UP = 1, "up"
+        DOWN = -1, "down"
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="feedback")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="feedback")
+    vote = models.SmallIntegerField(choices=Vote.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["subscriber", "paper"], name="one_vote_per_reader_and_paper")]
+        verbose_name_plural = "feedback"
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id} {self.get_vote_display()} {self.paper_id}"

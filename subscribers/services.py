@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from digest.languages import DJANGO_LANGUAGE, LANGUAGE_CHOICES
 from digest.models import Topic
 
 from .models import Subscriber
-from .tokens import make_token
+from .tokens import InvalidToken, make_token, read_token
 
 log = logging.getLogger(__name__)
 LANGUAGES = {code for code, _ in LANGUAGE_CHOICES}
@@ -56,12 +57,18 @@ def request_subscription(
 
 def send_confirmation(subscriber: Subscriber) -> None:
     link = settings.SITE_URL + reverse("subscribers:confirm", args=[make_token(subscriber, "confirm")])
-    with translation.override(DJANGO_LANGUAGE.get(subscriber.language, "en")):
-        context = {"link": link, "days": settings.CONFIRM_LINK_MAX_AGE_DAYS}
-        subject = render_to_string("email/confirm_subject.txt", context).strip()
-        text = render_to_string("email/confirm.txt", context)
-        html = render_to_string("email/confirm.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [subscriber.email])
+    send_transactional(
+        subscriber.email, subscriber.language, "confirm", {"link": link, "days": settings.CONFIRM_LINK_MAX_AGE_DAYS}
+    )
+
+
+def send_transactional(to: str, language: str, template: str, context: dict) -> None:
+    """One short email (subject, text and HTML from templates/email/<template>*) in the reader's language."""
+    with translation.override(DJANGO_LANGUAGE.get(language, "en")):
+        subject = " ".join(render_to_string(f"email/{template}_subject.txt", context).split())
+        text = render_to_string(f"email/{template}.txt", context)
+        html = render_to_string(f"email/{template}.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
     message.attach_alternative(html, "text/html")
     message.send()
 
@@ -80,6 +87,33 @@ def unsubscribe(subscriber: Subscriber) -> None:
         subscriber.unsubscribed_at = timezone.now()
         subscriber.save(update_fields=["status", "unsubscribed_at"])
         log.info("unsubscribed subscriber=%s", subscriber.pk)
+
+
+def unsubscribe_by_token(token: str) -> Subscriber:
+    """What the inbound-mail hook calls for the `mailto:` List-Unsubscribe address: the token is the one in
+    the https link (the mailto subject carries it). Raises InvalidToken for a bad, foreign or revoked one."""
+    subscriber, _ = read_token(token.strip(), "unsubscribe")
+    unsubscribe(subscriber)
+    return subscriber
+
+
+UNSUBSCRIBE_SUBJECT = re.compile(r"unsubscribe\s+(\S+)", re.IGNORECASE)
+
+
+def unsubscribe_by_mail_subject(subject: str) -> Subscriber:
+    """Mail clients send `Subject: unsubscribe <token>` (as the mailto URI asked); replies may prefix "Re:"."""
+    match = UNSUBSCRIBE_SUBJECT.search(subject or "")
+    if match is None:
+        raise InvalidToken("invalid")
+    return unsubscribe_by_token(match.group(1))
+
+
+def resubscribe(subscriber: Subscriber) -> bool:
+    """The one-click "subscribe me again" offered right after unsubscribing: the signed link proves the
+    mailbox, so it counts as a confirmation. A suppressed address (bounce, complaint) is left alone: it
+    must sign up and confirm again. Returns whether the reader is active now."""
+    confirm(subscriber)
+    return subscriber.status == Subscriber.Status.ACTIVE
 
 
 @dataclass

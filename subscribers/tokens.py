@@ -9,7 +9,7 @@ from django.core import signing
 
 from .models import Subscriber
 
-PURPOSES = ("confirm", "manage", "unsubscribe", "feedback")
+PURPOSES = ("confirm", "manage", "unsubscribe", "feedback", "email_change", "resubscribe")
 
 
 class InvalidToken(Exception):

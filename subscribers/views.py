@@ -1,53 +1,98 @@
-"""Thin views over subscribers.services: sign-up, confirmation, preference centre, unsubscribe."""
+"""Thin views over the subscriber services: sign-up, confirmation, preference centre, unsubscribe,
+resubscribe and 👍/👎 feedback. Every signed link that fails to verify is a clear 400 page, never a 500."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
 
-from digest.languages import DJANGO_LANGUAGE
+from digest.languages import DJANGO_LANGUAGE, DJANGO_TO_LANGUAGE
+from digest.models import Paper
+from digest.translation.variants import localize
 
-from . import services
-from .forms import PreferencesForm, SubscribeForm, preferences_initial
-from .tokens import InvalidToken, read_token
+from . import feedback, preferences, services
+from .forms import EmailChangeForm, PauseForm, PreferencesForm, SubscribeForm, preferences_initial
+from .models import Subscriber
+from .tokens import InvalidToken, make_token, read_token
+
+
+def _confirm_max_age() -> int:
+    return settings.CONFIRM_LINK_MAX_AGE_DAYS * 86400
 
 
 def _invalid_link(request: HttpRequest, error: InvalidToken) -> HttpResponse:
     return render(request, "subscribers/invalid_link.html", {"reason": error.reason}, status=400)
 
 
+def _in_language(subscriber: Subscriber):
+    """The pages a reader reaches from an email speak the reader's chosen language."""
+    return translation.override(DJANGO_LANGUAGE.get(subscriber.language, "en"))
+
+
+def rate_limited(request: HttpRequest) -> HttpResponse:
+    response = render(request, "subscribers/rate_limited.html", status=429)
+    response["Retry-After"] = "3600"
+    return response
+
+
+def _subscribe_limited(request: HttpRequest, email: str | None) -> bool:
+    """Per client IP on every POST, and per address once the form names one (django-ratelimit, on the
+    shared cache). Counting per address stops anyone from mail-bombing a stranger's inbox."""
+    if is_ratelimited(
+        request, group="subscribe-ip", key="ip", rate=settings.SUBSCRIBE_RATE_PER_IP, method="POST", increment=True
+    ):
+        return True
+    return bool(email) and is_ratelimited(
+        request,
+        group="subscribe-address",
+        key=lambda _group, _request: email,
+        rate=settings.SUBSCRIBE_RATE_PER_ADDRESS,
+        method="POST",
+        increment=True,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
-    form = SubscribeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if not form.cleaned_data.get("website"):
-            data = form.cleaned_data
-            services.request_subscription(
-                data["email"],
-                language=data["language"],
-                topics=list(data["topics"]),
-                max_papers=data["max_papers"],
-                bilingual=data["bilingual"],
-                time_zone=data["time_zone"],
-                delivery_hour=data["delivery_hour"],
-            )
-        # The same page whatever the address's state: nothing reveals who is subscribed.
-        return render(request, "subscribers/check_your_email.html")
+    page_language = DJANGO_TO_LANGUAGE.get(translation.get_language() or "", "en")
+    form = SubscribeForm(request.POST or None, initial={"language": page_language})
+    if request.method == "POST":
+        valid = form.is_valid()
+        if _subscribe_limited(request, form.cleaned_data.get("email") if valid else None):
+            return rate_limited(request)
+        if valid:
+            if not form.cleaned_data.get("website"):
+                data = form.cleaned_data
+                services.request_subscription(
+                    data["email"],
+                    language=data["language"],
+                    topics=list(data["topics"]),
+                    max_papers=data["max_papers"],
+                    bilingual=data["bilingual"],
+                    time_zone=data["time_zone"],
+                    delivery_hour=data["delivery_hour"],
+                )
+            # The same page whatever the address's state: nothing reveals who is subscribed.
+            return render(request, "subscribers/check_your_email.html")
     return render(request, "subscribers/subscribe.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        subscriber, _ = read_token(token, "confirm", max_age_seconds=settings.CONFIRM_LINK_MAX_AGE_DAYS * 86400)
+        subscriber, _ = read_token(token, "confirm", max_age_seconds=_confirm_max_age())
     except InvalidToken as error:
         return _invalid_link(request, error)
     services.confirm(subscriber)
-    return render(request, "subscribers/confirmed.html", {"subscriber": subscriber})
+    manage_url = reverse("subscribers:manage", args=[make_token(subscriber, "manage")])
+    with _in_language(subscriber):
+        return render(request, "subscribers/confirmed.html", {"subscriber": subscriber, "manage_url": manage_url})
 
 
 @require_http_methods(["GET", "POST"])
@@ -56,17 +101,61 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         subscriber, _ = read_token(token, "manage")
     except InvalidToken as error:
         return _invalid_link(request, error)
-    form = PreferencesForm(request.POST or None, initial=preferences_initial(subscriber))
-    saved = False
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        for name in ("language", "bilingual", "max_papers", "time_zone", "delivery_hour"):
-            setattr(subscriber, name, data[name])
-        subscriber.save()
-        subscriber.topics.set(data["topics"])
-        saved = True
-    with translation.override(DJANGO_LANGUAGE.get(subscriber.language, "en")):
-        return render(request, "subscribers/manage.html", {"form": form, "saved": saved, "subscriber": subscriber})
+    action = request.POST.get("action", "preferences") if request.method == "POST" else None
+    form = PreferencesForm(request.POST if action == "preferences" else None, initial=preferences_initial(subscriber))
+    pause_form = PauseForm(request.POST if action == "pause" else None)
+    email_form = EmailChangeForm(request.POST if action == "email" else None)
+    notice = ""
+    if action == "preferences" and form.is_valid():
+        preferences.update_preferences(subscriber, **form.cleaned_data)
+        notice = "saved"
+    elif action == "pause" and pause_form.is_valid():
+        preferences.pause(subscriber, pause_form.cleaned_data["days"])
+        notice = "paused" if pause_form.cleaned_data["days"] else "resumed"
+    elif action == "email" and email_form.is_valid():
+        preferences.request_email_change(subscriber, email_form.cleaned_data["new_email"])
+        notice = "email_sent"
+    elif action == "signout":
+        preferences.sign_out_everywhere(subscriber)
+        with _in_language(subscriber):
+            return render(request, "subscribers/signed_out.html", {"subscriber": subscriber})
+    context = {
+        "subscriber": subscriber,
+        "form": form,
+        "pause_form": pause_form,
+        "email_form": email_form,
+        "notice": notice,
+        "new_email": email_form.cleaned_data.get("new_email", "") if notice == "email_sent" else "",
+        "paused": preferences.is_paused(subscriber),
+        "deliveries": preferences.recent_deliveries(subscriber),
+        "fewer": feedback.fewer_of_these(subscriber),
+        "unsubscribe_url": reverse("subscribers:unsubscribe", args=[make_token(subscriber, "unsubscribe")]),
+    }
+    with _in_language(subscriber):
+        return render(request, "subscribers/manage.html", context)
+
+
+@require_http_methods(["GET"])
+def confirm_email_change(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        subscriber, payload = read_token(token, "email_change", max_age_seconds=_confirm_max_age())
+    except InvalidToken as error:
+        return _invalid_link(request, error)
+    new_email = payload.get("e")
+    if not isinstance(new_email, str):
+        return _invalid_link(request, InvalidToken("invalid"))
+    taken = False
+    try:
+        preferences.confirm_email_change(subscriber, new_email)
+    except preferences.EmailTaken:
+        taken = True
+    with _in_language(subscriber):
+        return render(
+            request,
+            "subscribers/email_changed.html",
+            {"subscriber": subscriber, "taken": taken, "new_email": new_email},
+            status=409 if taken else 200,
+        )
 
 
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no cookie and no CSRF token
@@ -76,9 +165,47 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         subscriber, _ = read_token(token, "unsubscribe")
     except InvalidToken as error:
         return _invalid_link(request, error)
-    with translation.override(DJANGO_LANGUAGE.get(subscriber.language, "en")):
+    with _in_language(subscriber):
         if request.method == "POST":
             services.unsubscribe(subscriber)
-            return render(request, "subscribers/unsubscribed.html", {"subscriber": subscriber})
+            context = {
+                "subscriber": subscriber,
+                "resubscribe_url": reverse("subscribers:resubscribe", args=[make_token(subscriber, "resubscribe")]),
+                "manage_url": reverse("subscribers:manage", args=[make_token(subscriber, "manage")]),
+            }
+            return render(request, "subscribers/unsubscribed.html", context)
         # GET never unsubscribes: link scanners follow GETs.
         return render(request, "subscribers/unsubscribe_confirm.html", {"subscriber": subscriber})
+
+
+@require_http_methods(["GET", "POST"])
+def resubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        subscriber, _ = read_token(token, "resubscribe", max_age_seconds=_confirm_max_age())
+    except InvalidToken as error:
+        return _invalid_link(request, error)
+    with _in_language(subscriber):
+        if request.method == "POST":
+            active = services.resubscribe(subscriber)
+            manage_url = reverse("subscribers:manage", args=[make_token(subscriber, "manage")])
+            return render(request, "subscribers/resubscribed.html", {"active": active, "manage_url": manage_url})
+        return render(request, "subscribers/resubscribe_confirm.html", {"subscriber": subscriber})
+
+
+@require_http_methods(["GET", "POST"])
+def vote(request: HttpRequest, token: str, arxiv_id: str, vote: str) -> HttpResponse:
+    """GET shows one button (scanners follow GETs and must not vote); POST records the vote."""
+    try:
+        subscriber, _ = read_token(token, "feedback")
+    except InvalidToken as error:
+        return _invalid_link(request, error)
+    paper = Paper.objects.filter(arxiv_id=arxiv_id[:32]).first()
+    with _in_language(subscriber):
+        if paper is None:
+            return render(request, "subscribers/feedback_unknown_paper.html", status=404)
+        context = {"paper": paper, "text": localize(paper, subscriber.language), "vote": vote}
+        if request.method == "POST":
+            feedback.record_feedback(subscriber, paper, vote)
+            context["manage_url"] = reverse("subscribers:manage", args=[make_token(subscriber, "manage")])
+            return render(request, "subscribers/feedback_thanks.html", context)
+        return render(request, "subscribers/feedback_confirm.html", context)

@@ -1,0 +1,49 @@
+"""`manage.py check --deploy` passes with production settings, and warns when they are incomplete."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECURE_SSL": "true",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "papers.example.org",
+    "SITE_URL": "https://papers.example.org",
+    "CACHE_URL": "redis://127.0.0.1:6379/2",
+    "DATABASE_URL": "sqlite:////tmp/never-opened.sqlite3",
+}
+
+
+def check_deploy(**env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION and not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=Path(settings.BASE_DIR),
+        env=environment | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_passes_with_production_settings():
+    result = check_deploy(**PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_rate_limits_would_count_per_process():
+    result = check_deploy(**(PRODUCTION | {"CACHE_URL": "locmemcache://"}))
+    assert result.returncode != 0
+    assert "subscribers.W001" in result.stderr + result.stdout
+
+
+def test_check_deploy_fails_without_https():
+    result = check_deploy(**(PRODUCTION | {"SECURE_SSL": "false"}))
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr + result.stdout  # no HSTS

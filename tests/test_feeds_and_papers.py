@@ -1,0 +1,89 @@
+"""RSS and Atom feeds of editions per variant, and a page per paper with every translation."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from digest.models import Edition
+from tests.factories import EditionEntryFactory, PaperFactory, TranslationFactory
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def published():
+    entry = EditionEntryFactory(edition__status=Edition.Status.SENT, paper__title="Data <script>alert(1)</script>")
+    TranslationFactory(paper=entry.paper, title="数据与内存的研究", abstract="我们研究数据与内存的性能问题。")
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("zh-Hant-TW", "資料與記憶體的研究"), ("zh-Hant-HK", "數據與內存的研究"), ("zh-Hans", "数据与内存的研究")],
+)
+def test_rss_feed_carries_the_edition_in_that_variant(client, published, lang, expected):
+    response = client.get(f"/archive/feed/{lang}/rss/")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/rss+xml")
+    (item,) = ET.fromstring(response.content).iter("item")
+    assert item.findtext("link").endswith(f"/archive/2025-05-28/?lang={lang}")
+    assert expected in item.findtext("description")
+
+
+def test_atom_feed_is_valid_xml_with_one_entry_per_edition(client, published):
+    EditionEntryFactory(edition__date="2025-05-29", edition__status=Edition.Status.DRAFT)
+    response = client.get("/archive/feed/en/atom/")
+    root = ET.fromstring(response.content)
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == 1  # the draft is not published
+    assert "Data" in entries[0].findtext(f"{ATOM}summary")
+
+
+def test_feed_content_is_escaped(client, published):
+    response = client.get("/archive/feed/en/rss/")
+    (item,) = ET.fromstring(response.content).iter("item")
+    assert "<script>" not in item.findtext("description")  # escaped inside the HTML description
+
+
+def test_feed_for_an_unknown_language_is_a_404(client, published):
+    assert client.get("/archive/feed/klingon/rss/").status_code == 404
+
+
+def test_archive_pages_advertise_the_feeds(client, published):
+    body = client.get("/archive/?lang=zh-Hans").content.decode()
+    assert 'href="/archive/feed/zh-Hans/rss/"' in body and 'href="/archive/feed/zh-Hans/atom/"' in body
+
+
+def test_paper_page_shows_english_and_every_variant(client, published):
+    response = client.get(f"/papers/{published.paper.arxiv_id}/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Data &lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>alert" not in body
+    for expected in ("資料與記憶體的研究", "數據與內存的研究", "数据与内存的研究"):
+        assert expected in body
+    assert 'href="/archive/2025-05-28/?lang=' in body
+
+
+def test_archive_edition_links_each_paper_to_its_page_and_anchor(client, published):
+    body = client.get("/archive/2025-05-28/?lang=en").content.decode()
+    arxiv_id = published.paper.arxiv_id
+    assert f'id="paper-{arxiv_id}"' in body and f'href="#paper-{arxiv_id}"' in body
+    assert f'href="/papers/{arxiv_id}/?lang=en"' in body
+
+
+def test_papers_of_unpublished_editions_have_no_page(client):
+    draft = EditionEntryFactory()
+    assert client.get(f"/papers/{draft.paper.arxiv_id}/").status_code == 404
+    assert client.get(f"/papers/{PaperFactory().arxiv_id}/").status_code == 404
+    assert client.get("/papers/" + "9" * 500 + "/").status_code == 404
+
+
+def test_an_archive_page_is_rendered_once_then_served_from_the_cache(client, published, django_assert_max_num_queries):
+    from django.core.cache import cache
+
+    cache.clear()
+    first = client.get("/archive/2025-05-28/?lang=zh-Hans")
+    with django_assert_max_num_queries(1):  # only the edition lookup
+        second = client.get("/archive/2025-05-28/?lang=zh-Hans")
+    assert first.content == second.content and "数据与内存的研究" in second.content.decode()
