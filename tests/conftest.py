@@ -29,12 +29,15 @@ def outbox_dir(settings, tmp_path) -> Path:
 
 @pytest.fixture(autouse=True)
 def fresh_send_caches() -> None:
-    """Rendered variants are cached per process by edition id; ids come back after a test's tables are
-    truncated, so each test starts with empty caches."""
+    """Rendered variants are cached per process by edition id, and pages in Django's cache; ids come back
+    after a test's tables are truncated, so each test starts with empty caches."""
+    from django.core.cache import cache as django_cache
+
     from digest import sending
 
     for cache in (sending._variants, sending._entries, sending._picks):
         cache.clear()
+    django_cache.clear()  # rate-limit counters, cached archive pages and form fragments
 
 
 @pytest.fixture(autouse=True)
