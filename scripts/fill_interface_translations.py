@@ -10,6 +10,8 @@ import polib
 
 ZH_HANS = {
     "Language": "语言",
+    "Weekly": "每周精选",
+    "Choose a time zone from the list.": "请从列表中选择时区。",
     "Also show the English original": "同时显示英文原文",
     "Topics": "主题",
     "None chosen: every topic.": "不选则接收全部主题。",

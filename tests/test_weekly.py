@@ -1,6 +1,8 @@
 """Weekly readers get one email a week: the past week's top papers, at their local hour on Monday."""
 
 import datetime
+import email
+from email import policy
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -49,4 +51,6 @@ def test_weekly_readers_get_the_weekly_and_daily_readers_do_not(week, outbox_dir
     send_due(datetime.datetime(2025, 6, 2, 9, 0, tzinfo=ZoneInfo("Asia/Taipei")))
     assert list(Delivery.objects.values_list("subscriber", "edition")) == [(weekly.pk, edition.pk)]
     assert not Delivery.objects.filter(subscriber=daily).exists()
-    assert len(list(outbox_dir.glob("*.eml"))) == 1
+    (path,) = outbox_dir.glob("*.eml")
+    subject = str(email.message_from_bytes(path.read_bytes(), policy=policy.default)["Subject"]).strip()
+    assert subject.startswith("每週精選 · 每日精選 AI 論文 · 2025-06-02")
