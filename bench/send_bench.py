@@ -110,7 +110,7 @@ def run(count: int, workers: int, concurrency: int) -> dict:
     procs = start_workers(env, workers, concurrency, Path(tempfile.gettempdir()))
     from celery import Celery
 
-    producer = Celery("bench", broker=broker)
+    producer = Celery("bench", broker=broker, set_as_current=False)
     try:
         started = time.perf_counter()
         producer.send_task("digest.tasks.send_edition", args=[DAY.isoformat()])

@@ -69,7 +69,7 @@ class Worker:
 
 def broker_client(broker_url: str = TEST_REDIS_URL) -> Celery:
     """A producer-only app: the test process sends tasks by name, as beat or the web would."""
-    return Celery("test-producer", broker=broker_url)
+    return Celery("test-producer", broker=broker_url, set_as_current=False)
 
 
 def flush_redis(url: str = TEST_REDIS_URL) -> None:
