@@ -23,7 +23,7 @@ class InvalidToken(Exception):
 def make_token(subscriber: Subscriber, purpose: str, **extra: object) -> str:
     assert purpose in PURPOSES, purpose
     payload = {"s": subscriber.pk, "v": subscriber.token_version, **extra}
-    return signing.dumps(payload, salt=f"subscribers.{purpose}", compress=True)
+    return signing.dumps(payload, salt=f"subscribers.{purpose}")
 
 
 def read_token(token: str, purpose: str, *, max_age_seconds: int | None = None) -> tuple[Subscriber, dict]:
