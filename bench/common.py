@@ -75,6 +75,24 @@ def stop_workers(procs: list[subprocess.Popen]) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
+def rss_by_process(procs: list[subprocess.Popen]) -> dict[int, float]:
+    """VmHWM (peak resident set, MB) of each worker process and pool child."""
+    peaks = {}
+    pids = [p.pid for p in procs]
+    for pid in list(pids):
+        children = Path(f"/proc/{pid}/task/{pid}/children")
+        if children.exists():
+            pids += [int(c) for c in children.read_text().split()]
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks[pid] = int(line.split()[1]) / 1024
+        except FileNotFoundError:
+            pass
+    return peaks
+
+
 def peak_rss_mb(procs: list[subprocess.Popen]) -> float:
     """Highest VmHWM (peak resident set) among the worker processes and their pool children."""
     peak = 0

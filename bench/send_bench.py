@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import fresh_database, peak_rss_mb, start_workers, stop_workers
+from bench.common import fresh_database, peak_rss_mb, rss_by_process, start_workers, stop_workers
 
 DAY = datetime.date(2025, 5, 28)
 LANGUAGES = ["zh-Hant-TW", "zh-Hant-HK", "zh-Hans", "en"]
@@ -105,6 +105,7 @@ def run(count: int, workers: int, concurrency: int) -> dict:
         "CELERY_BROKER_URL": broker,
         "EMAIL_BACKEND": "bench.null_backend.CountingTestBackend",
         "SEND_CONCURRENCY": "1",
+        "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2"),
         "SEND_BATCH_SIZE": os.environ.get("SEND_BATCH_SIZE", "500"),
     }
     procs = start_workers(env, workers, concurrency, Path(tempfile.gettempdir()))
@@ -120,6 +121,7 @@ def run(count: int, workers: int, concurrency: int) -> dict:
                 raise SystemExit("benchmark did not finish in 30 minutes")
         elapsed = time.perf_counter() - started
         rss = peak_rss_mb(procs)
+        print("  per process peak RSS MB:", {pid: round(mb) for pid, mb in rss_by_process(procs).items()})
     finally:
         stop_workers(procs)
     return {"subscribers": count, "variants": variants, "seconds": elapsed, "rate": count / elapsed, "rss_mb": rss}
