@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
@@ -61,7 +62,12 @@ def _subscribe_limited(request: HttpRequest, email: str | None) -> bool:
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
     page_language = DJANGO_TO_LANGUAGE.get(translation.get_language() or "", "en")
-    form = SubscribeForm(request.POST or None, initial={"language": page_language})
+    if request.method == "GET":
+        # Built only if the template's cached blank form has expired: constructing the form copies
+        # hundreds of time-zone choices, the most expensive part of this page.
+        blank = SimpleLazyObject(lambda: SubscribeForm(initial={"language": page_language}))
+        return render(request, "subscribers/subscribe.html", {"form": blank, "bound": False})
+    form = SubscribeForm(request.POST, initial={"language": page_language})
     if request.method == "POST":
         valid = form.is_valid()
         if _subscribe_limited(request, form.cleaned_data.get("email") if valid else None):
@@ -80,7 +86,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                 )
             # The same page whatever the address's state: nothing reveals who is subscribed.
             return render(request, "subscribers/check_your_email.html")
-    return render(request, "subscribers/subscribe.html", {"form": form})
+    return render(request, "subscribers/subscribe.html", {"form": form, "bound": True})
 
 
 @require_http_methods(["GET", "POST"])
