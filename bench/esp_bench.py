@@ -21,7 +21,8 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=5000)
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=32, help="SEND_CONCURRENCY per worker")
+    parser.add_argument("--threads", type=int, default=32, help="SEND_CONCURRENCY per worker process")
+    parser.add_argument("--concurrency", type=int, default=1, help="prefork processes per worker")
     args = parser.parse_args()
     fresh_database("bench_esp")
 
@@ -52,7 +53,7 @@ def main() -> None:
             "SEND_CONCURRENCY": str(args.threads),
             "SEND_BATCH_SIZE": "250",
         }
-        procs = start_workers(env, args.workers, 1, Path(tempfile.gettempdir()))
+        procs = start_workers(env, args.workers, args.concurrency, Path(tempfile.gettempdir()))
         from celery import Celery
 
         try:
@@ -70,7 +71,7 @@ def main() -> None:
     assert len(postmark.accepted) == args.messages, (len(postmark.accepted), args.messages)
     print(
         f"{args.messages:,} messages through anymail's Postmark backend, {args.latency * 1000:.0f} ms provider "
-        f"latency, {args.workers} workers x {args.threads} threads: {elapsed:.1f} s, "
+        f"latency, {args.workers} workers x {args.concurrency} processes x {args.threads} threads: {elapsed:.1f} s, "
         f"{args.messages / elapsed:,.0f} messages/s"
     )
 

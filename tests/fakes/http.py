@@ -42,6 +42,9 @@ class LoopbackServer:
 
         class _RequestHandler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body leave in separate writes; without TCP_NODELAY a keep-alive client waits
+            # ~40 ms (delayed ACK) for every response, which would measure the fake, not the client.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):  # keep test output quiet
                 pass
