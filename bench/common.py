@@ -95,17 +95,4 @@ def rss_by_process(procs: list[subprocess.Popen]) -> dict[int, float]:
 
 def peak_rss_mb(procs: list[subprocess.Popen]) -> float:
     """Highest VmHWM (peak resident set) among the worker processes and their pool children."""
-    peak = 0
-    pids = [p.pid for p in procs]
-    for pid in list(pids):
-        children = Path(f"/proc/{pid}/task/{pid}/children")
-        if children.exists():
-            pids += [int(c) for c in children.read_text().split()]
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peak = max(peak, int(line.split()[1]))
-        except FileNotFoundError:
-            pass
-    return peak / 1024
+    return max(rss_by_process(procs).values(), default=0.0)

@@ -12,7 +12,7 @@ from .records import (
     MAX_TITLE_CHARS,
     PaperRecord,
     ParseResult,
-    dedupe,
+    collect,
     plain_text,
     split_arxiv_id,
 )
@@ -25,17 +25,10 @@ _DESCRIPTION_RE = re.compile(
 
 def parse(content: bytes) -> ParseResult:
     document = parse_feed(content)
-    result = ParseResult(skip_days=_skip_days(content))
     channel_date = _date_of(document.feed.get("published")) or _date_of(document.feed.get("updated"))
-    records = []
-    for number, entry in enumerate(document.entries, start=1):
-        record_or_reason = _record(entry, channel_date)
-        if isinstance(record_or_reason, str):
-            result.skipped.append((number, record_or_reason))
-        else:
-            records.append(record_or_reason)
-    result.records = dedupe(records)
-    return result
+    return collect(
+        document.entries, lambda entry: _record(entry, channel_date), ParseResult(skip_days=_skip_days(content))
+    )
 
 
 def _record(entry: dict, channel_date: date | None) -> PaperRecord | str:

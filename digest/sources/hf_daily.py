@@ -11,7 +11,7 @@ from .records import (
     FeedError,
     PaperRecord,
     ParseResult,
-    dedupe,
+    collect,
     plain_text,
     split_arxiv_id,
 )
@@ -27,16 +27,7 @@ def parse(content: bytes) -> ParseResult:
         raise FeedError(
             "expected a JSON array of daily papers" + (f"; the server said: {str(detail)[:200]}" if detail else "")
         )
-    result = ParseResult()
-    records = []
-    for number, element in enumerate(document, start=1):
-        record_or_reason = _record(element)
-        if isinstance(record_or_reason, str):
-            result.skipped.append((number, record_or_reason))
-        else:
-            records.append(record_or_reason)
-    result.records = dedupe(records)
-    return result
+    return collect(document, _record, ParseResult())
 
 
 def _record(element: object) -> PaperRecord | str:

@@ -83,6 +83,20 @@ def plain_text(value: str, *, is_html: bool = False, limit: int | None = None) -
     return text
 
 
+def collect(items, to_record, result: ParseResult) -> ParseResult:
+    """Turns each item into a record or a skip reason (numbered from 1, as an operator counts items),
+    then keeps one record per arXiv id."""
+    records = []
+    for number, item in enumerate(items, start=1):
+        record_or_reason = to_record(item)
+        if isinstance(record_or_reason, str):
+            result.skipped.append((number, record_or_reason))
+        else:
+            records.append(record_or_reason)
+    result.records = dedupe(records)
+    return result
+
+
 def dedupe(records: list[PaperRecord]) -> list[PaperRecord]:
     """One record per arXiv id within a document: the highest version wins, first position kept."""
     best: dict[str, PaperRecord] = {}
