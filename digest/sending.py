@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
-from anymail.message import AnymailMessage
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as db_connection
@@ -129,7 +128,9 @@ def send_deliveries(delivery_ids: list[int]) -> BatchOutcome:
     through = Subscriber.topics.through.objects.filter(subscriber_id__in=subscriber_ids)
     for subscriber_id, slug in through.values_list("subscriber_id", "topic__slug"):
         topics[subscriber_id].add(slug)
-    prepared: list[tuple[Delivery, AnymailMessage, int]] = []
+    # Messages are built in the sending step, one at a time: a batch of finished messages (tens of
+    # kilobytes each) would make a worker's memory grow with SEND_BATCH_SIZE.
+    prepared: list[tuple[Delivery, Subscriber, RenderedVariant]] = []
     for row in rows:
         subscriber = by_id[row.subscriber_id]
         if subscriber.status != Subscriber.Status.ACTIVE:
@@ -144,7 +145,7 @@ def send_deliveries(delivery_ids: list[int]) -> BatchOutcome:
             _record(SendResult(row, Delivery.Status.SKIPPED, error="no papers in the subscriber's topics"), outcome)
             continue
         row.language = subscriber.language  # kept on the row: results are counted per variant
-        prepared.append((row, build_message(subscriber, row, variant), variant.paper_count))
+        prepared.append((row, subscriber, variant))
     workers = max(1, min(settings.SEND_CONCURRENCY, len(prepared)))
     recorder = _Recorder(outcome)
     try:
@@ -183,8 +184,10 @@ def already_sent(connection, message_id: str) -> str:
     return (finder(message_id) or "") if finder else ""
 
 
-def _send(connections: _Connections, row: Delivery, message: AnymailMessage, paper_count: int) -> SendResult:
-    """Runs in a sending thread: network only, no database."""
+def _send(connections: _Connections, row: Delivery, subscriber: Subscriber, variant: RenderedVariant) -> SendResult:
+    """Runs in a sending thread: builds the message and sends it; no database."""
+    message = build_message(subscriber, row, variant)
+    paper_count = variant.paper_count
     ratelimit.wait_for_slot()
     message.connection = connections.get()
     try:
