@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
+from anymail.message import AnymailMessage
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as db_connection
@@ -128,8 +129,6 @@ def send_deliveries(delivery_ids: list[int]) -> BatchOutcome:
     through = Subscriber.topics.through.objects.filter(subscriber_id__in=subscriber_ids)
     for subscriber_id, slug in through.values_list("subscriber_id", "topic__slug"):
         topics[subscriber_id].add(slug)
-    # Messages are built in the sending step, one at a time: a batch of finished messages (tens of
-    # kilobytes each) would make a worker's memory grow with SEND_BATCH_SIZE.
     prepared: list[tuple[Delivery, Subscriber, RenderedVariant]] = []
     for row in rows:
         subscriber = by_id[row.subscriber_id]
@@ -150,18 +149,33 @@ def send_deliveries(delivery_ids: list[int]) -> BatchOutcome:
     recorder = _Recorder(outcome)
     try:
         if workers == 1:
-            for item in prepared:
-                recorder.add(_send(connections, *item))
+            for row, subscriber, variant in prepared:
+                recorder.add(_send(connections, row, build_message(subscriber, row, variant), variant.paper_count))
         else:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                for result in pool.map(lambda item: _send(connections, *item), prepared):
-                    recorder.add(result)
+            _send_concurrently(connections, prepared, workers, recorder)
     finally:
         recorder.flush()
         connections.close()
     for edition in {row.edition for row in rows}:
         finish_edition_if_done(edition)
     return outcome
+
+
+def _send_concurrently(connections: _Connections, prepared: list, workers: int, recorder: _Recorder) -> None:
+    """Messages are built here, in this thread, and at most two per sending thread are in flight: a
+    batch of finished messages (tens of kilobytes each) would make memory grow with SEND_BATCH_SIZE, and
+    building them in the sending threads makes those fight over the GIL."""
+    in_flight: set = set()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for row, subscriber, variant in prepared:
+            if len(in_flight) >= 2 * workers:
+                done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    recorder.add(future.result())
+            message = build_message(subscriber, row, variant)
+            in_flight.add(pool.submit(_send, connections, row, message, variant.paper_count))
+        for future in as_completed(in_flight):
+            recorder.add(future.result())
 
 
 def variant_for(row: Delivery, subscriber: Subscriber, topics: frozenset[str] | None = None) -> RenderedVariant | None:
@@ -184,10 +198,8 @@ def already_sent(connection, message_id: str) -> str:
     return (finder(message_id) or "") if finder else ""
 
 
-def _send(connections: _Connections, row: Delivery, subscriber: Subscriber, variant: RenderedVariant) -> SendResult:
-    """Runs in a sending thread: builds the message and sends it; no database."""
-    message = build_message(subscriber, row, variant)
-    paper_count = variant.paper_count
+def _send(connections: _Connections, row: Delivery, message: AnymailMessage, paper_count: int) -> SendResult:
+    """Runs in a sending thread: network only, no database."""
     ratelimit.wait_for_slot()
     message.connection = connections.get()
     try:
