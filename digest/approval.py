@@ -122,14 +122,11 @@ def unapprove(edition: Edition) -> Edition:
 
 
 def _send_after_approval(edition_id: int) -> None:
-    from .fanout import SendError, send_due, send_edition
+    from .fanout import SendError, send_scheduled
 
     edition = Edition.objects.get(pk=edition_id)
     try:
-        if settings.SEND_AT_LOCAL_HOUR:
-            send_due()  # readers whose local hour has come now; the 15-minute beat takes the rest
-        else:
-            send_edition(edition)
+        send_scheduled(edition)
     except SendError as error:
         # The kill switch or an empty edition: the approval stands; the next run (or a manual send) retries.
         log.warning("approved edition not sent edition=%s reason=%s", edition.date, error)

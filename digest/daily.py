@@ -6,11 +6,10 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
 from django.utils import timezone
 
 from .editions import EditionError, build_edition
-from .fanout import SendReport, send_due, send_edition
+from .fanout import SendReport, send_scheduled
 from .ingest import IngestResult, fetch_source
 from .models import Edition, Source
 from .selectors import latest_announcement_date
@@ -77,7 +76,4 @@ def build_and_send(on_date: date) -> SendReport | None:
     except EditionError as error:
         log.warning("no edition date=%s reason=%s", on_date, error)
         return None
-    if not settings.SEND_AT_LOCAL_HOUR:
-        return send_edition(edition)
-    reports = send_due()
-    return reports[0] if reports else SendReport(edition=str(edition))
+    return send_scheduled(edition)

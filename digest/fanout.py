@@ -198,6 +198,15 @@ def send_due(now: datetime | None = None) -> list[SendReport]:
     return reports
 
 
+def send_scheduled(edition: Edition) -> SendReport:
+    """The unattended send of a ready edition (the daily run, an approval): to everyone now, or with
+    SEND_AT_LOCAL_HOUR to the readers whose local hour has come, the 15-minute beat taking the rest."""
+    if not settings.SEND_AT_LOCAL_HOUR:
+        return send_edition(edition)
+    reports = send_due()
+    return next((r for r in reports if r.edition == str(edition)), SendReport(edition=str(edition)))
+
+
 def resume_stalled() -> int:
     """Re-enqueues rows a dead worker or a lost broker message left behind; returns how many."""
     if SiteSettings.current().sending_paused:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from email.utils import make_msgid
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -19,10 +18,6 @@ from .rendering import RenderedVariant
 
 def mail_domain() -> str:
     return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >")
-
-
-def new_message_id() -> str:
-    return make_msgid(domain=mail_domain())
 
 
 def delivery_message_id(delivery: Delivery) -> str:
@@ -64,7 +59,7 @@ def build_message(subscriber: Subscriber, delivery: Delivery, variant: RenderedV
             "List-Unsubscribe": f"<{links['UNSUBSCRIBE_URL']}>, <{mailto}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "List-Id": settings.LIST_ID,
-            "Message-ID": delivery.message_id or new_message_id(),
+            "Message-ID": delivery.message_id or delivery_message_id(delivery),
         },
         metadata={"delivery": str(delivery.pk), "edition": delivery.edition.date.isoformat()},
         tags=["digest"],
