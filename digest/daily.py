@@ -9,7 +9,7 @@ from datetime import date
 from django.utils import timezone
 
 from .editions import EditionError, build_edition
-from .fanout import SendReport, send_scheduled
+from .fanout import SendError, SendReport, send_scheduled
 from .ingest import IngestResult, fetch_source
 from .models import Edition, Source
 from .selectors import latest_announcement_date
@@ -76,4 +76,9 @@ def build_and_send(on_date: date) -> SendReport | None:
     except EditionError as error:
         log.warning("no edition date=%s reason=%s", on_date, error)
         return None
-    return send_scheduled(edition)
+    try:
+        return send_scheduled(edition)
+    except SendError as error:
+        # Waiting for an editor's approval, or the kill switch: the edition is built, approval sends it.
+        log.warning("edition not sent yet date=%s reason=%s", on_date, error)
+        return None

@@ -66,3 +66,16 @@ def test_a_weekday_fetch_that_finds_nothing_warns_the_operator(topics, caplog):
         ):
             fetch_enabled_sources()
     assert "weekday fetch found no new papers" in caplog.text
+
+
+def test_run_daily_builds_but_holds_an_edition_that_needs_approval(feeds, settings, outbox_dir, caplog):
+    from digest.models import SiteSettings
+
+    settings.TRANSLATOR_BASE_URL = ""
+    SiteSettings.objects.update_or_create(pk=1, defaults={"editions_need_approval": True})
+    SubscriberFactory()
+    with caplog.at_level(logging.WARNING):
+        call_command("run_daily")
+    assert Edition.objects.get().status == "draft"
+    assert not list(outbox_dir.glob("*.eml"))
+    assert "waiting for an editor's approval" in caplog.text
