@@ -21,7 +21,7 @@ from subscribers.models import Subscriber
 from tests.factories import PaperFactory
 from tests.fakes.http import Reply
 from tests.fakes.postmark import FakePostmark, inactive_recipient
-from tests.workers import Worker, broker_client, database_url_for_workers, wait_until
+from tests.workers import Worker, broker_client, database_url_for_workers, flush_redis, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 DAY = datetime.date(2025, 5, 28)
@@ -98,8 +98,6 @@ def kill_one_worker_mid_send(broker_url: str, outbox_dir, tmp_path, total: int =
 
 
 def test_sigkill_of_a_worker_mid_send_on_redis_loses_and_doubles_nothing(outbox_dir, tmp_path):
-    from tests.workers import flush_redis
-
     flush_redis()
     kill_one_worker_mid_send("redis://127.0.0.1:6379/15", outbox_dir, tmp_path)
 
@@ -198,8 +196,6 @@ def test_flaky_provider_delivers_everyone_once_by_our_records(tmp_path):
             SEND_CONCURRENCY="4",
             DELIVERY_MAX_ATTEMPTS="12",
         )
-        from tests.workers import flush_redis
-
         flush_redis()
         workers = [Worker(env, tmp_path / f"worker{i}.log", concurrency=1).start() for i in range(2)]
         try:
