@@ -45,22 +45,29 @@ def subscriber_links(subscriber: Subscriber, edition: Edition) -> dict[str, str]
     }
 
 
+def personal_headers(links: dict[str, str], delivery: Delivery) -> dict[str, str]:
+    """The headers that differ per reader: their one-click unsubscribe link and the delivery's Message-ID."""
+    token = links["UNSUBSCRIBE_URL"].rstrip("/").rsplit("/", 1)[-1]
+    mailto = f"mailto:{settings.UNSUBSCRIBE_MAILTO}?subject={quote('unsubscribe ' + token)}"
+    return {
+        "List-Unsubscribe": f"<{links['UNSUBSCRIBE_URL']}>, <{mailto}>",
+        "Message-ID": delivery.message_id or delivery_message_id(delivery),
+    }
+
+
+def list_headers() -> dict[str, str]:
+    return {"List-Unsubscribe-Post": "List-Unsubscribe=One-Click", "List-Id": settings.LIST_ID}
+
+
 def build_message(subscriber: Subscriber, delivery: Delivery, variant: RenderedVariant) -> AnymailMessage:
     links = subscriber_links(subscriber, delivery.edition)
     html, text = variant.personalize(links)
-    token = links["UNSUBSCRIBE_URL"].rstrip("/").rsplit("/", 1)[-1]
-    mailto = f"mailto:{settings.UNSUBSCRIBE_MAILTO}?subject={quote('unsubscribe ' + token)}"
     message = AnymailMessage(
         subject=variant.subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[subscriber.email],
-        headers={
-            "List-Unsubscribe": f"<{links['UNSUBSCRIBE_URL']}>, <{mailto}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": settings.LIST_ID,
-            "Message-ID": delivery.message_id or delivery_message_id(delivery),
-        },
+        headers=personal_headers(links, delivery) | list_headers(),
         metadata={"delivery": str(delivery.pk), "edition": delivery.edition.date.isoformat()},
         tags=["digest"],
     )

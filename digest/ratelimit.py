@@ -21,22 +21,26 @@ def _client() -> redis.Redis:
     return redis.Redis.from_url(settings.SEND_RATE_LIMIT_REDIS_URL, socket_timeout=2)
 
 
-def wait_for_slot() -> None:
-    """Blocks until this process may send one more message this second (no-op when unlimited)."""
+def wait_for_slot(count: int = 1) -> None:
+    """Blocks until this process may send `count` more messages within one second (a batch request
+    counts each reader). All or nothing: the provider sees a batch arrive at once, so it must fit in one
+    second's allowance; senders cut batches to at most SEND_RATE_PER_SECOND (see esp_batches.chunks)."""
     limit = settings.SEND_RATE_PER_SECOND
     if not limit or not settings.SEND_RATE_LIMIT_REDIS_URL:
         return
+    count = min(count, limit)
     while True:
         second = int(time.time())
         key = f"newsletter:send-rate:{second}"
         try:
             pipe = _client().pipeline()
-            pipe.incr(key)
+            pipe.incrby(key, count)
             pipe.expire(key, 5)
-            count = pipe.execute()[0]
+            used = pipe.execute()[0]
+            if used <= limit:
+                return
+            _client().decrby(key, count)  # give the slots back: smaller sends may still fit this second
         except (OSError, redis.RedisError) as error:  # a broken limiter must not stop the send
             log.warning("rate limiter unavailable; sending unthrottled reason=%s", error)
-            return
-        if count <= limit:
             return
         time.sleep(max(0.0, second + 1 - time.time()) + 0.001)

@@ -16,7 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
+from anymail.exceptions import AnymailError
 from anymail.message import AnymailMessage
 from django.conf import settings
 from django.core.mail import get_connection
@@ -29,12 +29,14 @@ from subscribers.models import Subscriber
 
 from . import ratelimit
 from .caching import TimedCache
+from .esp_batches import MergeProfile, chunks, merge_profile, send_batch
 from .fanout import finish_edition_if_done
 from .messages import build_message, delivery_message_id
 from .models import Delivery, SiteSettings
 from .personalize import VariantKey, pick_papers, variant_key
 from .rendering import RenderedVariant, render_variant
 from .selectors import edition_entries
+from .send_outcomes import SendResult, verdict_for
 
 log = logging.getLogger(__name__)
 
@@ -45,16 +47,6 @@ class BatchOutcome:
     failed: int = 0
     retry: list[int] = field(default_factory=list)
     retry_after: float | None = None
-
-
-@dataclass
-class SendResult:
-    row: Delivery
-    status: str
-    error: str = ""
-    provider_message_id: str = ""
-    retry_after: float | None = None
-    paper_count: int = 0
 
 
 _variants = TimedCache(size=128)
@@ -147,8 +139,11 @@ def send_deliveries(delivery_ids: list[int]) -> BatchOutcome:
         prepared.append((row, subscriber, variant))
     workers = max(1, min(settings.SEND_CONCURRENCY, len(prepared)))
     recorder = _Recorder(outcome)
+    profile = merge_profile()
     try:
-        if workers == 1:
+        if profile is not None and prepared:
+            _send_in_batches(connections, prepared, workers, recorder, profile)
+        elif workers == 1:
             for row, subscriber, variant in prepared:
                 recorder.add(_send(connections, row, build_message(subscriber, row, variant), variant.paper_count))
         else:
@@ -178,6 +173,27 @@ def _send_concurrently(connections: _Connections, prepared: list, workers: int, 
             recorder.add(future.result())
 
 
+def _send_in_batches(
+    connections: _Connections, prepared: list, workers: int, recorder: _Recorder, profile: MergeProfile
+) -> None:
+    """One request per variant chunk; a chunk the provider refuses as a whole goes out one by one."""
+
+    def send_chunk(variant: RenderedVariant, recipients: list) -> list[SendResult]:
+        results = send_batch(connections.get(), variant, recipients, profile)
+        if results is None:
+            results = [
+                _send(connections, row, build_message(subscriber, row, variant), variant.paper_count)
+                for row, subscriber in recipients
+            ]
+        return results
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(send_chunk, variant, recipients) for variant, recipients in chunks(prepared, profile)]
+        for future in as_completed(futures):
+            for result in future.result():
+                recorder.add(result)
+
+
 def variant_for(row: Delivery, subscriber: Subscriber, topics: frozenset[str] | None = None) -> RenderedVariant | None:
     entries = _entries.get_or_make(row.edition_id, lambda: edition_entries(row.edition))
     if topics is None:
@@ -204,15 +220,8 @@ def _send(connections: _Connections, row: Delivery, message: AnymailMessage, pap
     message.connection = connections.get()
     try:
         message.send()
-    except AnymailRecipientsRefused as error:
-        return SendResult(row, Delivery.Status.FAILED, error=f"recipient refused: {error}")
-    except AnymailAPIError as error:
-        code = error.status_code
-        if code is not None and 400 <= code < 500 and code not in (408, 429):
-            return SendResult(row, Delivery.Status.FAILED, error=f"provider rejected the message: {error}")
-        return SendResult(row, Delivery.Status.QUEUED, error=_reason(error), retry_after=_retry_after(error))
     except (AnymailError, OSError) as error:
-        return SendResult(row, Delivery.Status.QUEUED, error=_reason(error))
+        return verdict_for(error).result(row)
     status = message.anymail_status
     recipient = next(iter(status.recipients.values()), None) if status.recipients else None
     if recipient is not None and recipient.status in ("rejected", "invalid"):
@@ -313,17 +322,3 @@ def _record(result: SendResult, outcome: BatchOutcome) -> None:
     elif result.status == Delivery.Status.FAILED:
         outcome.failed += 1
     Delivery.objects.filter(pk=row.pk, status=Delivery.Status.SENDING).update(**fields)
-
-
-def _reason(error: Exception) -> str:
-    return f"{error.__class__.__name__}: {error}"[:1000]
-
-
-def _retry_after(error: Exception) -> float | None:
-    """The provider's Retry-After (seconds form), when the error carries its HTTP response."""
-    response = getattr(error, "response", None)
-    value = getattr(response, "headers", {}).get("Retry-After") if response is not None else None
-    try:
-        return min(float(value), 600.0) if value is not None else None
-    except ValueError:
-        return None

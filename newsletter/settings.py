@@ -162,6 +162,10 @@ DELIVERY_LEASE_SECONDS = env.int("DELIVERY_LEASE_SECONDS", default=300)
 DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=5)
 # Parallel sends within one batch (threads sharing nothing but the rate limit); ESP latency is the bottleneck.
 SEND_CONCURRENCY = env.int("SEND_CONCURRENCY", default=8)
+# Providers that merge per-recipient fields (see digest/esp_batches.py) get one request per variant and up
+# to their batch limit of readers (or SEND_ESP_BATCH_MAX, 0: the provider's limit); off: one message each.
+SEND_ESP_BATCH = env.bool("SEND_ESP_BATCH", default=True)
+SEND_ESP_BATCH_MAX = env.int("SEND_ESP_BATCH_MAX", default=0)
 # First retry of a batch's transient failures after this many seconds (doubling), unless Retry-After says.
 SEND_RETRY_BASE_SECONDS = env.float("SEND_RETRY_BASE_SECONDS", default=10.0)
 # Provider's messages/second, shared across workers through Redis (0: unlimited).

@@ -96,3 +96,15 @@ def postmark(settings):
             "POSTMARK_API_URL": fake.api_url,
         }
         yield fake
+
+
+@pytest.fixture
+def sendgrid(settings):
+    """The real anymail SendGrid backend pointed at a loopback SendGrid (batch sending through merge_data)."""
+    from tests.fakes.sendgrid import API_KEY, FakeSendGrid
+
+    fake = FakeSendGrid()
+    with fake:
+        settings.EMAIL_BACKEND = "anymail.backends.sendgrid.EmailBackend"
+        settings.ANYMAIL = {**settings.ANYMAIL, "SENDGRID_API_KEY": API_KEY, "SENDGRID_API_URL": fake.api_url}
+        yield fake
