@@ -5,8 +5,8 @@ once, with each personal link as a merge field, and every reader's links (and th
 and Message-ID headers, through merge_headers) travel as merge data. The provider does the per-reader
 string work, and the request count drops by the batch size.
 
-A provider is listed here only when its merge syntax is a plain string replacement that our content
-cannot trip over. Postmark is not: it merges only through stored templates or Mustache-like inline
+A provider is listed here (Mailgun, SendGrid) only when its merge syntax is a plain string replacement
+that our content cannot trip over. Postmark is not: it merges only through stored templates or Mustache-like inline
 templates, and LaTeX in abstracts (`{{x}}`) would be read as template tags. Other providers send one
 message per reader, concurrently, as before.
 """
@@ -42,7 +42,19 @@ class MergeProfile:
     esp_extra: tuple[tuple[str, str], ...] = ()
 
 
+def mailgun_variable(name: str) -> str:
+    return f"%recipient.{name}%"
+
+
+def same_name(name: str) -> str:
+    return name
+
+
 PROFILES: dict[str, MergeProfile] = {
+    # Mailgun replaces %recipient.NAME% from each reader's recipient-variables, in bodies and headers.
+    "anymail.backends.mailgun.EmailBackend": MergeProfile(
+        max_recipients=1000, field_in_body=mailgun_variable, merge_key=same_name
+    ),
     # SendGrid substitutes each key literally; our placeholders are already unmistakable URLs, so they
     # stay in the body as they are (merge_field_format "{}" keeps a configured format from wrapping them).
     "anymail.backends.sendgrid.EmailBackend": MergeProfile(

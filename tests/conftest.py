@@ -101,10 +101,24 @@ def postmark(settings):
 @pytest.fixture
 def sendgrid(settings):
     """The real anymail SendGrid backend pointed at a loopback SendGrid (batch sending through merge_data)."""
-    from tests.fakes.sendgrid import API_KEY, FakeSendGrid
+    from tests.fakes.sendgrid import FakeSendGrid
 
-    fake = FakeSendGrid()
-    with fake:
-        settings.EMAIL_BACKEND = "anymail.backends.sendgrid.EmailBackend"
-        settings.ANYMAIL = {**settings.ANYMAIL, "SENDGRID_API_KEY": API_KEY, "SENDGRID_API_URL": fake.api_url}
+    with FakeSendGrid() as fake:
+        fake.configure(settings)
+        yield fake
+
+
+@pytest.fixture(params=["sendgrid", "mailgun"])
+def batch_provider_kind(request):
+    """Each provider that merges per-recipient fields itself (digest/esp_batches.py)."""
+    from tests.fakes.mailgun import FakeMailgun
+    from tests.fakes.sendgrid import FakeSendGrid
+
+    return {"sendgrid": FakeSendGrid, "mailgun": FakeMailgun}[request.param]
+
+
+@pytest.fixture
+def batch_provider(batch_provider_kind, settings):
+    with batch_provider_kind() as fake:
+        fake.configure(settings)
         yield fake

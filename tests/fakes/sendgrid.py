@@ -33,7 +33,11 @@ class Delivered:
     text: str
     html: str
     headers: dict[str, str]
-    custom_args: dict[str, str]
+    custom_data: dict[str, str]  # SendGrid's custom_args, handed back in its webhooks
+
+    @property
+    def message_id(self) -> str:
+        return self.custom_data.get("anymail_id", "")
 
 
 def error(status: int, message: str, field: str | None = None) -> Reply:
@@ -89,6 +93,19 @@ class FakeSendGrid:
 
     def recipients(self) -> list[str]:
         return [message.to for message in self.delivered]
+
+    @staticmethod
+    def addresses_in(payload: dict) -> list[str]:
+        return [to["email"] for personalization in payload["personalizations"] for to in personalization["to"]]
+
+    @staticmethod
+    def refusal(message: str) -> Reply:
+        return error(400, message, "personalizations.0.to.0.email")
+
+    def configure(self, settings) -> None:
+        """Points the real anymail SendGrid backend at this server."""
+        settings.EMAIL_BACKEND = "anymail.backends.sendgrid.EmailBackend"
+        settings.ANYMAIL = {"SENDGRID_API_KEY": API_KEY, "SENDGRID_API_URL": self.api_url}
 
     def __enter__(self) -> FakeSendGrid:
         self.server.__enter__()
@@ -151,5 +168,5 @@ def deliver(payload: dict, personalization: dict, recipient: dict) -> Delivered:
         text=parts.get("text/plain", ""),
         html=parts.get("text/html", ""),
         headers=payload.get("headers", {}) | personalization.get("headers", {}),
-        custom_args=payload.get("custom_args", {}) | personalization.get("custom_args", {}),
+        custom_data=payload.get("custom_args", {}) | personalization.get("custom_args", {}),
     )
