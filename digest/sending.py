@@ -187,11 +187,15 @@ def _send_in_batches(
             ]
         return results
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(send_chunk, variant, recipients) for variant, recipients in chunks(prepared, profile)]
+    requests = list(chunks(prepared, profile))
+    if len(requests) == 1 or workers == 1:  # the usual task holds one variant: no thread pool to start
+        for variant, recipients in requests:
+            recorder.add_many(send_chunk(variant, recipients))
+        return
+    with ThreadPoolExecutor(max_workers=min(workers, len(requests))) as pool:
+        futures = [pool.submit(send_chunk, variant, recipients) for variant, recipients in requests]
         for future in as_completed(futures):
-            for result in future.result():
-                recorder.add(result)
+            recorder.add_many(future.result())
 
 
 def variant_for(row: Delivery, subscriber: Subscriber, topics: frozenset[str] | None = None) -> RenderedVariant | None:
@@ -244,7 +248,11 @@ class _Recorder:
         self.last_flush = time.monotonic()
 
     def add(self, result: SendResult) -> None:
-        self.pending.append(result)
+        self.add_many([result])
+
+    def add_many(self, results: list[SendResult]) -> None:
+        """A batch request's results arrive together and are recorded together, in one statement."""
+        self.pending.extend(results)
         if len(self.pending) >= self.RECORD_EVERY or time.monotonic() - self.last_flush > 0.5:
             self.flush()
 

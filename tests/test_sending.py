@@ -102,3 +102,16 @@ def test_dry_run_counts_per_variant_and_sends_nothing(edition, outbox_dir):
     assert report.queued == 3
     assert report.by_variant == {"zh-Hant-TW, 1 papers": 2, "en, 1 papers": 1}
     assert not Delivery.objects.exists() and not list(outbox_dir.glob("*.eml"))
+
+
+def test_batches_hold_readers_of_one_topic_set_together(edition, topics, settings):
+    settings.SEND_BATCH_SIZE = 2
+    from digest.fanout import batches_by_variant, create_deliveries, sendable
+
+    llm, vision = topics["llm"], topics["vision"]
+    for index in range(8):  # ids interleave the two topic sets
+        SubscriberFactory(topics=[llm] if index % 2 else [vision])
+    create_deliveries(edition)
+    batches = batches_by_variant(sendable(edition))
+    topic_of = dict(Delivery.objects.values_list("pk", "subscriber__topics__slug"))
+    assert [len({topic_of[pk] for pk in batch}) for batch in batches] == [1, 1, 1, 1]
