@@ -217,3 +217,62 @@ def test_flaky_provider_delivers_everyone_once_by_our_records(tmp_path):
     assert len(set(sent_ids)) == total - 1, "one provider message id recorded per delivery"
     print(f"provider attempts={postmark.attempts} accepted={sum(accepted.values())} "
           f"provider-side duplicates after client timeouts={sum(n - 1 for n in accepted.values())}")  # fmt: skip
+
+
+def test_flaky_batching_provider_delivers_everyone_once_by_our_records(tmp_path):
+    """The same faults against a provider that takes 50 readers per request (SendGrid through merge_data):
+    a 429/503 or a timeout puts the whole request back for retry, a request refused over one address is
+    sent again one by one, and still every reader is delivered once."""
+    from tests.fakes.sendgrid import API_KEY, FakeSendGrid
+
+    total = 400
+    make_edition_and_readers(total)
+    rng, lock = random.Random(11), threading.Lock()
+
+    def faults(attempt: int, payload: dict) -> Reply | None:
+        if "r00007@example.com" in FakeSendGrid.addresses_in(payload):
+            return FakeSendGrid.refusal("The to email does not contain a valid address.")
+        with lock:
+            roll = rng.random()
+        if roll < 0.10:
+            return Reply(429, {"errors": [{"message": "too many requests"}]}, {"Retry-After": "1"})
+        if roll < 0.20:
+            return Reply(503, {"errors": [{"message": "service unavailable"}]}, {"Retry-After": "1"})
+        if roll < 0.25:
+            return Reply(500, {"errors": [{"message": "slow"}]}, delay=3)
+        return None
+
+    sendgrid = FakeSendGrid(faults)
+    with sendgrid:
+        env = worker_env(
+            "redis://127.0.0.1:6379/15",
+            tmp_path / "unused-outbox",
+            EMAIL_BACKEND="anymail.backends.sendgrid.EmailBackend",
+            ANYMAIL_SENDGRID_API_KEY=API_KEY,
+            ANYMAIL_SENDGRID_API_URL=sendgrid.api_url,
+            ANYMAIL_REQUESTS_TIMEOUT="1",
+            SEND_CONCURRENCY="4",
+            DELIVERY_MAX_ATTEMPTS="12",
+        )
+        flush_redis()
+        workers = [Worker(env, tmp_path / f"worker{i}.log", concurrency=1).start() for i in range(2)]
+        try:
+            broker_client().send_task("digest.tasks.send_edition", args=[DAY.isoformat()])
+            wait_until(
+                lambda: Delivery.objects.filter(status__in=["sent", "failed"]).count() == total,
+                timeout=240,
+                message="every delivery settled",
+            )
+        finally:
+            for worker in workers:
+                worker.stop()
+    statuses = Counter(Delivery.objects.values_list("status", flat=True))
+    assert statuses == {"sent": total - 1, "failed": 1}
+    assert Delivery.objects.get(status="failed").subscriber.email == "r00007@example.com"
+    accepted = Counter(sendgrid.recipients())
+    assert set(Subscriber.objects.exclude(email="r00007@example.com").values_list("email", flat=True)) == set(accepted)
+    assert set(accepted.values()) == {1}, "the provider received each reader once"
+    assert sendgrid.accepted_requests < total // 4, "readers travelled in batches"
+    sizes = Counter(len(FakeSendGrid.addresses_in(r.json())) for r in sendgrid.server.requests)
+    print(f"provider attempts={sendgrid.attempts} accepted requests={sendgrid.accepted_requests} "
+          f"readers={sum(accepted.values())} request sizes={dict(sizes)}")  # fmt: skip
