@@ -32,11 +32,12 @@ from .caching import TimedCache
 from .esp_batches import MergeProfile, chunks, merge_profile, send_batch
 from .fanout import finish_edition_if_done
 from .messages import build_message, delivery_message_id
-from .models import Delivery, SiteSettings
+from .models import Delivery, Edition, SiteSettings
 from .personalize import VariantKey, pick_papers, variant_key
 from .rendering import RenderedVariant, render_variant
 from .selectors import edition_entries
 from .send_outcomes import SendResult, verdict_for
+from .sent_lookup import LookupFailed, already_sent
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,11 @@ class BatchOutcome:
     retry_after: float | None = None
 
 
+# What the send path reads of a subscriber; loading whole rows cost more than building the message.
+SENDING_FIELDS = ("email", "status", "language", "bilingual", "max_papers", "token_version")
+
 _variants = TimedCache(size=128)
+_readers_variant = TimedCache(size=512)  # (edition, language, bilingual, topics, size) -> its variant
 _entries = TimedCache(size=8)
 _picks = TimedCache(size=512)
 
@@ -79,21 +84,23 @@ class _Connections:
 def claim(delivery_ids: list[int]) -> list[Delivery]:
     """Atomically moves queued (or lease-expired) rows to sending; rows another worker holds are skipped."""
     now = timezone.now()
+    lease_until = now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
     with transaction.atomic():
-        locked = dict(
+        rows = list(
             Delivery.objects.select_for_update(skip_locked=True)
             .filter(pk__in=delivery_ids)
             .filter(Q(status=Delivery.Status.QUEUED) | Q(status=Delivery.Status.SENDING, lease_until__lt=now))
-            .values_list("pk", "status")
         )
-        Delivery.objects.filter(pk__in=locked).update(
-            status=Delivery.Status.SENDING,
-            lease_until=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
-            attempts=F("attempts") + 1,
-        )
-    rows = list(Delivery.objects.filter(pk__in=locked).select_related("edition"))
+        if rows:
+            Delivery.objects.filter(pk__in=[row.pk for row in rows]).update(
+                status=Delivery.Status.SENDING, lease_until=lease_until, attempts=F("attempts") + 1
+            )
+    # One Edition object shared by the batch's rows (select_related would build one per row).
+    editions = {edition.pk: edition for edition in Edition.objects.filter(pk__in={row.edition_id for row in rows})}
     for row in rows:
-        row.in_doubt = locked[row.pk] == Delivery.Status.SENDING
+        row.in_doubt = row.status == Delivery.Status.SENDING
+        row.status, row.lease_until, row.attempts = Delivery.Status.SENDING, lease_until, row.attempts + 1
+        row.edition = editions[row.edition_id]
         row.message_id = row.message_id or delivery_message_id(row)
     return rows
 
@@ -116,7 +123,7 @@ def send_deliveries(delivery_ids: list[int]) -> BatchOutcome:
         return outcome
     connections = _Connections()
     subscriber_ids = [r.subscriber_id for r in rows]
-    by_id = {s.pk: s for s in Subscriber.objects.filter(pk__in=subscriber_ids)}
+    by_id = {s.pk: s for s in Subscriber.objects.filter(pk__in=subscriber_ids).only(*SENDING_FIELDS)}
     topics: dict[int, set[str]] = {pk: set() for pk in subscriber_ids}
     through = Subscriber.topics.through.objects.filter(subscriber_id__in=subscriber_ids)
     for subscriber_id, slug in through.values_list("subscriber_id", "topic__slug"):
@@ -127,10 +134,16 @@ def send_deliveries(delivery_ids: list[int]) -> BatchOutcome:
         if subscriber.status != Subscriber.Status.ACTIVE:
             _record(SendResult(row, Delivery.Status.SKIPPED, error=f"subscriber is {subscriber.status}"), outcome)
             continue
-        if row.in_doubt and (found := already_sent(connections.get(), row.message_id)):
-            _record(SendResult(row, Delivery.Status.SENT, provider_message_id=found), outcome)
-            log.warning("in-doubt delivery was already sent delivery=%s", row.pk)
-            continue
+        if row.in_doubt:
+            try:
+                found = already_sent(connections.get(), row)
+            except LookupFailed as error:
+                _record(SendResult(row, Delivery.Status.QUEUED, error=str(error)), outcome)
+                continue
+            if found:
+                _record(SendResult(row, Delivery.Status.SENT, provider_message_id=found), outcome)
+                log.warning("in-doubt delivery was already sent delivery=%s", row.pk)
+                continue
         variant = variant_for(row, subscriber, frozenset(topics[subscriber.pk]))
         if variant is None:
             _record(SendResult(row, Delivery.Status.SKIPPED, error="no papers in the subscriber's topics"), outcome)
@@ -199,9 +212,15 @@ def _send_in_batches(
 
 
 def variant_for(row: Delivery, subscriber: Subscriber, topics: frozenset[str] | None = None) -> RenderedVariant | None:
-    entries = _entries.get_or_make(row.edition_id, lambda: edition_entries(row.edition))
     if topics is None:
         topics = frozenset(t.slug for t in subscriber.topics.all())
+    readers = (row.edition_id, subscriber.language, subscriber.bilingual, topics, subscriber.max_papers)
+    return _readers_variant.get_or_make(readers, lambda: _pick_and_render(row, subscriber, topics))
+
+
+def _pick_and_render(row: Delivery, subscriber: Subscriber, topics: frozenset[str]) -> RenderedVariant | None:
+    """Readers with different topic sets can still share a variant (same picks): keyed by the picks."""
+    entries = _entries.get_or_make(row.edition_id, lambda: edition_entries(row.edition))
     picks = _picks.get_or_make((row.edition_id, topics, subscriber.max_papers),
                                lambda: pick_papers(entries, topics, subscriber.max_papers))  # fmt: skip
     if not picks:
@@ -210,12 +229,6 @@ def variant_for(row: Delivery, subscriber: Subscriber, topics: frozenset[str] | 
     return _variants.get_or_make(
         key, lambda: render_variant(row.edition, subscriber.language, subscriber.bilingual, picks)
     )
-
-
-def already_sent(connection, message_id: str) -> str:
-    """The provider's id for this Message-ID if the backend can tell it was sent, else ""."""
-    finder = getattr(connection, "find_sent", None)
-    return (finder(message_id) or "") if finder else ""
 
 
 def _send(connections: _Connections, row: Delivery, message: AnymailMessage, paper_count: int) -> SendResult:

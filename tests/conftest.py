@@ -35,7 +35,7 @@ def fresh_send_caches() -> None:
 
     from digest import sending
 
-    for cache in (sending._variants, sending._entries, sending._picks):
+    for cache in (sending._variants, sending._entries, sending._picks, sending._readers_variant):
         cache.clear()
     django_cache.clear()  # rate-limit counters, cached archive pages and form fragments
 

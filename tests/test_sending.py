@@ -115,3 +115,47 @@ def test_batches_hold_readers_of_one_topic_set_together(edition, topics, setting
     batches = batches_by_variant(sendable(edition))
     topic_of = dict(Delivery.objects.values_list("pk", "subscriber__topics__slug"))
     assert [len({topic_of[pk] for pk in batch}) for batch in batches] == [1, 1, 1, 1]
+
+
+def in_doubt_delivery(edition) -> Delivery:
+    """A row whose worker died mid-send: still "sending", its lease run out."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return Delivery.objects.create(
+        edition=edition,
+        subscriber=SubscriberFactory(email="reader@example.com"),
+        status=Delivery.Status.SENDING,
+        lease_until=timezone.now() - timedelta(seconds=1),
+        attempts=1,
+    )
+
+
+def test_an_in_doubt_delivery_postmark_already_has_is_recorded_not_sent_again(edition, postmark):
+    delivery = in_doubt_delivery(edition)
+    metadata = {"delivery": str(delivery.pk)}
+    postmark.accepted.append({"To": "reader@example.com", "MessageID": "pm-1", "Metadata": metadata})
+    outcome = send_deliveries([delivery.pk])
+    delivery.refresh_from_db()
+    assert (outcome.sent, delivery.status, delivery.provider_message_id) == (1, "sent", "pm-1")
+    assert len(postmark.accepted) == 1
+    assert "metadata_delivery" in postmark.server.requests[-1].path
+
+
+def test_an_in_doubt_delivery_postmark_never_got_is_sent_once(edition, postmark):
+    delivery = in_doubt_delivery(edition)
+    send_deliveries([delivery.pk])
+    delivery.refresh_from_db()
+    assert delivery.status == "sent"
+    assert postmark.recipients() == ["reader@example.com"]
+
+
+def test_an_in_doubt_delivery_waits_when_postmark_cannot_be_asked(edition, postmark):
+    postmark.search_fault = Reply(500, {"ErrorCode": 500, "Message": "Internal Server Error"})
+    delivery = in_doubt_delivery(edition)
+    outcome = send_deliveries([delivery.pk])
+    delivery.refresh_from_db()
+    assert (delivery.status, outcome.retry) == ("queued", [delivery.pk])
+    assert "could not ask Postmark" in delivery.last_error
+    assert postmark.accepted == []

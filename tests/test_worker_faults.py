@@ -276,3 +276,46 @@ def test_flaky_batching_provider_delivers_everyone_once_by_our_records(tmp_path)
     sizes = Counter(len(FakeSendGrid.addresses_in(r.json())) for r in sendgrid.server.requests)
     print(f"provider attempts={sendgrid.attempts} accepted requests={sendgrid.accepted_requests} "
           f"readers={sum(accepted.values())} request sizes={dict(sizes)}")  # fmt: skip
+
+
+def test_sigkill_mid_send_to_postmark_mails_nobody_twice(tmp_path):
+    """The in-doubt rows a killed worker leaves are looked up in Postmark's Messages API by their delivery
+    id before any second attempt: the provider itself receives every reader exactly once."""
+    total = 1000
+    make_edition_and_readers(total)
+    postmark = FakePostmark()
+    accept = postmark.handle
+
+    def with_latency(request):
+        time.sleep(0.01)
+        return accept(request)
+
+    postmark.server.handler = with_latency
+    with postmark:
+        env = worker_env(
+            "redis://127.0.0.1:6379/15",
+            tmp_path / "unused-outbox",
+            EMAIL_BACKEND="anymail.backends.postmark.EmailBackend",
+            ANYMAIL_POSTMARK_SERVER_TOKEN="test-server-token",
+            ANYMAIL_POSTMARK_API_URL=postmark.api_url,
+            SEND_CONCURRENCY="4",
+        )
+        flush_redis()
+        workers = [Worker(env, tmp_path / f"worker{i}.log", concurrency=1).start() for i in range(2)]
+        producer = broker_client()
+        try:
+            producer.send_task("digest.tasks.send_edition", args=[DAY.isoformat()])
+            wait_until(lambda: sent_count() >= total // 4, timeout=120, message="a quarter sent")
+            workers[0].kill(signal.SIGKILL)
+            killed_at = sent_count()
+            workers[0] = Worker(env, tmp_path / "worker0-restarted.log", concurrency=1).start()
+            drive_until_all_sent(producer, total, timeout=240)
+        finally:
+            for worker in workers:
+                worker.stop()
+    assert killed_at < total, "the kill happened mid-send"
+    accepted = Counter(postmark.recipients())
+    assert len(accepted) == total and set(accepted.values()) == {1}, "the provider received each reader once"
+    assert Counter(Delivery.objects.values_list("status", flat=True)) == {"sent": total}
+    lookups = sum(1 for r in postmark.server.requests if r.method == "GET")
+    print(f"killed at {killed_at} sent; in-doubt lookups in Postmark's Messages API: {lookups}")
