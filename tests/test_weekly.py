@@ -54,3 +54,26 @@ def test_weekly_readers_get_the_weekly_and_daily_readers_do_not(week, outbox_dir
     (path,) = outbox_dir.glob("*.eml")
     subject = str(email.message_from_bytes(path.read_bytes(), policy=policy.default)["Subject"]).strip()
     assert subject.startswith("每週精選 · 每日精選 AI 論文 · 2025-06-02")
+
+
+def test_the_monday_task_sends_weekly_readers_whose_local_hour_has_come(week, outbox_dir, settings, time_machine):
+    from digest.tasks import build_weekly
+
+    settings.SEND_AT_LOCAL_HOUR = True
+    due = SubscriberFactory(frequency="weekly", time_zone="Asia/Taipei", delivery_hour=7)
+    later = SubscriberFactory(frequency="weekly", time_zone="Europe/London", delivery_hour=7)
+    time_machine.move_to(datetime.datetime(2025, 6, 2, 7, 30, tzinfo=ZoneInfo("Asia/Taipei")))
+    assert build_weekly() == "2025-06-02"
+    assert list(Delivery.objects.values_list("subscriber", flat=True)) == [due.pk]
+    assert not Delivery.objects.filter(subscriber=later).exists()
+
+
+def test_the_monday_task_waits_for_approval_instead_of_failing(week, settings, time_machine):
+    from digest.models import SiteSettings
+    from digest.tasks import build_weekly
+
+    SiteSettings.objects.update_or_create(pk=1, defaults={"editions_need_approval": True})
+    SubscriberFactory(frequency="weekly")
+    time_machine.move_to(datetime.datetime(2025, 6, 2, 7, 30, tzinfo=ZoneInfo("Asia/Taipei")))
+    assert build_weekly() == "2025-06-02"
+    assert not Delivery.objects.exists()
