@@ -74,7 +74,11 @@ def _delivery_for(event: AnymailTrackingEvent) -> Delivery | None:
         if found is not None:
             return found
     if event.message_id:
-        return Delivery.objects.filter(provider_message_id=event.message_id).first()
+        # One provider id can cover a whole batch request (Mailgun): the recipient tells the readers apart.
+        found = Delivery.objects.filter(provider_message_id=event.message_id)
+        if event.recipient:
+            found = found.filter(subscriber__email__iexact=event.recipient)
+        return found.first()
     return None
 
 
