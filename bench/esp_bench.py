@@ -26,14 +26,7 @@ def fake_for(esp: str, latency: float):
     if esp == "postmark":
         from tests.fakes.postmark import FakePostmark
 
-        fake = FakePostmark()
-        accept = fake.handle
-
-        def slow(request):
-            time.sleep(latency)
-            return accept(request)
-
-        fake.server.handler = slow
+        fake = FakePostmark(latency=latency)
         return fake, {
             "EMAIL_BACKEND": "anymail.backends.postmark.EmailBackend",
             "ANYMAIL_POSTMARK_SERVER_TOKEN": "test-server-token",

@@ -164,55 +164,74 @@ def test_broker_restart_mid_send_loses_and_doubles_nothing(outbox_dir, tmp_path,
     assert_exactly_once(outbox_dir, total)
 
 
-def test_flaky_provider_delivers_everyone_once_by_our_records(tmp_path):
-    """20 % of requests answered 429/503 with Retry-After, 5 % too slow (client timeout), one address
-    refused with 422: everyone else is delivered and each Delivery row sent exactly once."""
-    total = 400
-    make_edition_and_readers(total)
-    rng, lock = random.Random(7), threading.Lock()
+def random_faults(seed: int, refused: str, addresses_of, refusal: Reply, error_body):
+    """20 % of requests answered 429/503 with Retry-After, 5 % too slow for the client's 1 s timeout, and
+    every request carrying `refused` refused for good."""
+    rng, lock = random.Random(seed), threading.Lock()
 
-    def faults(attempt: int, payload: dict) -> Reply | None:
-        if payload["To"] == "r00007@example.com":
-            return inactive_recipient("r00007@example.com")
+    def faults(attempt: int, payload) -> Reply | None:
+        if refused in addresses_of(payload):
+            return refusal
         with lock:
             roll = rng.random()
         if roll < 0.10:
-            return Reply(429, {"ErrorCode": 429, "Message": "Rate limit exceeded"}, {"Retry-After": "1"})
+            return Reply(429, error_body(429, "Rate limit exceeded"), {"Retry-After": "1"})
         if roll < 0.20:
-            return Reply(503, {"ErrorCode": 503, "Message": "Service unavailable"}, {"Retry-After": "1"})
+            return Reply(503, error_body(503, "Service unavailable"), {"Retry-After": "1"})
         if roll < 0.25:
-            return Reply(500, {"ErrorCode": 500, "Message": "slow"}, delay=3)
+            return Reply(500, error_body(500, "slow"), delay=3)
         return None
 
-    postmark = FakePostmark(faults)
-    with postmark:
-        env = worker_env(
-            "redis://127.0.0.1:6379/15",
-            tmp_path / "unused-outbox",
+    return faults
+
+
+def settle_on_two_workers(tmp_path, total: int, **provider_env: str) -> None:
+    """Sends the edition from two real workers until every delivery is sent or failed."""
+    env = worker_env(
+        "redis://127.0.0.1:6379/15",
+        tmp_path / "unused-outbox",
+        ANYMAIL_REQUESTS_TIMEOUT="1",
+        SEND_CONCURRENCY="4",
+        DELIVERY_MAX_ATTEMPTS="12",
+        **provider_env,
+    )
+    flush_redis()
+    workers = [Worker(env, tmp_path / f"worker{i}.log", concurrency=1).start() for i in range(2)]
+    try:
+        broker_client().send_task("digest.tasks.send_edition", args=[DAY.isoformat()])
+        wait_until(
+            lambda: Delivery.objects.filter(status__in=["sent", "failed"]).count() == total,
+            timeout=240,
+            message="every delivery settled",
+        )
+    finally:
+        for worker in workers:
+            worker.stop()
+
+
+def assert_all_but_the_refused_sent_once(total: int, accepted: Counter, refused: str) -> None:
+    assert Counter(Delivery.objects.values_list("status", flat=True)) == {"sent": total - 1, "failed": 1}
+    assert Delivery.objects.get(status="failed").subscriber.email == refused
+    assert set(Subscriber.objects.exclude(email=refused).values_list("email", flat=True)) == set(accepted)
+
+
+def test_flaky_provider_delivers_everyone_once_by_our_records(tmp_path):
+    """Postmark, one message per request; one address refused with 422: everyone else is delivered and
+    each Delivery row sent exactly once."""
+    total, refused = 400, "r00007@example.com"
+    make_edition_and_readers(total)
+    faults = random_faults(7, refused, lambda payload: [payload["To"]], inactive_recipient(refused),
+                           lambda status, message: {"ErrorCode": status, "Message": message})  # fmt: skip
+    with FakePostmark(faults) as postmark:
+        settle_on_two_workers(
+            tmp_path,
+            total,
             EMAIL_BACKEND="anymail.backends.postmark.EmailBackend",
             ANYMAIL_POSTMARK_SERVER_TOKEN="test-server-token",
             ANYMAIL_POSTMARK_API_URL=postmark.api_url,
-            ANYMAIL_REQUESTS_TIMEOUT="1",
-            SEND_CONCURRENCY="4",
-            DELIVERY_MAX_ATTEMPTS="12",
         )
-        flush_redis()
-        workers = [Worker(env, tmp_path / f"worker{i}.log", concurrency=1).start() for i in range(2)]
-        try:
-            broker_client().send_task("digest.tasks.send_edition", args=[DAY.isoformat()])
-            wait_until(
-                lambda: Delivery.objects.filter(status__in=["sent", "failed"]).count() == total,
-                timeout=240,
-                message="every delivery settled",
-            )
-        finally:
-            for worker in workers:
-                worker.stop()
-    statuses = Counter(Delivery.objects.values_list("status", flat=True))
-    assert statuses == {"sent": total - 1, "failed": 1}
-    assert Delivery.objects.get(status="failed").subscriber.email == "r00007@example.com"
     accepted = Counter(postmark.recipients())
-    assert set(Subscriber.objects.exclude(email="r00007@example.com").values_list("email", flat=True)) == set(accepted)
+    assert_all_but_the_refused_sent_once(total, accepted, refused)
     sent_ids = list(Delivery.objects.filter(status="sent").values_list("provider_message_id", flat=True))
     assert len(set(sent_ids)) == total - 1, "one provider message id recorded per delivery"
     print(f"provider attempts={postmark.attempts} accepted={sum(accepted.values())} "
@@ -225,52 +244,21 @@ def test_flaky_batching_provider_delivers_everyone_once_by_our_records(tmp_path)
     sent again one by one, and still every reader is delivered once."""
     from tests.fakes.sendgrid import API_KEY, FakeSendGrid
 
-    total = 400
+    total, refused = 400, "r00007@example.com"
     make_edition_and_readers(total)
-    rng, lock = random.Random(11), threading.Lock()
-
-    def faults(attempt: int, payload: dict) -> Reply | None:
-        if "r00007@example.com" in FakeSendGrid.addresses_in(payload):
-            return FakeSendGrid.refusal("The to email does not contain a valid address.")
-        with lock:
-            roll = rng.random()
-        if roll < 0.10:
-            return Reply(429, {"errors": [{"message": "too many requests"}]}, {"Retry-After": "1"})
-        if roll < 0.20:
-            return Reply(503, {"errors": [{"message": "service unavailable"}]}, {"Retry-After": "1"})
-        if roll < 0.25:
-            return Reply(500, {"errors": [{"message": "slow"}]}, delay=3)
-        return None
-
-    sendgrid = FakeSendGrid(faults)
-    with sendgrid:
-        env = worker_env(
-            "redis://127.0.0.1:6379/15",
-            tmp_path / "unused-outbox",
+    refusal = FakeSendGrid.refusal("The to email does not contain a valid address.")
+    faults = random_faults(11, refused, FakeSendGrid.addresses_in, refusal,
+                           lambda status, message: {"errors": [{"message": message}]})  # fmt: skip
+    with FakeSendGrid(faults) as sendgrid:
+        settle_on_two_workers(
+            tmp_path,
+            total,
             EMAIL_BACKEND="anymail.backends.sendgrid.EmailBackend",
             ANYMAIL_SENDGRID_API_KEY=API_KEY,
             ANYMAIL_SENDGRID_API_URL=sendgrid.api_url,
-            ANYMAIL_REQUESTS_TIMEOUT="1",
-            SEND_CONCURRENCY="4",
-            DELIVERY_MAX_ATTEMPTS="12",
         )
-        flush_redis()
-        workers = [Worker(env, tmp_path / f"worker{i}.log", concurrency=1).start() for i in range(2)]
-        try:
-            broker_client().send_task("digest.tasks.send_edition", args=[DAY.isoformat()])
-            wait_until(
-                lambda: Delivery.objects.filter(status__in=["sent", "failed"]).count() == total,
-                timeout=240,
-                message="every delivery settled",
-            )
-        finally:
-            for worker in workers:
-                worker.stop()
-    statuses = Counter(Delivery.objects.values_list("status", flat=True))
-    assert statuses == {"sent": total - 1, "failed": 1}
-    assert Delivery.objects.get(status="failed").subscriber.email == "r00007@example.com"
     accepted = Counter(sendgrid.recipients())
-    assert set(Subscriber.objects.exclude(email="r00007@example.com").values_list("email", flat=True)) == set(accepted)
+    assert_all_but_the_refused_sent_once(total, accepted, refused)
     assert set(accepted.values()) == {1}, "the provider received each reader once"
     assert sendgrid.accepted_requests < total // 4, "readers travelled in batches"
     sizes = Counter(len(FakeSendGrid.addresses_in(r.json())) for r in sendgrid.server.requests)
@@ -283,14 +271,7 @@ def test_sigkill_mid_send_to_postmark_mails_nobody_twice(tmp_path):
     id before any second attempt: the provider itself receives every reader exactly once."""
     total = 1000
     make_edition_and_readers(total)
-    postmark = FakePostmark()
-    accept = postmark.handle
-
-    def with_latency(request):
-        time.sleep(0.01)
-        return accept(request)
-
-    postmark.server.handler = with_latency
+    postmark = FakePostmark(latency=0.01)
     with postmark:
         env = worker_env(
             "redis://127.0.0.1:6379/15",

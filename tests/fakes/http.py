@@ -91,3 +91,39 @@ class LoopbackServer:
     def __exit__(self, *exc) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+Faults = Callable[[int, object], "Reply | None"]
+
+
+class FakeProvider:
+    """What every loopback mail provider shares: a server, scripted faults per attempt, a latency, and the
+    count of attempts. Subclasses answer requests in `answer` and call `fault_for` once they have a payload."""
+
+    def __init__(self, faults: Faults | None = None, latency: float = 0.0) -> None:
+        self.faults = faults
+        self.latency = latency
+        self.attempts = 0
+        self._lock = threading.Lock()
+        self.server = LoopbackServer(self._handle)
+
+    def _handle(self, request: Request) -> Reply:
+        if self.latency:
+            threading.Event().wait(self.latency)
+        return self.answer(request)
+
+    def answer(self, request: Request) -> Reply:
+        raise NotImplementedError
+
+    def fault_for(self, payload: object) -> Reply | None:
+        with self._lock:
+            self.attempts += 1
+            attempt = self.attempts
+        return self.faults(attempt, payload) if self.faults else None
+
+    def __enter__(self):
+        self.server.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.__exit__(*exc)

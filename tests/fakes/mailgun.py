@@ -12,14 +12,12 @@ from __future__ import annotations
 import base64
 import json
 import re
-import threading
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parseaddr
 from urllib.parse import parse_qs
 
-from .http import LoopbackServer, Reply, Request
+from .http import FakeProvider, Reply, Request
 
 API_KEY = "test-mailgun-key"
 DOMAIN = "papers.example.org"
@@ -38,26 +36,17 @@ class Delivered:
     message_id: str
 
 
-class FakeMailgun:
-    def __init__(self, faults: Callable[[int, dict], Reply | None] | None = None, latency: float = 0.0) -> None:
-        self.faults = faults
-        self.latency = latency
+class FakeMailgun(FakeProvider):
+    def __init__(self, faults=None, latency: float = 0.0) -> None:
+        super().__init__(faults, latency)
         self.delivered: list[Delivered] = []
-        self.attempts = 0
         self.accepted_requests = 0
-        self._lock = threading.Lock()
-        self.server = LoopbackServer(self.handle)
 
     @property
     def api_url(self) -> str:
         return self.server.url + "/v3"
 
-    def handle(self, request: Request) -> Reply:
-        reply = self._answer(request)
-        reply.delay = self.latency
-        return reply
-
-    def _answer(self, request: Request) -> Reply:
+    def answer(self, request: Request) -> Reply:
         expected = "Basic " + base64.b64encode(f"api:{API_KEY}".encode()).decode()
         if request.headers.get("Authorization") != expected:
             return Reply(401, "Forbidden")
@@ -66,10 +55,7 @@ class FakeMailgun:
         if not request.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
             return Reply(400, {"message": "this fake reads url-encoded forms only"})
         form = parse_qs(request.body.decode(), keep_blank_values=True)
-        with self._lock:
-            self.attempts += 1
-            attempt = self.attempts
-        fault = self.faults(attempt, form) if self.faults else None
+        fault = self.fault_for(form)
         if fault is not None:
             return fault
         recipients = form.get("to", [])
@@ -130,10 +116,3 @@ class FakeMailgun:
             "MAILGUN_API_URL": self.api_url,
             "MAILGUN_SENDER_DOMAIN": DOMAIN,
         }
-
-    def __enter__(self) -> FakeMailgun:
-        self.server.__enter__()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.__exit__(*exc)

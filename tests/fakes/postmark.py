@@ -7,28 +7,23 @@ Every accepted message is kept, so a test counts what the provider really receiv
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
-from .http import LoopbackServer, Reply, Request
+from .http import FakeProvider, Reply, Request
 
 
-class FakePostmark:
-    def __init__(self, faults: Callable[[int, dict], Reply | None] | None = None) -> None:
-        self.faults = faults
+class FakePostmark(FakeProvider):
+    def __init__(self, faults=None, latency: float = 0.0) -> None:
+        super().__init__(faults, latency)
         self.accepted: list[dict] = []
         self.search_fault: Reply | None = None  # set to make the Messages API fail
-        self.attempts = 0
-        self._lock = threading.Lock()
-        self.server = LoopbackServer(self.handle)
 
     @property
     def api_url(self) -> str:
         return self.server.url + "/"
 
-    def handle(self, request: Request) -> Reply:
+    def answer(self, request: Request) -> Reply:
         if request.headers.get("X-Postmark-Server-Token") != "test-server-token":
             return Reply(401, {"ErrorCode": 10, "Message": "Request does not contain a valid Server token."})
         if request.method == "GET" and urlsplit(request.path).path == "/messages/outbound":
@@ -36,10 +31,7 @@ class FakePostmark:
         if request.path != "/email":
             return Reply(404, {"ErrorCode": 404, "Message": "not found"})
         payload = request.json()
-        with self._lock:
-            self.attempts += 1
-            attempt = self.attempts
-        fault = self.faults(attempt, payload) if self.faults else None
+        fault = self.fault_for(payload)
         if fault is not None:
             return fault
         message_id = str(uuid.uuid4())
@@ -77,13 +69,6 @@ class FakePostmark:
 
     def recipients(self) -> list[str]:
         return [message["To"] for message in self.accepted]
-
-    def __enter__(self) -> FakePostmark:
-        self.server.__enter__()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.__exit__(*exc)
 
 
 def inactive_recipient(address: str) -> Reply:

@@ -10,12 +10,10 @@ test reads what each reader would really have received from one batched request.
 from __future__ import annotations
 
 import json
-import threading
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from .http import LoopbackServer, Reply, Request
+from .http import FakeProvider, Reply, Request
 
 API_KEY = "test-sendgrid-key"
 MAX_PERSONALIZATIONS = 1000
@@ -44,26 +42,17 @@ def error(status: int, message: str, field: str | None = None) -> Reply:
     return Reply(status, {"errors": [{"message": message, "field": field, "help": None}]})
 
 
-class FakeSendGrid:
-    def __init__(self, faults: Callable[[int, dict], Reply | None] | None = None, latency: float = 0.0) -> None:
-        self.faults = faults
-        self.latency = latency
+class FakeSendGrid(FakeProvider):
+    def __init__(self, faults=None, latency: float = 0.0) -> None:
+        super().__init__(faults, latency)
         self.delivered: list[Delivered] = []
-        self.attempts = 0
         self.accepted_requests = 0
-        self._lock = threading.Lock()
-        self.server = LoopbackServer(self.handle)
 
     @property
     def api_url(self) -> str:
         return self.server.url + "/v3/"
 
-    def handle(self, request: Request) -> Reply:
-        reply = self._answer(request)
-        reply.delay = self.latency
-        return reply
-
-    def _answer(self, request: Request) -> Reply:
+    def answer(self, request: Request) -> Reply:
         if request.headers.get("Authorization") != f"Bearer {API_KEY}":
             return error(401, "The provided authorization grant is invalid, expired, or revoked")
         if request.method != "POST" or request.path != "/v3/mail/send":
@@ -72,10 +61,7 @@ class FakeSendGrid:
             payload = request.json()
         except ValueError:
             return error(400, "Bad Request")
-        with self._lock:
-            self.attempts += 1
-            attempt = self.attempts
-        fault = self.faults(attempt, payload) if self.faults else None
+        fault = self.fault_for(payload)
         if fault is not None:
             return fault
         problem = validate(payload)
@@ -106,13 +92,6 @@ class FakeSendGrid:
         """Points the real anymail SendGrid backend at this server."""
         settings.EMAIL_BACKEND = "anymail.backends.sendgrid.EmailBackend"
         settings.ANYMAIL = {"SENDGRID_API_KEY": API_KEY, "SENDGRID_API_URL": self.api_url}
-
-    def __enter__(self) -> FakeSendGrid:
-        self.server.__enter__()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.__exit__(*exc)
 
 
 def validate(payload: dict) -> Reply | None:
