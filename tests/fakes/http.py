@@ -127,3 +127,34 @@ class FakeProvider:
 
     def __exit__(self, *exc) -> None:
         self.server.__exit__(*exc)
+
+
+@dataclass
+class Delivered:
+    """One reader's message as a merging provider would deliver it, fields merged in."""
+
+    to: str
+    subject: str
+    text: str
+    html: str
+    headers: dict[str, str]
+    custom_data: dict[str, str]  # what the provider hands back in its webhooks (SendGrid custom_args, Mailgun v:)
+    message_id: str  # the id the provider's send answer gave for this reader
+
+
+class MergingFakeProvider(FakeProvider):
+    """A provider that takes many readers per request and merges each one's fields (SendGrid, Mailgun):
+    each accepted request becomes one delivered message per reader, kept in `delivered`."""
+
+    def __init__(self, faults: Faults | None = None, latency: float = 0.0) -> None:
+        super().__init__(faults, latency)
+        self.delivered: list[Delivered] = []
+        self.accepted_requests = 0
+
+    def accept(self, messages: list[Delivered]) -> None:
+        with self._lock:
+            self.delivered.extend(messages)
+            self.accepted_requests += 1
+
+    def recipients(self) -> list[str]:
+        return [message.to for message in self.delivered]

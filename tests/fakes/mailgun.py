@@ -13,11 +13,10 @@ import base64
 import json
 import re
 import uuid
-from dataclasses import dataclass
 from email.utils import parseaddr
 from urllib.parse import parse_qs
 
-from .http import FakeProvider, Reply, Request
+from .http import Delivered, MergingFakeProvider, Reply, Request
 
 API_KEY = "test-mailgun-key"
 DOMAIN = "papers.example.org"
@@ -25,23 +24,7 @@ MAX_RECIPIENTS = 1000
 _VARIABLE = re.compile(r"%recipient\.([^%]+)%")
 
 
-@dataclass
-class Delivered:
-    to: str
-    subject: str
-    text: str
-    html: str
-    headers: dict[str, str]
-    custom_data: dict[str, str]  # Mailgun's "v:" variables, handed back in its webhooks
-    message_id: str
-
-
-class FakeMailgun(FakeProvider):
-    def __init__(self, faults=None, latency: float = 0.0) -> None:
-        super().__init__(faults, latency)
-        self.delivered: list[Delivered] = []
-        self.accepted_requests = 0
-
+class FakeMailgun(MergingFakeProvider):
     @property
     def api_url(self) -> str:
         return self.server.url + "/v3"
@@ -72,9 +55,7 @@ class FakeMailgun(FakeProvider):
             return Reply(400, {"message": "recipient-variables parameter is not a valid JSON"})
         message_id = f"<{uuid.uuid4().hex}@{DOMAIN}>"
         messages = [self._deliver(form, parseaddr(a)[1], variables, message_id) for a in recipients]
-        with self._lock:
-            self.delivered.extend(messages)
-            self.accepted_requests += 1
+        self.accept(messages)
         return Reply(200, {"id": message_id, "message": "Queued. Thank you."})
 
     @staticmethod
@@ -96,9 +77,6 @@ class FakeMailgun(FakeProvider):
             custom_data={key[2:]: substitute(values[0]) for key, values in form.items() if key.startswith("v:")},
             message_id=message_id,
         )
-
-    def recipients(self) -> list[str]:
-        return [message.to for message in self.delivered]
 
     @staticmethod
     def addresses_in(form: dict) -> list[str]:

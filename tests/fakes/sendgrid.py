@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
 
-from .http import FakeProvider, Reply, Request
+from .http import Delivered, MergingFakeProvider, Reply, Request
 
 API_KEY = "test-sendgrid-key"
 MAX_PERSONALIZATIONS = 1000
@@ -24,30 +23,11 @@ RESERVED_HEADERS = {
 }  # fmt: skip
 
 
-@dataclass
-class Delivered:
-    to: str
-    subject: str
-    text: str
-    html: str
-    headers: dict[str, str]
-    custom_data: dict[str, str]  # SendGrid's custom_args, handed back in its webhooks
-
-    @property
-    def message_id(self) -> str:
-        return self.custom_data.get("anymail_id", "")
-
-
 def error(status: int, message: str, field: str | None = None) -> Reply:
     return Reply(status, {"errors": [{"message": message, "field": field, "help": None}]})
 
 
-class FakeSendGrid(FakeProvider):
-    def __init__(self, faults=None, latency: float = 0.0) -> None:
-        super().__init__(faults, latency)
-        self.delivered: list[Delivered] = []
-        self.accepted_requests = 0
-
+class FakeSendGrid(MergingFakeProvider):
     @property
     def api_url(self) -> str:
         return self.server.url + "/v3/"
@@ -72,13 +52,8 @@ class FakeSendGrid(FakeProvider):
             for personalization in payload["personalizations"]
             for recipient in personalization["to"]
         ]
-        with self._lock:
-            self.delivered.extend(messages)
-            self.accepted_requests += 1
+        self.accept(messages)
         return Reply(202, b"", headers={"X-Message-Id": uuid.uuid4().hex[:22]})
-
-    def recipients(self) -> list[str]:
-        return [message.to for message in self.delivered]
 
     @staticmethod
     def addresses_in(payload: dict) -> list[str]:
@@ -141,11 +116,13 @@ def deliver(payload: dict, personalization: dict, recipient: dict) -> Delivered:
         return value
 
     parts = {part["type"]: substitute(part["value"]) for part in payload["content"]}
+    custom_data = payload.get("custom_args", {}) | personalization.get("custom_args", {})
     return Delivered(
         to=recipient["email"],
         subject=substitute(personalization.get("subject") or payload["subject"]),
         text=parts.get("text/plain", ""),
         html=parts.get("text/html", ""),
         headers=payload.get("headers", {}) | personalization.get("headers", {}),
-        custom_data=payload.get("custom_args", {}) | personalization.get("custom_args", {}),
+        custom_data=custom_data,
+        message_id=custom_data.get("anymail_id", ""),  # anymail's own id per reader; SendGrid answers with none
     )
