@@ -134,6 +134,9 @@ def send_deliveries(delivery_ids: list[int]) -> BatchOutcome:
         if subscriber.status != Subscriber.Status.ACTIVE:
             _record(SendResult(row, Delivery.Status.SKIPPED, error=f"subscriber is {subscriber.status}"), outcome)
             continue
+        if row.in_doubt and row.attempts > settings.DELIVERY_MAX_ATTEMPTS:  # its workers keep dying
+            _record(SendResult(row, Delivery.Status.FAILED, error=f"abandoned after {row.attempts} attempts"), outcome)
+            continue
         if row.in_doubt:
             try:
                 found = already_sent(connections.get(), row)
@@ -314,12 +317,20 @@ def _record_all(results: list[SendResult], outcome: BatchOutcome) -> None:
             _record(result, outcome)
 
 
+def _give_up_reason(row: Delivery) -> str:
+    """Why a transient failure is now final ("" while the delivery may still be retried)."""
+    if row.attempts >= settings.DELIVERY_MAX_ATTEMPTS:
+        return f"gave up after {row.attempts} attempts"
+    if row.created_at < timezone.now() - timedelta(hours=settings.DELIVERY_RETRY_HOURS):
+        return f"gave up after {settings.DELIVERY_RETRY_HOURS:g} hours and {row.attempts} attempts"
+    return ""
+
+
 def _record(result: SendResult, outcome: BatchOutcome) -> None:
     row = result.row
     if result.status == Delivery.Status.QUEUED:
-        if row.attempts >= settings.DELIVERY_MAX_ATTEMPTS:
-            error = f"gave up after {row.attempts} attempts: {result.error}"
-            result = SendResult(row, Delivery.Status.FAILED, error=error)
+        if give_up := _give_up_reason(row):
+            result = SendResult(row, Delivery.Status.FAILED, error=f"{give_up}: {result.error}")
         else:
             Delivery.objects.filter(pk=row.pk, status=Delivery.Status.SENDING).update(
                 status=Delivery.Status.QUEUED, lease_until=None, last_error=result.error

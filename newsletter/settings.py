@@ -159,7 +159,11 @@ EDITION_MAX_PAPERS = env.int("EDITION_MAX_PAPERS", default=40)
 DEFAULT_MAX_PAPERS = env.int("DEFAULT_MAX_PAPERS", default=10)
 SEND_BATCH_SIZE = env.int("SEND_BATCH_SIZE", default=200)
 DELIVERY_LEASE_SECONDS = env.int("DELIVERY_LEASE_SECONDS", default=300)
-DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=5)
+# A provider outage must not turn into a half-sent edition: transient failures (429, 5xx, timeouts) are
+# retried until a delivery is DELIVERY_RETRY_HOURS old; DELIVERY_MAX_ATTEMPTS caps attempts whatever the
+# cause (a row whose worker keeps dying stops being claimed).
+DELIVERY_RETRY_HOURS = env.float("DELIVERY_RETRY_HOURS", default=12.0)
+DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=50)
 # Parallel sends within one batch (threads sharing nothing but the rate limit); ESP latency is the bottleneck.
 SEND_CONCURRENCY = env.int("SEND_CONCURRENCY", default=8)
 # Providers that merge per-recipient fields (see digest/esp_batches.py) get one request per variant and up

@@ -159,3 +159,49 @@ def test_an_in_doubt_delivery_waits_when_postmark_cannot_be_asked(edition, postm
     assert (delivery.status, outcome.retry) == ("queued", [delivery.pk])
     assert "could not ask Postmark" in delivery.last_error
     assert postmark.accepted == []
+
+
+def test_a_long_provider_outage_leaves_deliveries_queued_then_each_is_sent_once(edition, settings):
+    from tests.fakes.postmark import FakePostmark
+
+    down = {"yes": True}
+    outage = FakePostmark(faults=lambda attempt, payload: Reply(503, {"ErrorCode": 503}) if down["yes"] else None)
+    with outage:
+        settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+        settings.ANYMAIL = {"POSTMARK_SERVER_TOKEN": "test-server-token", "POSTMARK_API_URL": outage.api_url}
+        ids = [Delivery.objects.create(edition=edition, subscriber=s).pk for s in SubscriberFactory.create_batch(3)]
+        for _ in range(8):  # more rounds than a handful of retries would allow
+            send_deliveries(ids)
+        assert set(Delivery.objects.values_list("status", flat=True)) == {"queued"}
+        down["yes"] = False
+        send_deliveries(ids)
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert sorted(outage.recipients()) == sorted(Delivery.objects.values_list("subscriber__email", flat=True))
+
+
+def test_a_delivery_still_failing_after_the_retry_horizon_fails_with_the_reason(edition, settings, time_machine):
+    from tests.fakes.postmark import FakePostmark
+
+    settings.DELIVERY_RETRY_HOURS = 12
+    time_machine.move_to("2025-05-28 07:00 +08:00")
+    delivery = Delivery.objects.create(edition=edition, subscriber=SubscriberFactory())
+    with FakePostmark(faults=lambda attempt, payload: Reply(503, {"ErrorCode": 503})) as outage:
+        settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+        settings.ANYMAIL = {"POSTMARK_SERVER_TOKEN": "test-server-token", "POSTMARK_API_URL": outage.api_url}
+        send_deliveries([delivery.pk])
+        assert Delivery.objects.get().status == "queued"
+        time_machine.move_to("2025-05-28 19:01 +08:00")
+        send_deliveries([delivery.pk])
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
+    assert delivery.last_error.startswith("gave up after 12 hours and 2 attempts") and "503" in delivery.last_error
+
+
+def test_a_row_whose_workers_keep_dying_is_abandoned_not_sent(edition, postmark, settings):
+    settings.DELIVERY_MAX_ATTEMPTS = 3
+    delivery = in_doubt_delivery(edition)
+    Delivery.objects.filter(pk=delivery.pk).update(attempts=3)
+    send_deliveries([delivery.pk])
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.last_error) == ("failed", "abandoned after 4 attempts")
+    assert postmark.accepted == []
