@@ -54,6 +54,10 @@ def send_deliveries(self, delivery_ids: list[int]) -> dict:
             sent, failed = sent + outcome.sent, failed + outcome.failed
             if not outcome.retry:
                 break
+    elif outcome.retry and self.request.retries >= self.max_retries:
+        # The rows stay queued: the resume_stalled sweeper re-enqueues them every few minutes until the
+        # provider is back or DELIVERY_RETRY_HOURS runs out. No error: nothing is lost.
+        log.warning("deliveries left to the sweeper count=%s", len(outcome.retry))
     elif outcome.retry:
         # Only the transient failures go round again; the rows themselves guard against doubles.
         countdown = outcome.retry_after or min(300, settings.SEND_RETRY_BASE_SECONDS * 2**self.request.retries)
