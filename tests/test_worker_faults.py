@@ -294,3 +294,39 @@ def test_sigkill_mid_send_to_postmark_mails_nobody_twice(tmp_path):
     assert Counter(Delivery.objects.values_list("status", flat=True)) == {"sent": total}
     lookups = sum(1 for r in postmark.server.requests if r.method == "GET")
     print(f"in-doubt lookups in Postmark's Messages API: {lookups}")
+
+
+def test_an_outage_outlasting_the_task_retries_loses_nobody(tmp_path):
+    """The provider answers 503 until the sending task has used all its retries: the rows stay queued (no
+    failed delivery, no failed task), and once the provider is back the sweeper sends each reader once."""
+    total = 60
+    make_edition_and_readers(total)
+    down = threading.Event()
+    down.set()
+    postmark = FakePostmark(lambda attempt, payload: Reply(503, {"ErrorCode": 503}) if down.is_set() else None)
+    with postmark:
+        env = worker_env(
+            "redis://127.0.0.1:6379/15",
+            tmp_path / "unused-outbox",
+            EMAIL_BACKEND="anymail.backends.postmark.EmailBackend",
+            ANYMAIL_POSTMARK_SERVER_TOKEN="test-server-token",
+            ANYMAIL_POSTMARK_API_URL=postmark.api_url,
+            SEND_RETRY_BASE_SECONDS="0.02",
+            SEND_CONCURRENCY="4",
+        )
+        flush_redis()
+        worker = Worker(env, tmp_path / "worker.log", concurrency=1).start()
+        producer = broker_client()
+        try:
+            producer.send_task("digest.tasks.send_edition", args=[DAY.isoformat()])
+            wait_until(lambda: b"left to the sweeper" in (tmp_path / "worker.log").read_bytes(), timeout=120,
+                       message="the sending task ran out of retries")  # fmt: skip
+            assert set(Delivery.objects.values_list("status", flat=True)) == {"queued"}
+            down.clear()
+            drive_until_all_sent(producer, total, timeout=120)
+        finally:
+            worker.stop()
+    log = (tmp_path / "worker.log").read_text(errors="replace")
+    assert "MaxRetriesExceeded" not in log
+    accepted = Counter(postmark.recipients())
+    assert len(accepted) == total and set(accepted.values()) == {1}
