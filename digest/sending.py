@@ -122,6 +122,31 @@ def send_deliveries(delivery_ids: list[int]) -> BatchOutcome:
         log.warning("sending paused; released deliveries count=%s", len(rows))
         return outcome
     connections = _Connections()
+    prepared = _prepare(rows, connections, outcome)
+    workers = max(1, min(settings.SEND_CONCURRENCY, len(prepared)))
+    recorder = _Recorder(outcome)
+    profile = merge_profile()
+    try:
+        if profile is not None and prepared:
+            _send_in_batches(connections, prepared, workers, recorder, profile)
+        elif workers == 1:
+            for row, subscriber, variant in prepared:
+                recorder.add(_send(connections, row, build_message(subscriber, row, variant), variant.paper_count))
+        else:
+            _send_concurrently(connections, prepared, workers, recorder)
+    finally:
+        recorder.flush()
+        connections.close()
+    for edition in {row.edition for row in rows}:
+        finish_edition_if_done(edition)
+    return outcome
+
+
+def _prepare(rows: list[Delivery], connections: _Connections, outcome: BatchOutcome) -> list[
+    tuple[Delivery, Subscriber, RenderedVariant]
+]:  # fmt: skip
+    """The rows to send now, each with its reader and variant; the others are settled here: readers who
+    left, rows whose workers keep dying, in-doubt rows the provider already has, readers with no papers."""
     subscriber_ids = [r.subscriber_id for r in rows]
     by_id = {s.pk: s for s in Subscriber.objects.filter(pk__in=subscriber_ids).only(*SENDING_FIELDS)}
     topics: dict[int, set[str]] = {pk: set() for pk in subscriber_ids}
@@ -153,23 +178,7 @@ def send_deliveries(delivery_ids: list[int]) -> BatchOutcome:
             continue
         row.language = subscriber.language  # kept on the row: results are counted per variant
         prepared.append((row, subscriber, variant))
-    workers = max(1, min(settings.SEND_CONCURRENCY, len(prepared)))
-    recorder = _Recorder(outcome)
-    profile = merge_profile()
-    try:
-        if profile is not None and prepared:
-            _send_in_batches(connections, prepared, workers, recorder, profile)
-        elif workers == 1:
-            for row, subscriber, variant in prepared:
-                recorder.add(_send(connections, row, build_message(subscriber, row, variant), variant.paper_count))
-        else:
-            _send_concurrently(connections, prepared, workers, recorder)
-    finally:
-        recorder.flush()
-        connections.close()
-    for edition in {row.edition for row in rows}:
-        finish_edition_if_done(edition)
-    return outcome
+    return prepared
 
 
 def _send_concurrently(connections: _Connections, prepared: list, workers: int, recorder: _Recorder) -> None:
