@@ -2,13 +2,15 @@
 API): one request per variant, and still every reader gets their own links, their own unsubscribe header
 and exactly one message."""
 
+import re
+
 import pytest
 
 from digest.fanout import send_edition
 from digest.models import Delivery
 from digest.sending import send_deliveries
 from subscribers.models import Subscriber
-from subscribers.tokens import make_token
+from subscribers.tokens import read_token
 from tests.factories import EditionEntryFactory, PaperFactory, SubscriberFactory
 from tests.fakes.http import Reply
 
@@ -24,6 +26,15 @@ def received(provider) -> dict:
     return {message.to: message for message in provider.delivered}
 
 
+LINK = {"manage": r"/manage/([\w:-]+)/", "unsubscribe": r"/unsubscribe/([\w:-]+)/", "feedback": r"/feedback/([\w:-]+)"}
+
+
+def readers_linked(text: str, purpose: str) -> set[int]:
+    """Whose signed `purpose` links a text carries. Tokens hold a timestamp, so a test compares what they
+    say, not their bytes."""
+    return {read_token(token, purpose)[0].pk for token in re.findall(LINK[purpose], text)}
+
+
 def test_one_request_carries_every_reader_of_a_variant(edition, batch_provider):
     SubscriberFactory.create_batch(5)
     send_edition(edition)
@@ -37,12 +48,9 @@ def test_each_reader_receives_their_own_links_in_both_parts(edition, batch_provi
     send_edition(edition)
     for reader in readers:
         message = received(batch_provider)[reader.email]
-        for token in (make_token(reader, "manage"), make_token(reader, "unsubscribe"), make_token(reader, "feedback")):
-            assert token in message.html and token in message.text
+        for purpose in ("manage", "unsubscribe", "feedback"):
+            assert readers_linked(message.html, purpose) == readers_linked(message.text, purpose) == {reader.pk}
         assert "personal.invalid" not in message.html + message.text and "%recipient" not in message.html
-        for other in readers:
-            if other != reader:
-                assert make_token(other, "manage") not in message.html + message.text
 
 
 def test_each_reader_gets_their_own_unsubscribe_header_and_message_id(edition, batch_provider):
@@ -51,7 +59,7 @@ def test_each_reader_gets_their_own_unsubscribe_header_and_message_id(edition, b
     for reader in readers:
         headers = {name.lower(): value for name, value in received(batch_provider)[reader.email].headers.items()}
         delivery = Delivery.objects.get(subscriber=reader)
-        assert make_token(reader, "unsubscribe") in headers["list-unsubscribe"]
+        assert readers_linked(headers["list-unsubscribe"], "unsubscribe") == {reader.pk}
         assert headers["list-unsubscribe"].count("<") == 2  # https and mailto
         assert headers["list-unsubscribe-post"] == "List-Unsubscribe=One-Click"
         assert headers["message-id"] == delivery.message_id
