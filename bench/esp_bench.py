@@ -5,8 +5,8 @@ API that answer every request after 50 ms. Prints messages/s per provider.
   in flight per worker process;
 - sendgrid, mailgun: batch sending through merge_data, one request per variant chunk (digest/esp_batches.py).
 
-    .venv/bin/python bench/esp_bench.py --messages 5000                 # all three
-    .venv/bin/python bench/esp_bench.py --messages 5000 --esp postmark
+    .venv/bin/python bench/esp_bench.py --messages 20000                # all three
+    .venv/bin/python bench/esp_bench.py --messages 20000 --esp postmark
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def run(esp: str, args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--messages", type=int, default=20000)
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=32, help="SEND_CONCURRENCY per worker process")

@@ -7,7 +7,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 RUNS = [
     ["send_bench.py", "--subscribers", "10000", "100000"],
-    ["esp_bench.py", "--messages", "5000"],
+    ["esp_bench.py", "--messages", "20000"],
     ["translation_bench.py"],
     ["web_bench.py"],
 ]
