@@ -4,13 +4,13 @@ digest/admin_editions.py. Editors and admins differ by permissions (digest/roles
 from __future__ import annotations
 
 import importlib.util
-import re
 from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .admin_editions import EditionAdmin
 from .classify import classify
@@ -24,6 +24,7 @@ from .models import (
     Topic,
     Translation,
 )
+from .topic_patterns import InvalidPatterns, lines_to_patterns, patterns_to_lines
 
 admin.site.site_header = "每日精選 AI 論文 · Daily AI Papers"
 admin.site.site_title = "Daily AI Papers admin"
@@ -46,18 +47,36 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-def _validate_patterns(value: object) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise forms.ValidationError('a JSON list of strings, e.g. ["diffusion", "text-to-image"]')
-    for pattern in value:
+class PatternLinesField(forms.CharField):
+    """Topic.keywords (a JSON list of regular expressions) edited as a textarea, one pattern per line."""
+
+    widget = forms.Textarea(attrs={"rows": 8, "cols": 60, "spellcheck": "false", "class": "vLargeTextField"})
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            _("One case-insensitive regular expression per line; blank lines are ignored."),
+        )
+        super().__init__(strip=False, **kwargs)
+
+    def prepare_value(self, value: object) -> object:
+        if isinstance(value, list):
+            return patterns_to_lines(value)
+        return value  # the text as typed, when the form is shown again with errors
+
+    def to_python(self, value: object) -> list[str]:
+        if isinstance(value, list):
+            return value
         try:
-            re.compile(pattern)
-        except re.error as error:
-            raise forms.ValidationError(f"{pattern!r} is not a valid regular expression: {error}") from None
-    return value
+            return lines_to_patterns(str(value or ""))
+        except InvalidPatterns as invalid:
+            raise forms.ValidationError([str(error) for error in invalid.errors]) from None
 
 
 class TopicForm(forms.ModelForm):
+    keywords = PatternLinesField(label=_("Keywords"))
+
     class Meta:
         model = Topic
         fields = [
@@ -70,9 +89,6 @@ class TopicForm(forms.ModelForm):
             "keywords",
             "position",
         ]
-
-    def clean_keywords(self):
-        return _validate_patterns(self.cleaned_data["keywords"])
 
     def clean_arxiv_categories(self):
         value = self.cleaned_data["arxiv_categories"]
