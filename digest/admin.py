@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .admin_editions import EditionAdmin
+from .admin_results import EditionWithFiguresAdmin
 from .classify import classify
 from .models import (
     Delivery,
@@ -28,7 +28,7 @@ from .topic_patterns import InvalidPatterns, lines_to_patterns, patterns_to_line
 
 admin.site.site_header = "每日精選 AI 論文 · Daily AI Papers"
 admin.site.site_title = "Daily AI Papers admin"
-admin.site.register(Edition, EditionAdmin)
+admin.site.register(Edition, EditionWithFiguresAdmin)
 
 #: How far back "re-classify recent papers" reaches.
 RECLASSIFY_DAYS = 14
