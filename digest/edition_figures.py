@@ -39,9 +39,8 @@ class FiguresRow:
     clicked: int = 0
 
     @property
-    def label(self) -> str:
-        name = LANGUAGE_NAMES.get(self.language, self.language or _("unknown"))
-        return f"{name} · {_('bilingual') if self.bilingual else _('one language')}"
+    def language_name(self) -> str:
+        return LANGUAGE_NAMES.get(self.language, self.language or _("unknown"))
 
 
 @dataclass

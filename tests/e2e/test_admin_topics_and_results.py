@@ -1,13 +1,14 @@
 """The editors' own admin pages in Chromium: topic keywords one per line, the results page, in Chinese.
 
-Screenshots (var/screenshots/): admin-topic-keywords, admin-topic-keywords-error.
+Screenshots (var/screenshots/): admin-topic-keywords, admin-topic-keywords-error, admin-results-figures.
 """
 
 import pytest
 
-from digest.models import Topic
+from digest.models import Delivery, EmailEvent, Topic
 from tests.admin_users import PASSWORD, make_staff
 from tests.e2e.conftest import screenshot
+from tests.factories import EditionFactory, SubscriberFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -41,3 +42,28 @@ def test_editor_edits_topic_keywords_one_per_line(page, live_server, topics):
     page.wait_for_selector(".messagelist")
     topic.refresh_from_db()
     assert topic.keywords == [r"\bdiffusion\b", "text-to-image", "video generation"]
+
+
+def test_results_page_shows_language_by_bilingual_figures_and_failure_reasons(page, live_server):
+    make_staff("mei", "editor")
+    edition = EditionFactory()
+    readers = [("zh-Hant-TW", False)] * 4 + [("zh-Hant-TW", True)] * 2 + [("zh-Hant-HK", True)] * 2 + [("en", False)]
+    for number, (language, bilingual) in enumerate(readers):
+        reader = SubscriberFactory(language=language, bilingual=bilingual)
+        delivery = Delivery.objects.create(edition=edition, subscriber=reader, status="sent", language=language)
+        for kind in ["opened"] * (number % 2 == 0) + ["clicked"] * (number % 3 == 0):
+            EmailEvent.objects.create(event_id=f"e2e-{number}-{kind}", event_type=kind, delivery=delivery)
+    for error in ["provider status rejected"] * 2 + ["abandoned after 50 attempts"]:
+        reader = SubscriberFactory(language="zh-Hans")
+        Delivery.objects.create(
+            edition=edition, subscriber=reader, status="failed", language="zh-Hans", last_error=error
+        )
+    log_in(page, live_server, "mei")
+    page.goto(f"{live_server.url}/admin/digest/edition/{edition.pk}/results/")
+    table = page.locator("[data-testid=by-language-and-bilingual]")
+    assert table.locator("tr[data-language=zh-Hant-TW][data-bilingual=yes] td").nth(2).inner_text() == "2"
+    assert page.locator("[data-testid=failure-reasons] tbody tr").first.locator("td").nth(2).inner_text() == "2"
+    with page.expect_download() as download:
+        page.click("[data-testid=figures-csv]")
+    assert download.value.suggested_filename == "edition-2025-05-28-figures.csv"
+    screenshot(page, "admin-results-figures")
