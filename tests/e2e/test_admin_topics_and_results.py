@@ -1,6 +1,7 @@
 """The editors' own admin pages in Chromium: topic keywords one per line, the results page, in Chinese.
 
-Screenshots (var/screenshots/): admin-topic-keywords, admin-topic-keywords-error, admin-results-figures.
+Screenshots (var/screenshots/): admin-topic-keywords, admin-topic-keywords-error, admin-results-figures,
+admin-subscriber-import-zh-tw, admin-translation-usage-zh-tw (the browser asks for zh-TW).
 """
 
 import pytest
@@ -33,7 +34,8 @@ def test_editor_edits_topic_keywords_one_per_line(page, live_server, topics):
 
     textarea.fill("\\bdiffusion\\b\n\ntext-to-image\n(unclosed")
     page.click("input[name=_continue]")
-    assert "line 4: '(unclosed'" in page.locator(".errorlist").inner_text()
+    # The browser asks for zh-TW (tests/e2e/conftest.py): the error is in Taiwan's Traditional Chinese.
+    assert "第 4 行：'(unclosed' 不是有效的正規表示式" in page.locator(".errorlist").inner_text()
     screenshot(page, "admin-topic-keywords-error")
 
     textarea = page.locator("textarea#id_keywords")
@@ -66,4 +68,18 @@ def test_results_page_shows_language_by_bilingual_figures_and_failure_reasons(pa
     with page.expect_download() as download:
         page.click("[data-testid=figures-csv]")
     assert download.value.suggested_filename == "edition-2025-05-28-figures.csv"
+    assert page.locator("h2", has_text="按語言與雙語").count() == 1
     screenshot(page, "admin-results-figures")
+
+
+def test_admin_pages_of_our_own_are_in_traditional_chinese_for_a_zh_tw_browser(page, live_server):
+    make_staff("boss", "admin")
+    log_in(page, live_server, "boss")
+    page.goto(f"{live_server.url}/admin/subscribers/subscriber/")
+    assert page.locator("a.addlink", has_text="匯入 CSV").count() == 1
+    page.goto(f"{live_server.url}/admin/subscribers/subscriber/import/")
+    assert "每行一位訂閱者" in page.locator("#content").inner_text()
+    screenshot(page, "admin-subscriber-import-zh-tw")
+    page.goto(f"{live_server.url}/admin/digest/translationrequest/")
+    assert "每月翻譯用量" in page.locator("#translation-usage caption").inner_text()
+    screenshot(page, "admin-translation-usage-zh-tw")
