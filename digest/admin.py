@@ -4,15 +4,17 @@ digest/admin_editions.py. Editors and admins differ by permissions (digest/roles
 from __future__ import annotations
 
 import importlib.util
-import re
 from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
-from .admin_editions import EditionAdmin
+from .admin_results import EditionWithFiguresAdmin
 from .classify import classify
 from .models import (
     Delivery,
@@ -24,10 +26,11 @@ from .models import (
     Topic,
     Translation,
 )
+from .topic_patterns import InvalidPatterns, lines_to_patterns, patterns_to_lines
 
 admin.site.site_header = "每日精選 AI 論文 · Daily AI Papers"
-admin.site.site_title = "Daily AI Papers admin"
-admin.site.register(Edition, EditionAdmin)
+admin.site.site_title = _("Daily AI Papers admin")
+admin.site.register(Edition, EditionWithFiguresAdmin)
 
 #: How far back "re-classify recent papers" reaches.
 RECLASSIFY_DAYS = 14
@@ -46,18 +49,36 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-def _validate_patterns(value: object) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise forms.ValidationError('a JSON list of strings, e.g. ["diffusion", "text-to-image"]')
-    for pattern in value:
+class PatternLinesField(forms.CharField):
+    """Topic.keywords (a JSON list of regular expressions) edited as a textarea, one pattern per line."""
+
+    widget = forms.Textarea(attrs={"rows": 8, "cols": 60, "spellcheck": "false", "class": "vLargeTextField"})
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            _("One case-insensitive regular expression per line; blank lines are ignored."),
+        )
+        super().__init__(strip=False, **kwargs)
+
+    def prepare_value(self, value: object) -> object:
+        if isinstance(value, list):
+            return patterns_to_lines(value)
+        return value  # the text as typed, when the form is shown again with errors
+
+    def to_python(self, value: object) -> list[str]:
+        if isinstance(value, list):
+            return value
         try:
-            re.compile(pattern)
-        except re.error as error:
-            raise forms.ValidationError(f"{pattern!r} is not a valid regular expression: {error}") from None
-    return value
+            return lines_to_patterns(str(value or ""))
+        except InvalidPatterns as invalid:
+            raise forms.ValidationError([str(error) for error in invalid.errors]) from None
 
 
 class TopicForm(forms.ModelForm):
+    keywords = PatternLinesField(label=_("Keywords"))
+
     class Meta:
         model = Topic
         fields = [
@@ -70,9 +91,6 @@ class TopicForm(forms.ModelForm):
             "keywords",
             "position",
         ]
-
-    def clean_keywords(self):
-        return _validate_patterns(self.cleaned_data["keywords"])
 
     def clean_arxiv_categories(self):
         value = self.cleaned_data["arxiv_categories"]
@@ -89,15 +107,19 @@ class TopicAdmin(admin.ModelAdmin):
     search_fields = ("slug", "name_en", "name_zh")
     actions = ["reclassify_recent_papers"]
 
-    @admin.display(description="arXiv categories")
+    @admin.display(description=_("arXiv categories"))
     def categories(self, topic: Topic) -> str:
         return ", ".join(topic.arxiv_categories)
 
-    @admin.display(description="keywords")
+    @admin.display(description=_("keywords"))
     def keyword_count(self, topic: Topic) -> int:
         return len(topic.keywords)
 
-    @admin.action(description=f"Re-classify papers of the last {RECLASSIFY_DAYS} days with the current rules")
+    @admin.action(
+        description=format_lazy(
+            _("Re-classify papers of the last {days} days with the current rules"), days=RECLASSIFY_DAYS
+        )
+    )
     def reclassify_recent_papers(self, request, queryset):
         """Rules apply to papers as they arrive; after editing keywords, this applies them to recent ones too.
         Papers whose topics an editor chose (topics_locked) keep them."""
@@ -106,7 +128,11 @@ class TopicAdmin(admin.ModelAdmin):
         count = classify(papers)
         for topic in queryset:
             self.log_change(request, topic, f"Re-classified {count} papers announced since {since}")
-        self.message_user(request, f"Re-classified {count} papers announced since {since}.", messages.SUCCESS)
+        self.message_user(
+            request,
+            gettext("Re-classified %(count)d papers announced since %(since)s.") % {"count": count, "since": since},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Source)
@@ -116,7 +142,7 @@ class SourceAdmin(admin.ModelAdmin):
     readonly_fields = ("etag", "last_modified", "last_fetched_at", "last_status", "last_error")
     actions = ["enable", "disable"]
 
-    @admin.display(description="last error")
+    @admin.display(description=_("last error"))
     def short_error(self, source: Source) -> str:
         return source.last_error[:120]
 
@@ -125,13 +151,18 @@ class SourceAdmin(admin.ModelAdmin):
             source.enabled = enabled
             source.save(update_fields=["enabled"])
             self.log_change(request, source, "Enabled" if enabled else "Disabled")
-        self.message_user(request, f"{queryset.count()} sources {'enabled' if enabled else 'disabled'}.")
+        count = queryset.count()
+        if enabled:
+            message = ngettext("%(count)d source enabled.", "%(count)d sources enabled.", count)
+        else:
+            message = ngettext("%(count)d source disabled.", "%(count)d sources disabled.", count)
+        self.message_user(request, message % {"count": count})
 
-    @admin.action(description="Enable the selected sources", permissions=["change"])
+    @admin.action(description=_("Enable the selected sources"), permissions=["change"])
     def enable(self, request, queryset):
         self._set_enabled(request, queryset, True)
 
-    @admin.action(description="Disable the selected sources", permissions=["change"])
+    @admin.action(description=_("Disable the selected sources"), permissions=["change"])
     def disable(self, request, queryset):
         self._set_enabled(request, queryset, False)
 
@@ -173,11 +204,11 @@ class PaperAdmin(admin.ModelAdmin):
     inlines = [TranslationInline]
     date_hierarchy = "announced_on"
 
-    @admin.display(description="title")
+    @admin.display(description=_("title"))
     def short_title(self, paper: Paper) -> str:
         return paper.title[:90]
 
-    @admin.display(description="topics")
+    @admin.display(description=_("topics"))
     def topic_list(self, paper: Paper) -> str:
         return ", ".join(t.slug for t in paper.topics.all())
 
@@ -212,7 +243,7 @@ class EmailEventAdmin(ReadOnlyAdmin):
     list_filter = ("event_type",)
     search_fields = ("recipient", "provider_message_id", "url")
 
-    @admin.display(description="url")
+    @admin.display(description=_("url"))
     def link(self, event: EmailEvent) -> str:
         if not event.url.startswith(("https://", "http://")):
             return event.url[:80]  # shown, never made a link (a javascript: URL stays text)

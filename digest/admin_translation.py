@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .models import GlossaryTerm, TranslationFailure, TranslationRequest
 from .translation.usage import month_start, month_totals
@@ -20,7 +21,7 @@ class GlossaryTermAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("term", "keep_verbatim", "zh_hans", "case_sensitive", "enabled")}),
         (
-            "Fixed Traditional renderings (empty: converted by OpenCC from the Simplified one)",
+            _("Fixed Traditional renderings (empty: converted by OpenCC from the Simplified one)"),
             {"fields": ("zh_hant_tw", "zh_hant_hk")},
         ),
         (None, {"fields": ("notes",)}),

@@ -18,6 +18,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import Subscriber
 from .services import HEADER, import_subscribers
@@ -26,12 +29,16 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(help_text=f"CSV with the header {','.join(HEADER)}")
-    dry_run = forms.BooleanField(required=False, help_text="check the file and report, change nothing")
+    file = forms.FileField(
+        label=_("File"), help_text=format_lazy(_("CSV with the header {header}"), header=",".join(HEADER))
+    )
+    dry_run = forms.BooleanField(
+        label=_("Dry run"), required=False, help_text=_("check the file and report, change nothing")
+    )
 
 
 class SuppressForm(forms.Form):
-    reason = forms.CharField(max_length=300, help_text="why this address gets no more mail")
+    reason = forms.CharField(label=_("Reason"), max_length=300, help_text=_("why this address gets no more mail"))
 
 
 @admin.register(Subscriber)
@@ -49,7 +56,7 @@ class SubscriberAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    @admin.action(description="Export the selected subscribers as CSV (import format)", permissions=["view"])
+    @admin.action(description=_("Export the selected subscribers as CSV (import format)"), permissions=["view"])
     def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="subscribers.csv"'
@@ -68,7 +75,7 @@ class SubscriberAdmin(admin.ModelAdmin):
             )
         return response
 
-    @admin.action(description="Suppress the selected subscribers (asks for a reason)", permissions=["change"])
+    @admin.action(description=_("Suppress the selected subscribers (asks for a reason)"), permissions=["change"])
     def suppress(self, request, queryset):
         form = SuppressForm(request.POST if "reason" in request.POST else None)
         if form.is_bound and form.is_valid():
@@ -78,19 +85,21 @@ class SubscriberAdmin(admin.ModelAdmin):
                 subscriber.suppressed_reason = reason
                 subscriber.save(update_fields=["status", "suppressed_reason"])
                 self.log_change(request, subscriber, f"Suppressed: {reason}")
-            self.message_user(request, f"Suppressed {queryset.count()} subscribers.", messages.SUCCESS)
+            count = queryset.count()
+            message = ngettext("Suppressed %(count)d subscriber.", "Suppressed %(count)d subscribers.", count)
+            self.message_user(request, message % {"count": count}, messages.SUCCESS)
             return None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Suppress subscribers",
+            "title": gettext("Suppress subscribers"),
             "form": form,
             "subscribers": queryset,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/subscribers/subscriber/suppress.html", context)
 
-    @admin.action(description="Unsuppress the selected subscribers (active again)", permissions=["change"])
+    @admin.action(description=_("Unsuppress the selected subscribers (active again)"), permissions=["change"])
     def unsuppress(self, request, queryset):
         count = 0
         for subscriber in queryset.filter(status=Subscriber.Status.SUPPRESSED):
@@ -100,7 +109,8 @@ class SubscriberAdmin(admin.ModelAdmin):
             subscriber.save(update_fields=["status", "suppressed_reason", "soft_bounces"])
             self.log_change(request, subscriber, "Unsuppressed")
             count += 1
-        self.message_user(request, f"Unsuppressed {count} subscribers.", messages.SUCCESS)
+        message = ngettext("Unsuppressed %(count)d subscriber.", "Unsuppressed %(count)d subscribers.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
@@ -110,7 +120,8 @@ class SubscriberAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             if upload.size > MAX_IMPORT_BYTES:
-                messages.error(request, f"The file is over {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
+                limit = MAX_IMPORT_BYTES // (1024 * 1024)
+                messages.error(request, gettext("The file is over %(megabytes)d MB.") % {"megabytes": limit})
                 return redirect("admin:subscribers_subscriber_import")
             with tempfile.TemporaryDirectory() as directory:
                 path = Path(directory) / "import.csv"
@@ -118,7 +129,7 @@ class SubscriberAdmin(admin.ModelAdmin):
                 try:
                     report = import_subscribers(path, dry_run=form.cleaned_data["dry_run"])
                 except (ValueError, UnicodeDecodeError, csv.Error) as error:
-                    messages.error(request, f"The file could not be imported: {error}")
+                    messages.error(request, gettext("The file could not be imported: %(error)s") % {"error": error})
                     return redirect("admin:subscribers_subscriber_import")
             verb = "would create" if form.cleaned_data["dry_run"] else "created"
             summary = f"{verb} {report.created}, updated {report.updated}, {len(report.errors)} rows refused"
@@ -130,11 +141,18 @@ class SubscriberAdmin(admin.ModelAdmin):
                     action_flag=ADDITION,
                     change_message=f"CSV import: {summary}",
                 )
-            messages.success(request, f"Import: {summary}.")
+            figures = {"created": report.created, "updated": report.updated, "refused": len(report.errors)}
+            if form.cleaned_data["dry_run"]:
+                shown = gettext(
+                    "Import (dry run): would create %(created)d, update %(updated)d, %(refused)d rows refused."
+                )
+            else:
+                shown = gettext("Import: created %(created)d, updated %(updated)d, %(refused)d rows refused.")
+            messages.success(request, shown % figures)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Import subscribers from CSV",
+            "title": gettext("Import subscribers from CSV"),
             "form": form,
             "report": report,
             "header": ",".join(HEADER),

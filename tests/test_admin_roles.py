@@ -85,7 +85,7 @@ def test_editor_edits_topic_keywords(client, topics):
         "description_en": "",
         "description_zh": "",
         "arxiv_categories": '["cs.CV"]',
-        "keywords": '["diffusion", "text-to-image"]',
+        "keywords": "diffusion\r\ntext-to-image",
         "position": 3,
     }
     response = client.post(reverse("admin:digest_topic_change", args=[topic.pk]), data)
@@ -98,7 +98,7 @@ def test_invalid_keyword_pattern_is_refused(client, topics):
     login(client, "editor")
     topic = topics["vision"]
     data = {"slug": topic.slug, "name_en": "V", "name_zh": "视觉", "arxiv_categories": "[]", "position": 1}
-    response = client.post(reverse("admin:digest_topic_change", args=[topic.pk]), data | {"keywords": '["(unclosed"]'})
+    response = client.post(reverse("admin:digest_topic_change", args=[topic.pk]), data | {"keywords": "(unclosed"})
     assert response.status_code == 200
     assert "not a valid regular expression" in response.text
 
