@@ -19,6 +19,7 @@ install: $(STAMP) messages
 # Compiles the interface translations (.po -> .mo); the .mo files are build output, not committed.
 messages: $(STAMP)
 	cd $(CURDIR) && $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	cd $(CURDIR) && $(BIN)/python scripts/django_traditional_catalogues.py
 
 demo: install
 	$(BIN)/python manage.py migrate --no-input -v 0

@@ -55,3 +55,17 @@ def test_english_stays_english(editor_client, topics):
     topic = Topic.objects.get(slug="vision")
     page = editor_client.get(reverse("admin:digest_topic_change", args=[topic.pk]), HTTP_ACCEPT_LANGUAGE="en").text
     assert "One case-insensitive regular expression per line" in page
+
+
+def test_djangos_own_admin_text_is_in_traditional_chinese_for_zh_tw(editor_client):
+    page = editor_client.get(reverse("admin:digest_topic_changelist"), HTTP_ACCEPT_LANGUAGE=TAIWAN).text
+    assert "首頁" in page and "登出" in page
+    assert ">Home<" not in page and "Log out" not in page
+
+
+def test_djangos_own_admin_text_uses_hong_kong_characters_for_zh_hk(editor_client, topics):
+    topic = Topic.objects.get(slug="vision")
+    url = reverse("admin:digest_topic_change", args=[topic.pk])
+    page = editor_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-HK,zh;q=0.9").text
+    assert "儲存並繼續編輯" in page
+    assert "Save and continue editing" not in page

@@ -1,0 +1,67 @@
+"""Django's own strings (the admin's "Home", "Save and continue editing", form errors...) for our Taiwan and
+Hong Kong languages.
+
+Django ships Traditional Chinese as `zh_Hant`, but our language codes are `zh-tw` and `zh-hk` (what readers'
+browsers send), whose catalogues Django looks for under `zh_TW` / `zh_HK` and never finds: its admin stayed
+English for those editors. This copies Django's `zh_Hant` catalogues, merged, into
+`var/django_locale/zh_TW` and `zh_HK` (Hong Kong's converted with OpenCC's t2hk), which LOCALE_PATHS lists
+after our own `locale/`. Build output, made by `make messages`; nothing here is committed.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import django
+import opencc
+import polib
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+OUT = BASE_DIR / "var" / "django_locale"
+
+
+def django_catalogues() -> list[Path]:
+    root = Path(django.__file__).parent
+    return [root / "conf" / "locale" / "zh_Hant" / "LC_MESSAGES" / "django.po",
+            *sorted(root.glob("contrib/*/locale/zh_Hant/LC_MESSAGES/django.po"))]  # fmt: skip
+
+
+def merged() -> polib.POFile:
+    merged_po = polib.POFile()
+    merged_po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": "nplurals=1; plural=0;"}
+    seen: set[tuple[str, str]] = set()
+    for path in django_catalogues():
+        for entry in polib.pofile(str(path)).translated_entries():
+            key = (entry.msgctxt or "", entry.msgid)
+            if key not in seen:
+                seen.add(key)
+                merged_po.append(entry)
+    return merged_po
+
+
+def write(po: polib.POFile, locale: str) -> Path:
+    target = OUT / locale / "LC_MESSAGES" / "django.mo"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    po.save_as_mofile(str(target))
+    return target
+
+
+def to_hong_kong(po: polib.POFile) -> polib.POFile:
+    convert = opencc.OpenCC("t2hk").convert
+    for entry in po:
+        entry.msgstr = convert(entry.msgstr)
+        entry.msgstr_plural = {index: convert(text) for index, text in entry.msgstr_plural.items()}
+    return po
+
+
+def main() -> int:
+    taiwan = merged()
+    write(taiwan, "zh_TW")
+    write(to_hong_kong(merged()), "zh_HK")
+    print(f"Django's own strings for zh_TW and zh_HK: {len(taiwan)} entries in {OUT}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
