@@ -1,8 +1,8 @@
 """An edition's figures for editors: deliveries per language × bilingual, opens and clicks where tracked,
 and why deliveries did not go out, grouped by reason. The CSV download is these same rows.
 
-Bilingual is the subscriber's current setting (Delivery does not record it), so a reader who switched
-since the edition went out is counted under the new setting.
+Language and bilingual are what each delivery recorded when it was sent; rows that never got that far
+(and rows sent before bilingual was recorded) fall back to the subscriber's current setting.
 Opens and clicks count readers (distinct deliveries), as in digest.results.
 """
 
@@ -14,7 +14,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 
 from .languages import LANGUAGE_CHOICES
@@ -63,6 +64,16 @@ class EditionFigures:
     failure_reasons: list[FailureReason]
 
 
+def as_sent(prefix: str = "") -> dict:
+    """The variant as the delivery recorded it when sent; the subscriber's current setting for rows that
+    never got that far (skipped, failed before sending) or were sent before Delivery recorded bilingual.
+    `prefix` reads it through a relation (an EmailEvent's "delivery__")."""
+    return {
+        "sent_language": Coalesce(NullIf(f"{prefix}language", Value("")), f"{prefix}subscriber__language"),
+        "sent_bilingual": Coalesce(f"{prefix}bilingual", f"{prefix}subscriber__bilingual"),
+    }
+
+
 def edition_figures(edition: Edition, *, reasons: int = 10) -> EditionFigures:
     rows: dict[tuple[str, bool], FiguresRow] = {}
 
@@ -72,9 +83,9 @@ def edition_figures(edition: Edition, *, reasons: int = 10) -> EditionFigures:
             rows[key] = FiguresRow(language, bool(bilingual))
         return rows[key]
 
-    deliveries = Delivery.objects.filter(edition=edition)
-    for item in deliveries.values("language", "subscriber__bilingual", "status").annotate(n=Count("pk")):
-        target = row(item["language"], item["subscriber__bilingual"])
+    deliveries = Delivery.objects.filter(edition=edition).annotate(**as_sent())
+    for item in deliveries.values("sent_language", "sent_bilingual", "status").annotate(n=Count("pk")):
+        target = row(item["sent_language"], item["sent_bilingual"])
         status = item["status"]
         if status == Delivery.Status.SENT:
             target.sent += item["n"]
@@ -86,10 +97,11 @@ def edition_figures(edition: Edition, *, reasons: int = 10) -> EditionFigures:
             target.pending += item["n"]
     events = EmailEvent.objects.filter(delivery__edition=edition, event_type__in=("opened", "clicked"))
     tracked = set()
-    for item in events.values("delivery__language", "delivery__subscriber__bilingual", "event_type").annotate(
+    events = events.annotate(**as_sent("delivery__"))
+    for item in events.values("sent_language", "sent_bilingual", "event_type").annotate(
         n=Count("delivery", distinct=True)
     ):
-        target = row(item["delivery__language"], item["delivery__subscriber__bilingual"])
+        target = row(item["sent_language"], item["sent_bilingual"])
         setattr(target, item["event_type"], getattr(target, item["event_type"]) + item["n"])
         tracked.add(item["event_type"])
     ordered = sorted(rows.values(), key=lambda r: (LANGUAGE_ORDER.get(r.language, 99), r.bilingual))

@@ -262,6 +262,8 @@ class Delivery(models.Model):
     subscriber = models.ForeignKey("subscribers.Subscriber", on_delete=models.CASCADE, related_name="deliveries")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     language = models.CharField(max_length=16, choices=LANGUAGE_CHOICES, blank=True)
+    # As sent (the reader may change it later); null for rows sent before it was recorded.
+    bilingual = models.BooleanField(null=True, blank=True)
     paper_count = models.PositiveSmallIntegerField(default=0)
     message_id = models.CharField(max_length=300, blank=True)
     provider_message_id = models.CharField(max_length=300, blank=True)

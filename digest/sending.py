@@ -176,7 +176,7 @@ def _prepare(rows: list[Delivery], connections: _Connections, outcome: BatchOutc
         if variant is None:
             _record(SendResult(row, Delivery.Status.SKIPPED, error="no papers in the subscriber's topics"), outcome)
             continue
-        row.language = subscriber.language  # kept on the row: results are counted per variant
+        row.language, row.bilingual = subscriber.language, subscriber.bilingual  # results count per variant
         prepared.append((row, subscriber, variant))
     return prepared
 
@@ -296,12 +296,15 @@ class _Recorder:
 
 _SET_SENT = (
     "UPDATE digest_delivery SET status = 'sent', lease_until = NULL, last_error = '', message_id = %s, "
-    "sent_at = %s, provider_message_id = %s, paper_count = %s, language = %s WHERE id = %s AND status = 'sending'"
+    "sent_at = %s, provider_message_id = %s, paper_count = %s, language = %s, bilingual = %s "
+    "WHERE id = %s AND status = 'sending'"
 )
 _SET_SENT_PG = (
     "UPDATE digest_delivery AS d SET status = 'sent', lease_until = NULL, last_error = '', message_id = v.mid, "
-    "sent_at = %s, provider_message_id = v.pid, paper_count = v.papers::int, language = v.lang "
-    "FROM (VALUES {rows}) AS v(id, mid, pid, papers, lang) WHERE d.id = v.id::bigint AND d.status = 'sending'"
+    "sent_at = %s, provider_message_id = v.pid, paper_count = v.papers::int, language = v.lang, "
+    "bilingual = v.bilingual::boolean "
+    "FROM (VALUES {rows}) AS v(id, mid, pid, papers, lang, bilingual) "
+    "WHERE d.id = v.id::bigint AND d.status = 'sending'"
 )
 
 
@@ -311,14 +314,19 @@ def _record_all(results: list[SendResult], outcome: BatchOutcome) -> None:
     sent = [r for r in results if r.status == Delivery.Status.SENT]
     if sent:
         now = timezone.now()
-        rows = [(r.row.pk, r.row.message_id, r.provider_message_id[:300], r.paper_count, r.row.language) for r in sent]
+        rows = [
+            (r.row.pk, r.row.message_id, r.provider_message_id[:300], r.paper_count, r.row.language,
+             r.row.bilingual)
+            for r in sent
+        ]  # fmt: skip
         with db_connection.cursor() as cursor:
             if db_connection.vendor == "postgresql":
-                placeholders = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+                placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
                 cursor.execute(_SET_SENT_PG.format(rows=placeholders), [now, *(v for row in rows for v in row)])
             else:
                 cursor.executemany(
-                    _SET_SENT, [(mid, now, pid, papers, lang, pk) for pk, mid, pid, papers, lang in rows]
+                    _SET_SENT,
+                    [(mid, now, pid, papers, lang, bilingual, pk) for pk, mid, pid, papers, lang, bilingual in rows],
                 )
         outcome.sent += len(sent)
     for result in results:
@@ -359,6 +367,7 @@ def _record(result: SendResult, outcome: BatchOutcome) -> None:
             provider_message_id=result.provider_message_id,
             paper_count=result.paper_count,
             language=row.language,
+            bilingual=row.bilingual,
         )
     elif result.status == Delivery.Status.FAILED:
         outcome.failed += 1

@@ -127,3 +127,15 @@ def test_results_page_shows_the_figures_and_failure_reasons(client):
     assert "provider status invalid" in page
     assert reverse("admin:digest_edition_results_csv", args=[edition.pk]) in page
     assert "<svg" in page  # the chart of the page this extends is still there
+
+
+def test_a_reader_who_switched_to_bilingual_after_the_send_is_counted_as_sent():
+    edition = EditionFactory()
+    sent = delivery(edition, "zh-Hans")
+    Delivery.objects.filter(pk=sent.pk).update(bilingual=False)  # recorded at send time
+    sent.subscriber.bilingual = True
+    sent.subscriber.save(update_fields=["bilingual"])
+    event(sent, "opened")
+    rows = rows_by_key(edition_figures(edition))
+    assert list(rows) == [("zh-Hans", False)]
+    assert (rows["zh-Hans", False].sent, rows["zh-Hans", False].opened) == (1, 1)

@@ -205,3 +205,9 @@ def test_a_row_whose_workers_keep_dying_is_abandoned_not_sent(edition, postmark,
     delivery.refresh_from_db()
     assert (delivery.status, delivery.last_error) == ("failed", "abandoned after 4 attempts")
     assert postmark.accepted == []
+
+
+def test_the_variant_a_reader_was_sent_is_recorded_on_the_delivery(edition):
+    SubscriberFactory(language="zh-Hant-HK", bilingual=True)
+    send_edition(edition)
+    assert Delivery.objects.values_list("language", "bilingual").get() == ("zh-Hant-HK", True)
