@@ -168,6 +168,7 @@ class PaperAdmin(admin.ModelAdmin):
         "announce_type",
         "score",
         "sources",
+        "retranslation_requested_at",
     )
     exclude = ("code_url",)
     inlines = [TranslationInline]

@@ -38,15 +38,20 @@ SERVICE_ERRORS = (CurationError, EditionFrozen, IllegalTransition, PreviewError)
 
 
 def translation_state(paper: Paper) -> dict:
-    """What the edition page shows per paper: whose Chinese text readers get, or why there is none."""
+    """What the edition page shows per paper: whose Chinese text readers get, or why there is none, and
+    whether a re-translation is waiting for the workers (and why the last attempt after the shown text failed)."""
     current = current_translation(paper)
     failures = [f for f in paper.translation_failures.all()]
+    last_failure = max(failures, key=lambda f: f.created_at) if failures else None
+    pending = paper.retranslation_requested_at
     if current is not None:
         state = "editor" if current.by_editor else "model"
-        return {"state": state, "translation": current, "failure": None}
-    if failures:
-        return {"state": "failed", "translation": None, "failure": max(failures, key=lambda f: f.created_at)}
-    return {"state": "missing", "translation": None, "failure": None}
+        # A failure newer than the shown text is a re-translation that did not work; the old text stays.
+        newer = last_failure if last_failure and last_failure.created_at > current.created_at else None
+        return {"state": state, "translation": current, "failure": newer, "pending": pending}
+    if last_failure is not None:
+        return {"state": "failed", "translation": None, "failure": last_failure, "pending": pending}
+    return {"state": "missing", "translation": None, "failure": None, "pending": pending}
 
 
 def _int(value: object) -> int | None:
@@ -197,7 +202,8 @@ class EditionAdmin(admin.ModelAdmin):
             more_candidates=max(0, len(candidates) - 60),
             variants=VARIANT_BADGES,
             reader_count=sum(1 for row in rows if not row["entry"].excluded),
-            failed_rows=[row for row in rows if row["state"] == "failed"],
+            failed_rows=[row for row in rows if row["failure"] is not None],
+            pending_count=sum(1 for row in rows if row["pending"]),
             note_limit=curation.MAX_NOTE_CHARS,
         )
         return TemplateResponse(request, "admin/digest/edition/curate.html", context)
@@ -289,8 +295,11 @@ class EditionAdmin(admin.ModelAdmin):
                     curation.discard_editor_translation(paper)
                     message = f"Discarded the editor's translation of {paper.arxiv_id}"
                 elif action == "retranslate":
-                    translation = curation.retranslate(paper)
-                    message = f"Re-translated {paper.arxiv_id} with {translation.model}"
+                    curation.request_retranslation(paper)
+                    message = (
+                        f"Re-translation of {paper.arxiv_id} queued; "
+                        "the new text (or the reason it failed) shows here when the model has answered"
+                    )
                 else:
                     messages.error(request, "Unknown action.")
                     return HttpResponseRedirect(back)
@@ -327,6 +336,7 @@ class EditionAdmin(admin.ModelAdmin):
             converted=converted,
             history=Translation.objects.filter(paper=paper).order_by("-created_at")[:20],
             failures=paper.translation_failures.order_by("-created_at")[:20],
+            pending=paper.retranslation_requested_at,
             translation_frozen=paper.edition_entries.filter(
                 edition__status__in=[Edition.Status.APPROVED, Edition.Status.SENDING]
             ).exists(),

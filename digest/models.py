@@ -79,6 +79,9 @@ class Paper(models.Model):
     sources = models.ManyToManyField(Source, blank=True, related_name="papers")
     topics = models.ManyToManyField(Topic, blank=True, related_name="papers")
     topics_locked = models.BooleanField(default=False, help_text="editor chose the topics; rules leave them")
+    retranslation_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="an editor asked for a re-translation that has not run yet"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
