@@ -30,6 +30,9 @@ class Source(models.Model):
     last_fetched_at = models.DateTimeField(null=True, blank=True)
     last_status = models.CharField(max_length=20, blank=True)
     last_error = models.TextField(blank=True)
+    last_result = models.CharField(
+        max_length=300, blank=True, help_text="what the last successful fetch stored (new, updated, unchanged)"
+    )
 
     def __str__(self) -> str:
         return self.name
