@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 
 from . import approval, curation
 from .approval import EditionFrozen, IllegalTransition
+from .candidates import DAY_CHOICES, NO_TOPIC, CandidateSearch, candidate_page
 from .curation import CurationError
 from .editions import EditionError, build_edition
 from .languages import LANGUAGE_CHOICES, TRANSLATION_LANGUAGE, Language
@@ -183,23 +184,21 @@ class EditionAdmin(admin.ModelAdmin):
             .order_by("-featured", "position", "pk")
         )
         rows = [{"entry": entry, "paper": entry.paper, **translation_state(entry.paper)} for entry in entries]
-        in_edition = [entry.paper_id for entry in entries]
-        candidates = list(
-            candidate_papers(edition.date)
-            .exclude(pk__in=in_edition)
-            .annotate(topic_count=Count("topics"))
-            .prefetch_related("topics")
-        )
-        # The order build_edition uses: community upvotes, new before cross-lists, breadth of topics.
-        candidates.sort(key=lambda p: (-p.score, p.announce_type != "new", -p.topic_count, p.arxiv_id))
+        search = CandidateSearch.from_params(request.GET)
+        page = candidate_page(edition, search)
         context = self._context(
             request,
             edition,
             f"Edition {edition.date:%Y-%m-%d}",
             tab="curate",
             rows=rows,
-            candidates=candidates[:60],
-            more_candidates=max(0, len(candidates) - 60),
+            candidates=page,
+            search=search,
+            previous_query=search.as_query(page=page.number - 1),
+            next_query=search.as_query(page=page.number + 1),
+            day_choices=DAY_CHOICES,
+            no_topic=NO_TOPIC,
+            topics=Topic.objects.all(),
             variants=VARIANT_BADGES,
             reader_count=sum(1 for row in rows if not row["entry"].excluded),
             failed_rows=[row for row in rows if row["failure"] is not None],
@@ -230,7 +229,8 @@ class EditionAdmin(admin.ModelAdmin):
                     return HttpResponseRedirect(back)
                 entry = curation.add_paper(edition, paper)
                 message = f"Added {paper.arxiv_id}"
-                back += f"#entry-{entry.pk}"
+                search = CandidateSearch.from_params(QueryDict(request.POST.get("search", ""))).as_query()
+                back += (f"?{search}" if search else "") + f"#entry-{entry.pk}"
             else:
                 messages.error(request, "Unknown action.")
                 return HttpResponseRedirect(back)
