@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from . import daily
@@ -121,20 +122,30 @@ def one_line(text: str, limit: int = 160) -> str:
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "enabled", "last_fetched_at", "outcome")
+    list_display = ("name", "kind", "enabled", "fetched", "outcome")
     list_filter = ("enabled", "kind", "last_status")
     readonly_fields = ("etag", "last_modified", "last_fetched_at", "last_status", "last_result", "last_error")
     actions = ["fetch_now", "enable", "disable"]
     change_form_template = "admin/digest/source/change_form.html"
 
+    @admin.display(description="last fetched", ordering="last_fetched_at")
+    def fetched(self, source: Source) -> str:
+        if source.last_fetched_at is None:
+            return "never"
+        return date_format(timezone.localtime(source.last_fetched_at), "Y-m-d H:i")
+
     @admin.display(description="last result", ordering="last_status")
     def outcome(self, source: Source) -> str:
         """What the last fetch did, or the one-line reason it failed."""
         if source.last_status == "error":
-            return format_html('<span class="source-error">✗ {}</span>', one_line(source.last_error))
+            return format_html('<span class="source-error" style="color: #b3261e">✗ {}</span>', one_line(source.last_error))
         if source.last_status == "ok":
             return format_html('<span class="source-ok">✓ {}</span>', source.last_result or "ok")
         return "never fetched"
+
+    def changelist_view(self, request, extra_context=None):
+        # The result column needs the width; the model list is one click away in the header.
+        return super().changelist_view(request, {"is_nav_sidebar_enabled": False, **(extra_context or {})})
 
     def get_urls(self):
         return [

@@ -104,13 +104,13 @@ def test_pager_links_keep_the_search(editor_client, edition):
     PaperFactory.create_batch(30, title="Diffusion models again")
     text = page(editor_client, edition, q="diffusion", days="2")
     assert 'href="?q=diffusion&amp;days=2&amp;page=2#candidates"' in text
-    assert "30 papers not in the edition match," in text
+    assert "30 matching papers announced in the 3 days up to 2025-05-28" in text
 
 
 def test_junk_in_the_search_parameters_still_renders_the_page(editor_client, edition):
     PaperFactory()
     text = page(editor_client, edition, page="x", days="9999", topic="no-such-topic")
-    assert "0 papers not in the edition match" in text
+    assert "0 matching papers announced on 2025-05-28" in text
 
 
 def test_adding_a_found_paper_returns_to_the_same_search(editor_client, edition):
