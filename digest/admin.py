@@ -138,7 +138,8 @@ class SourceAdmin(admin.ModelAdmin):
     def outcome(self, source: Source) -> str:
         """What the last fetch did, or the one-line reason it failed."""
         if source.last_status == "error":
-            return format_html('<span class="source-error" style="color: #b3261e">✗ {}</span>', one_line(source.last_error))
+            reason = one_line(source.last_error)
+            return format_html('<span class="source-error" style="color: #b3261e">✗ {}</span>', reason)
         if source.last_status == "ok":
             return format_html('<span class="source-ok">✓ {}</span>', source.last_result or "ok")
         return "never fetched"

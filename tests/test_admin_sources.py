@@ -12,6 +12,7 @@ from tests.fakes.http import LoopbackServer, Reply
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:digest_source_changelist")
+ERROR_CELL = '<span class="source-error" style="color: #b3261e">✗ '
 
 
 @pytest.fixture
@@ -64,7 +65,7 @@ def test_broken_feed_shows_its_one_line_reason_in_the_list(editor_client, topics
     source.refresh_from_db()
     assert source.last_status == "error"
     reason = "feed is not well-formed: &lt;unknown&gt;:76:120: no element found; nothing from it was stored"
-    assert f'<span class="source-error" style="color: #b3261e">✗ {reason}</span>' in editor_client.get(CHANGELIST).text
+    assert f"{ERROR_CELL}{reason}</span>" in editor_client.get(CHANGELIST).text
 
 
 def test_a_long_error_shows_only_its_first_line_in_the_list(editor_client):
@@ -77,7 +78,7 @@ def test_a_long_error_shows_only_its_first_line_in_the_list(editor_client):
         last_error="could not parse the feed\nTraceback (most recent call last):\n  File ...",
     )
     page = editor_client.get(CHANGELIST).text
-    assert '<span class="source-error" style="color: #b3261e">✗ could not parse the feed</span>' in page and "Traceback" not in page
+    assert f"{ERROR_CELL}could not parse the feed</span>" in page and "Traceback" not in page
 
 
 def test_feed_answering_an_http_error_shows_the_status_in_the_list(
