@@ -1,7 +1,8 @@
 """The admin's slow jobs in Chromium: a re-translation that failed and one still queued on the edition page,
 finding a paper with the candidate search, and "Fetch now" on the sources list.
 
-Screenshots (var/screenshots/): edition-retranslation, edition-candidate-search, source-list, source-page.
+Screenshots (var/screenshots/): edition-retranslation(-rows), translation-pending, edition-candidate-search,
+source-list, source-page.
 """
 
 import datetime
@@ -51,6 +52,9 @@ def test_edition_page_shows_a_failed_and_a_queued_retranslation(page, live_serve
     assert "re-translation queued" in page.locator(f"#entry-{second.pk}").inner_text()
     screenshot(page, "edition-retranslation")
     page.locator("table.entries").screenshot(path=str(SCREENSHOTS / "edition-retranslation-rows.png"))
+    page.goto(live_server.url + f"/admin/digest/edition/{edition.pk}/papers/{second.paper_id}/translation/")
+    assert "A re-translation was queued" in page.locator("[data-testid=retranslation-pending]").inner_text()
+    screenshot(page, "translation-pending")
 
 
 def test_editor_finds_a_paper_by_author_and_adds_it(page, live_server, edition):
