@@ -8,12 +8,17 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from . import daily
 from .admin_results import EditionWithFiguresAdmin
 from .classify import classify
 from .models import (
@@ -135,16 +140,75 @@ class TopicAdmin(admin.ModelAdmin):
         )
 
 
+def one_line(text: str, limit: int = 160) -> str:
+    """The first line of a reason, short enough for a list column (the detail page has it all)."""
+    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "enabled", "last_status", "last_fetched_at", "short_error")
+    list_display = ("name", "kind", "enabled", "fetched", "outcome")
     list_filter = ("enabled", "kind", "last_status")
-    readonly_fields = ("etag", "last_modified", "last_fetched_at", "last_status", "last_error")
-    actions = ["enable", "disable"]
+    readonly_fields = ("etag", "last_modified", "last_fetched_at", "last_status", "last_result", "last_error")
+    actions = ["fetch_now", "enable", "disable"]
+    change_form_template = "admin/digest/source/change_form.html"
 
-    @admin.display(description=_("last error"))
-    def short_error(self, source: Source) -> str:
-        return source.last_error[:120]
+    @admin.display(description=_("last fetched"), ordering="last_fetched_at")
+    def fetched(self, source: Source) -> str:
+        if source.last_fetched_at is None:
+            return gettext("never")
+        return date_format(timezone.localtime(source.last_fetched_at), "Y-m-d H:i")
+
+    @admin.display(description=_("last result"), ordering="last_status")
+    def outcome(self, source: Source) -> str:
+        """What the last fetch did, or the one-line reason it failed."""
+        if source.last_status == "error":
+            reason = one_line(source.last_error)
+            return format_html('<span class="source-error" style="color: #b3261e">✗ {}</span>', reason)
+        if source.last_status == "ok":
+            return format_html('<span class="source-ok">✓ {}</span>', source.last_result or "ok")
+        return gettext("never fetched")
+
+    def changelist_view(self, request, extra_context=None):
+        # The result column needs the width; the model list is one click away in the header.
+        return super().changelist_view(request, {"is_nav_sidebar_enabled": False, **(extra_context or {})})
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/fetch/",
+                self.admin_site.admin_view(self.fetch_view),
+                name="digest_source_fetch",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _queue_fetch(self, request, sources) -> None:
+        slugs = daily.queue_fetch(sources)
+        for source in sources:
+            self.log_change(request, source, "Fetch queued")
+        self.message_user(
+            request,
+            gettext("Fetch queued for %(sources)s; reload in a moment to see the result.")
+            % {"sources": ", ".join(slugs)},
+            messages.SUCCESS,
+        )
+
+    # Fetching changes no setting of a source; it is what the daily run does, earlier. Editors (who may
+    # only view sources) can ask for it when a feed was late.
+    @admin.action(description=_("Fetch the selected sources now"), permissions=["view"])
+    def fetch_now(self, request, queryset):
+        self._queue_fetch(request, list(queryset.order_by("slug")))
+
+    def fetch_view(self, request, object_id: str):
+        """The "Fetch now" button on a source's page (POST only)."""
+        source = self.get_object(request, object_id)
+        if source is None or not self.has_view_permission(request, source):
+            raise Http404
+        if request.method == "POST":
+            self._queue_fetch(request, [source])
+        return redirect("admin:digest_source_change", source.pk)
 
     def _set_enabled(self, request, queryset, enabled: bool) -> None:
         for source in queryset:
@@ -199,6 +263,7 @@ class PaperAdmin(admin.ModelAdmin):
         "announce_type",
         "score",
         "sources",
+        "retranslation_requested_at",
     )
     exclude = ("code_url",)
     inlines = [TranslationInline]

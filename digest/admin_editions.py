@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 
 from . import approval, curation
 from .approval import EditionFrozen, IllegalTransition
+from .candidates import DAY_CHOICES, NO_TOPIC, CandidateSearch, candidate_page
 from .curation import CurationError
 from .editions import EditionError, build_edition
 from .languages import LANGUAGE_CHOICES, TRANSLATION_LANGUAGE, Language
@@ -38,15 +39,20 @@ SERVICE_ERRORS = (CurationError, EditionFrozen, IllegalTransition, PreviewError)
 
 
 def translation_state(paper: Paper) -> dict:
-    """What the edition page shows per paper: whose Chinese text readers get, or why there is none."""
+    """What the edition page shows per paper: whose Chinese text readers get, or why there is none, and
+    whether a re-translation is waiting for the workers (and why the last attempt after the shown text failed)."""
     current = current_translation(paper)
     failures = [f for f in paper.translation_failures.all()]
+    last_failure = max(failures, key=lambda f: f.created_at) if failures else None
+    pending = paper.retranslation_requested_at
     if current is not None:
         state = "editor" if current.by_editor else "model"
-        return {"state": state, "translation": current, "failure": None}
-    if failures:
-        return {"state": "failed", "translation": None, "failure": max(failures, key=lambda f: f.created_at)}
-    return {"state": "missing", "translation": None, "failure": None}
+        # A failure newer than the shown text is a re-translation that did not work; the old text stays.
+        newer = last_failure if last_failure and last_failure.created_at > current.created_at else None
+        return {"state": state, "translation": current, "failure": newer, "pending": pending}
+    if last_failure is not None:
+        return {"state": "failed", "translation": None, "failure": last_failure, "pending": pending}
+    return {"state": "missing", "translation": None, "failure": None, "pending": pending}
 
 
 def _int(value: object) -> int | None:
@@ -178,26 +184,25 @@ class EditionAdmin(admin.ModelAdmin):
             .order_by("-featured", "position", "pk")
         )
         rows = [{"entry": entry, "paper": entry.paper, **translation_state(entry.paper)} for entry in entries]
-        in_edition = [entry.paper_id for entry in entries]
-        candidates = list(
-            candidate_papers(edition.date)
-            .exclude(pk__in=in_edition)
-            .annotate(topic_count=Count("topics"))
-            .prefetch_related("topics")
-        )
-        # The order build_edition uses: community upvotes, new before cross-lists, breadth of topics.
-        candidates.sort(key=lambda p: (-p.score, p.announce_type != "new", -p.topic_count, p.arxiv_id))
+        search = CandidateSearch.from_params(request.GET)
+        page = candidate_page(edition, search)
         context = self._context(
             request,
             edition,
             f"Edition {edition.date:%Y-%m-%d}",
             tab="curate",
             rows=rows,
-            candidates=candidates[:60],
-            more_candidates=max(0, len(candidates) - 60),
+            candidates=page,
+            search=search,
+            previous_query=search.as_query(page=page.number - 1),
+            next_query=search.as_query(page=page.number + 1),
+            day_choices=DAY_CHOICES,
+            no_topic=NO_TOPIC,
+            topics=Topic.objects.all(),
             variants=VARIANT_BADGES,
             reader_count=sum(1 for row in rows if not row["entry"].excluded),
-            failed_rows=[row for row in rows if row["state"] == "failed"],
+            failed_rows=[row for row in rows if row["failure"] is not None],
+            pending_count=sum(1 for row in rows if row["pending"]),
             note_limit=curation.MAX_NOTE_CHARS,
         )
         return TemplateResponse(request, "admin/digest/edition/curate.html", context)
@@ -224,7 +229,8 @@ class EditionAdmin(admin.ModelAdmin):
                     return HttpResponseRedirect(back)
                 entry = curation.add_paper(edition, paper)
                 message = f"Added {paper.arxiv_id}"
-                back += f"#entry-{entry.pk}"
+                search = CandidateSearch.from_params(QueryDict(request.POST.get("search", ""))).as_query()
+                back += (f"?{search}" if search else "") + f"#entry-{entry.pk}"
             else:
                 messages.error(request, "Unknown action.")
                 return HttpResponseRedirect(back)
@@ -289,8 +295,11 @@ class EditionAdmin(admin.ModelAdmin):
                     curation.discard_editor_translation(paper)
                     message = f"Discarded the editor's translation of {paper.arxiv_id}"
                 elif action == "retranslate":
-                    translation = curation.retranslate(paper)
-                    message = f"Re-translated {paper.arxiv_id} with {translation.model}"
+                    curation.request_retranslation(paper)
+                    message = (
+                        f"Re-translation of {paper.arxiv_id} queued; "
+                        "the new text (or the reason it failed) shows here when the model has answered"
+                    )
                 else:
                     messages.error(request, "Unknown action.")
                     return HttpResponseRedirect(back)
@@ -327,6 +336,7 @@ class EditionAdmin(admin.ModelAdmin):
             converted=converted,
             history=Translation.objects.filter(paper=paper).order_by("-created_at")[:20],
             failures=paper.translation_failures.order_by("-created_at")[:20],
+            pending=paper.retranslation_requested_at,
             translation_frozen=paper.edition_entries.filter(
                 edition__status__in=[Edition.Status.APPROVED, Edition.Status.SENDING]
             ).exists(),

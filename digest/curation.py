@@ -14,6 +14,7 @@ import httpx
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from .approval import EditionFrozen, ensure_editable
 from .classify import classify
@@ -35,6 +36,10 @@ ARXIV_ID_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z.\-]*/\d{7})(?:v\d+)?$", 
 
 class CurationError(Exception):
     """A curation request that cannot be done; the message is safe to show to the editor."""
+
+
+class TranslatorFailed(CurationError):
+    """The model was asked and failed; the reason is already stored as a TranslationFailure."""
 
 
 def ordered_entries(edition: Edition) -> list[EditionEntry]:
@@ -221,24 +226,73 @@ def discard_editor_translation(paper: Paper) -> int:
     return deleted
 
 
+def _configured_translator():
+    translator = get_translator()
+    if translator is None:
+        raise CurationError(
+            "no translator is configured: set TRANSLATOR_BASE_URL, TRANSLATOR_MODEL and TRANSLATOR_API_KEY"
+        )
+    return translator
+
+
+def request_retranslation(paper: Paper) -> Paper:
+    """Queues a re-translation for the workers and marks the paper as waiting for it.
+
+    A model call takes seconds to minutes (retries, Retry-After), far too long for a web request, so the
+    admin only records the wish; the task enqueued after the commit does the call. What can be refused
+    now (no translator, a frozen edition) is refused now, so the editor hears it on the spot.
+    """
+    from . import tasks  # tasks are thin wrappers over the services
+
+    _configured_translator()
+    _ensure_translation_editable(paper)
+    paper.retranslation_requested_at = timezone.now()
+    paper.save(update_fields=["retranslation_requested_at"])
+    transaction.on_commit(lambda: tasks.retranslate_paper.delay(paper.pk))
+    log.info("re-translation queued paper=%s", paper.arxiv_id)
+    return paper
+
+
+def run_requested_retranslation(paper_id: int) -> Translation | None:
+    """What the queued task does: re-translates, and clears the paper's pending mark whatever happens.
+
+    It never raises for a refusal or a failed model call: the reason is stored as a TranslationFailure,
+    which is what the edition page shows (an exception here would only reach a worker log, or, with
+    in-process tasks, the editor's request as a server error).
+    """
+    paper = Paper.objects.filter(pk=paper_id).first()
+    if paper is None:
+        return None  # deleted since the editor asked
+    try:
+        return retranslate(paper)
+    except EditionFrozen as error:
+        TranslationFailure.objects.create(paper=paper, model="", reason=f"re-translation not done: {error}")
+    except CurationError as error:
+        if not isinstance(error, TranslatorFailed):  # that one is already recorded by retranslate
+            TranslationFailure.objects.create(paper=paper, model="", reason=f"re-translation not done: {error}")
+    except Exception as error:  # a bug must show on the page, not leave the paper pending or fail a request
+        log.exception("re-translation crashed paper=%s", paper.arxiv_id)
+        TranslationFailure.objects.create(paper=paper, model="", reason=f"unexpected error: {error.__class__.__name__}")
+    finally:
+        Paper.objects.filter(pk=paper_id).update(retranslation_requested_at=None)
+    return None
+
+
 def retranslate(paper: Paper) -> Translation:
     """Asks the configured model again for this paper, replacing its earlier answer for the same text.
 
     translate_papers skips papers that already have a translation, so this calls the translator itself and
     stores through the same store_translation. An editor's version stays current (by_editor wins).
     A failure is recorded as a TranslationFailure, like the daily run does, and raised.
+    Runs on the workers (request_retranslation queues it); the admin never calls it inside a request.
     """
-    translator = get_translator()
-    if translator is None:
-        raise CurationError(
-            "no translator is configured: set TRANSLATOR_BASE_URL, TRANSLATOR_MODEL and TRANSLATOR_API_KEY"
-        )
+    translator = _configured_translator()
     _ensure_translation_editable(paper)
     try:
         text = translator.translate(paper.title, paper.abstract)
     except TranslationError as error:
         TranslationFailure.objects.create(paper=paper, model=translator.model, reason=error.reason)
-        raise CurationError(f"the translator failed for {paper.arxiv_id}: {error.reason}") from None
+        raise TranslatorFailed(f"the translator failed for {paper.arxiv_id}: {error.reason}") from None
     with transaction.atomic():
         Translation.objects.filter(
             paper=paper,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import transaction
 from django.utils import timezone
 
 from .editions import EditionError, build_edition
@@ -43,6 +45,21 @@ def fetch_enabled_sources(slug: str | None = None) -> FetchReport:
     if report.new_papers == 0 and timezone.localdate().weekday() < 5:
         log.warning("weekday fetch found no new papers sources=%s errors=%s", len(report.results), len(report.errors))
     return report
+
+
+def queue_fetch(sources: Iterable[Source]) -> list[str]:
+    """Queues a fetch of each source on the workers (after the commit), as the daily run would fetch it.
+
+    An editor's "Fetch now" goes through here so the request returns at once; a slow or broken feed costs
+    a worker its timeout, not the editor's page. Returns the slugs queued.
+    """
+    from . import tasks  # tasks are thin wrappers over the services
+
+    slugs = [source.slug for source in sources]
+    for slug in slugs:
+        transaction.on_commit(lambda slug=slug: tasks.fetch_papers.delay(slug))
+    log.info("fetch queued sources=%s", ",".join(slugs))
+    return slugs
 
 
 def edition_date_to_build() -> date | None:

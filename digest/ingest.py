@@ -53,13 +53,17 @@ def fetch_source(source: Source, *, client: httpx.Client | None = None) -> Inges
             result = ingest_document(content, source.kind, source=source)
             source.etag, source.last_modified = etag, last_modified
         source.last_status, source.last_error = "ok", ""
+        source.last_result = result.summary().removeprefix(f"{source.slug}: ")[:300]
     except FeedError as error:
         error.source = source.slug
         source.last_status, source.last_error = "error", error.reason
+        source.last_result = ""
         raise
     finally:
         source.last_fetched_at = timezone.now()
-        source.save(update_fields=["etag", "last_modified", "last_status", "last_error", "last_fetched_at"])
+        source.save(
+            update_fields=["etag", "last_modified", "last_status", "last_error", "last_result", "last_fetched_at"]
+        )
     log.info("fetched source=%s created=%s updated=%s", source.slug, result.created, result.updated)
     return result
 

@@ -30,6 +30,9 @@ class Source(models.Model):
     last_fetched_at = models.DateTimeField(null=True, blank=True)
     last_status = models.CharField(max_length=20, blank=True)
     last_error = models.TextField(blank=True)
+    last_result = models.CharField(
+        max_length=300, blank=True, help_text="what the last successful fetch stored (new, updated, unchanged)"
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -79,6 +82,9 @@ class Paper(models.Model):
     sources = models.ManyToManyField(Source, blank=True, related_name="papers")
     topics = models.ManyToManyField(Topic, blank=True, related_name="papers")
     topics_locked = models.BooleanField(default=False, help_text="editor chose the topics; rules leave them")
+    retranslation_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="an editor asked for a re-translation that has not run yet"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -9,7 +9,7 @@ from datetime import date
 from celery import chain, shared_task
 from django.conf import settings
 
-from . import daily, fanout, sending
+from . import curation, daily, fanout, sending
 
 log = logging.getLogger(__name__)
 EAGER_RETRY_ROUNDS = 5
@@ -30,6 +30,12 @@ def translate_papers(edition_date: str | None) -> str | None:
     if edition_date:
         daily.translate_day(date.fromisoformat(edition_date))
     return edition_date
+
+
+@shared_task
+def retranslate_paper(paper_id: int) -> bool:
+    """An editor's re-translation (curation.request_retranslation queues it); True when a new text was stored."""
+    return curation.run_requested_retranslation(paper_id) is not None
 
 
 @shared_task

@@ -41,6 +41,17 @@ def fresh_send_caches() -> None:
 
 
 @pytest.fixture(autouse=True)
+def interface_language_reset() -> Iterator[None]:
+    """A request through LocaleMiddleware leaves its language active in the thread; code a test calls
+    directly afterwards (a form, a service) must not speak the previous test's language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fresh_translation_caches() -> Iterator[None]:
     """The glossary and OpenCC caches live per process; a rolled-back test must not leak into the next."""
     from digest.translation.glossary import forget_glossary

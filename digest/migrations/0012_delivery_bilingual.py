@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("digest", "0009_curation_permissions"),
+        ("digest", "0011_source_last_result"),
     ]
 
     operations = [
