@@ -23,7 +23,8 @@ from .languages import TRANSLATION_LANGUAGE
 from .models import Edition, EditionEntry, Paper, Translation, TranslationFailure
 from .sources import FeedError, parser_for
 from .translation import TranslationError, get_translator
-from .translation.service import store_translation
+from .translation.glossary import active_glossary
+from .translation.service import record_requests, store_translation
 
 log = logging.getLogger(__name__)
 
@@ -288,11 +289,16 @@ def retranslate(paper: Paper) -> Translation:
     """
     translator = _configured_translator()
     _ensure_translation_editable(paper)
+    attempts: list = []
     try:
-        text = translator.translate(paper.title, paper.abstract)
+        # The glossary and the request records, as in the daily run: the usage page counts these tokens too.
+        text = translator.translate(paper.title, paper.abstract, glossary=active_glossary(), on_attempt=attempts.append)
     except TranslationError as error:
-        TranslationFailure.objects.create(paper=paper, model=translator.model, reason=error.reason)
+        with transaction.atomic():
+            record_requests(paper, translator, attempts)
+            TranslationFailure.objects.create(paper=paper, model=translator.model, reason=error.reason)
         raise TranslatorFailed(f"the translator failed for {paper.arxiv_id}: {error.reason}") from None
+    record_requests(paper, translator, attempts)
     with transaction.atomic():
         Translation.objects.filter(
             paper=paper,

@@ -116,3 +116,24 @@ def test_retranslation_request_for_a_frozen_paper_is_refused_on_the_spot(
     entry.edition.save()
     response, callbacks = ask_to_retranslate(editor_client, entry, django_capture_on_commit_callbacks, run=False)
     assert callbacks == [] and "un-approve it" in response.text
+
+
+def test_a_retranslation_records_its_requests_for_the_usage_page(translator_settings, entry):
+    from digest.models import TranslationRequest
+
+    tasks.retranslate_paper.delay(entry.paper_id)
+    (request,) = TranslationRequest.objects.filter(paper=entry.paper)
+    assert (request.status, request.model) == ("ok", "loopback-model")
+    assert request.prompt_tokens > 0 and request.completion_tokens > 0
+
+
+def test_a_retranslation_gives_the_model_the_glossary_terms_the_paper_uses(translator_settings, entry):
+    import json
+
+    from digest.models import GlossaryTerm
+
+    word = entry.paper.title.split()[0]
+    GlossaryTerm.objects.create(term=word, zh_hans="术语甲")
+    tasks.retranslate_paper.delay(entry.paper_id)
+    prompt = json.dumps(translator_settings.requests[-1].json(), ensure_ascii=False)
+    assert "术语甲" in prompt

@@ -234,6 +234,24 @@ def _translate_pending(
         log.warning("translation stopped reason=%r deferred=%s", halt, remaining)
 
 
+def record_requests(paper: Paper, translator: Translator, attempts: list[Attempt]) -> None:
+    """One TranslationRequest per HTTP attempt (failed ones too): the usage page's tokens and cost."""
+    TranslationRequest.objects.bulk_create(
+        TranslationRequest(
+            paper=paper,
+            model=translator.model,
+            prompt_version=translator.prompt_version,
+            status=TranslationRequest.Status.OK if attempt.ok else TranslationRequest.Status.FAILED,
+            reason=attempt.reason[:1000],
+            http_status=attempt.http_status,
+            prompt_tokens=attempt.prompt_tokens,
+            completion_tokens=attempt.completion_tokens,
+            latency_ms=attempt.latency_ms,
+        )
+        for attempt in attempts
+    )
+
+
 def _record(
     paper: Paper,
     outcome: TranslatedText | TranslationError,
@@ -248,20 +266,7 @@ def _record(
     run.prompt_tokens += sum(a.prompt_tokens for a in attempts)
     run.completion_tokens += sum(a.completion_tokens for a in attempts)
     with transaction.atomic():
-        TranslationRequest.objects.bulk_create(
-            TranslationRequest(
-                paper=paper,
-                model=translator.model,
-                prompt_version=translator.prompt_version,
-                status=TranslationRequest.Status.OK if attempt.ok else TranslationRequest.Status.FAILED,
-                reason=attempt.reason[:1000],
-                http_status=attempt.http_status,
-                prompt_tokens=attempt.prompt_tokens,
-                completion_tokens=attempt.completion_tokens,
-                latency_ms=attempt.latency_ms,
-            )
-            for attempt in attempts
-        )
+        record_requests(paper, translator, attempts)
         if isinstance(outcome, TranslationError):
             run.failed += 1
             TranslationFailure.objects.create(paper=paper, model=translator.model, reason=outcome.reason[:1000])
