@@ -37,6 +37,13 @@ from .translation.variants import convert
 CHINESE_VARIANTS = [(code, label) for code, label in LANGUAGE_CHOICES if code != Language.EN]
 #: Short badges on the edition page, one per Chinese variant.
 VARIANT_BADGES = [("zh-Hant-TW", "台"), ("zh-Hant-HK", "港"), ("zh-Hans", "简")]
+#: The translation state as the badges' tooltips name it.
+STATE_LABELS = {
+    "editor": _("editor's version"),
+    "model": _("model's translation"),
+    "failed": _("translation failed"),
+    "missing": _("not translated"),
+}
 ENTRY_ACTIONS = {"feature", "unfeature", "up", "down", "exclude", "include", "note"}
 SERVICE_ERRORS = (CurationError, EditionFrozen, IllegalTransition, PreviewError)
 
@@ -191,6 +198,8 @@ class EditionAdmin(admin.ModelAdmin):
             .order_by("-featured", "position", "pk")
         )
         rows = [{"entry": entry, "paper": entry.paper, **translation_state(entry.paper)} for entry in entries]
+        for row in rows:
+            row["state_label"] = STATE_LABELS[row["state"]]
         search = CandidateSearch.from_params(request.GET)
         page = candidate_page(edition, search)
         context = self._context(
