@@ -44,6 +44,16 @@ STATE_LABELS = {
     "failed": _("translation failed"),
     "missing": _("not translated"),
 }
+#: The results page's column and chart names (the data keeps the English event types).
+EVENT_LABELS = {
+    "delivered": _("delivered"),
+    "bounced": _("bounced"),
+    "complained": _("complained"),
+    "opened": _("opened"),
+    "clicked": _("clicked"),
+    "unsubscribed": _("unsubscribed"),
+    "recipients": _("recipients"),
+}
 ENTRY_ACTIONS = {"feature", "unfeature", "up", "down", "exclude", "include", "note"}
 SERVICE_ERRORS = (CurationError, EditionFrozen, IllegalTransition, PreviewError)
 
@@ -477,15 +487,18 @@ class EditionAdmin(admin.ModelAdmin):
         self._require(request, "view_edition")
         edition = get_object_or_404(Edition, pk=pk)
         results = edition_results(edition)
+        chart = recent_editions_chart()
+        for bar in chart.bars:
+            bar.label = EVENT_LABELS[bar.series]
         context = self._context(
             request,
             edition,
             gettext("Results of %(edition)s") % {"edition": edition_name(edition)},
             tab="results",
             results=results,
-            chart=recent_editions_chart(),
-            series=SERIES,
-            event_columns=EVENT_TYPES,
+            chart=chart,
+            series=[(name, EVENT_LABELS[name]) for name in SERIES],
+            event_columns=[(name, EVENT_LABELS[name]) for name in EVENT_TYPES],
         )
         return TemplateResponse(request, "admin/digest/edition/results.html", context)
 
