@@ -286,7 +286,9 @@ ZH_HANS = {
     "%(count)s paper for readers, %(listed)s in the list.": ["读者将收到 %(count)s 篇，列表中共 %(listed)s 篇。"],
     "%(count)s paper for readers.": ["读者将收到 %(count)s 篇。"],
     "Featured papers go to every reader first; the rest follow each reader's topics, in this order.": "编辑精选会排在最前面寄给每位读者；其余论文按每位读者关注的主题，依此顺序寄出。",
-    "%(count)s re-translation queued; reload to see the result.": ["%(count)s 篇正在排队重新翻译；重新加载页面即可看到结果。"],
+    "%(count)s re-translation queued; reload to see the result.": [
+        "%(count)s 篇正在排队重新翻译；重新加载页面即可看到结果。"
+    ],
     "Approve edition": "批准本期",
     "Un-approve (back to draft)": "撤销批准（退回草稿）",
     "This edition is %(status)s: its content is frozen.": "本期目前为「%(status)s」：内容已锁定。",
@@ -302,9 +304,9 @@ ZH_HANS = {
     "Excluded": "已排除",
     "no topic": "无主题",
     "community upvotes": "社区投票数",
-    "failed:": "失败：",
+    "failed: %(reason)s": "失败：%(reason)s",
     "not translated (English shown)": "未翻译（显示英文）",
-    "last re-translation failed:": "上次重新翻译失败：",
+    "last re-translation failed: %(reason)s": "上次重新翻译失败：%(reason)s",
     "queued %(when)s": "%(when)s 排队",
     "re-translation queued %(when)s": "%(when)s 已排队重新翻译",
     "Edit translation": "编辑译文",
@@ -326,10 +328,18 @@ ZH_HANS = {
     "all topics": "全部主题",
     "Announced": "公布日期",
     "Clear": "清除",
-    "%(count)s matching paper announced in the %(days)s days up to %(date)s, not in the edition yet.": ["截至 %(date)s 的 %(days)s 天内公布、符合条件且尚未收录于本期的论文共 %(count)s 篇。"],
-    "%(count)s matching paper announced on %(date)s, not in the edition yet.": ["%(date)s 公布、符合条件且尚未收录于本期的论文共 %(count)s 篇。"],
-    "%(count)s paper announced in the %(days)s days up to %(date)s, not in the edition yet.": ["截至 %(date)s 的 %(days)s 天内公布、尚未收录于本期的论文共 %(count)s 篇。"],
-    "%(count)s paper announced on %(date)s, not in the edition yet.": ["%(date)s 公布、尚未收录于本期的论文共 %(count)s 篇。"],
+    "%(count)s matching paper announced in the %(days)s days up to %(date)s, not in the edition yet.": [
+        "截至 %(date)s 的 %(days)s 天内公布、符合条件且尚未收录于本期的论文共 %(count)s 篇。"
+    ],
+    "%(count)s matching paper announced on %(date)s, not in the edition yet.": [
+        "%(date)s 公布、符合条件且尚未收录于本期的论文共 %(count)s 篇。"
+    ],
+    "%(count)s paper announced in the %(days)s days up to %(date)s, not in the edition yet.": [
+        "截至 %(date)s 的 %(days)s 天内公布、尚未收录于本期的论文共 %(count)s 篇。"
+    ],
+    "%(count)s paper announced on %(date)s, not in the edition yet.": [
+        "%(date)s 公布、尚未收录于本期的论文共 %(count)s 篇。"
+    ],
     "Ranked like the daily build: newest day first, community upvotes, new before cross-lists, number of topics.": "排序与每日编排相同：最新日期优先，其次是社区投票数、新论文先于交叉列出的论文、主题数量。",
     "candidate pages": "候选论文分页",
     "Previous": "上一页",

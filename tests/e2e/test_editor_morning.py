@@ -55,7 +55,7 @@ def test_editor_curates_previews_tests_and_approves(page, live_server, sample_ed
 
     # Today's edition, from the edition list.
     page.goto(live_server.url + "/admin/digest/edition/")
-    page.click("text=Today's edition")
+    page.click("text=今日一期")  # the browser asks for zh-TW: "Today's edition"
     page.wait_for_url(f"**/admin/digest/edition/{edition.pk}/curate/")
     before = order(edition)
 
@@ -84,7 +84,7 @@ def test_editor_curates_previews_tests_and_approves(page, live_server, sample_ed
     page.fill("#t-title", FIXED_TITLE)
     page.click("[data-testid=save-translation]")
     page.wait_for_load_state()
-    assert "editor's version" in page.locator("[data-testid=translation-state]").inner_text()
+    assert "編輯版本" in page.locator("[data-testid=translation-state]").inner_text()
     assert Translation.objects.get(paper=featured.paper, by_editor=True).title == FIXED_TITLE
     hk_title = convert(FIXED_TITLE, "zh-Hant-HK")
     assert hk_title != FIXED_TITLE
@@ -105,7 +105,7 @@ def test_editor_curates_previews_tests_and_approves(page, live_server, sample_ed
     # A test to the editor's own address, through the configured backend (the outbox).
     page.click("[data-testid=send-test]")
     page.wait_for_load_state()
-    assert "Sent a test" in page.locator(".messagelist").inner_text()
+    assert "已將測試郵件（zh-Hant-HK）傳送到" in page.locator(".messagelist").inner_text()
     (test_file,) = outbox_dir.glob("*.eml")
     message = email.message_from_bytes(test_file.read_bytes(), policy=email.policy.default)
     assert message["To"] == editor.email
@@ -121,7 +121,7 @@ def test_editor_curates_previews_tests_and_approves(page, live_server, sample_ed
     assert edition.status == Edition.Status.SENT
     assert Delivery.objects.get(edition=edition).status == Delivery.Status.SENT
     assert len(list(outbox_dir.glob("*.eml"))) == 2
-    assert "frozen" in page.locator(".banner-frozen").inner_text()
+    assert "內容已鎖定" in page.locator(".banner-frozen").inner_text()
     screenshot(page, "edition-page-sent")
 
 
