@@ -62,10 +62,10 @@ class Paper(models.Model):
     """One arXiv paper, whatever feeds it came through; a newer version replaces the text in place."""
 
     class AnnounceType(models.TextChoices):
-        NEW = "new", "new"
-        CROSS = "cross", "cross-list"
-        REPLACE = "replace", "replacement"
-        REPLACE_CROSS = "replace-cross", "replacement (cross-list)"
+        NEW = "new", _("new")
+        CROSS = "cross", _("cross-list")
+        REPLACE = "replace", _("replacement")
+        REPLACE_CROSS = "replace-cross", _("replacement (cross-list)")
 
     arxiv_id = models.CharField(max_length=32, unique=True)
     version = models.PositiveSmallIntegerField(default=1)
