@@ -17,12 +17,15 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from . import approval, curation
 from .approval import EditionFrozen, IllegalTransition
 from .candidates import DAY_CHOICES, NO_TOPIC, CandidateSearch, candidate_page
 from .curation import CurationError
 from .editions import EditionError, build_edition
+from .editor_text import EditorText, edition_name, shown
 from .languages import LANGUAGE_CHOICES, TRANSLATION_LANGUAGE, Language
 from .models import Edition, EditionEntry, Paper, SiteSettings, Topic, Translation, TranslationFailure
 from .preview import PreviewError, preview_variant, send_test
@@ -34,6 +37,23 @@ from .translation.variants import convert
 CHINESE_VARIANTS = [(code, label) for code, label in LANGUAGE_CHOICES if code != Language.EN]
 #: Short badges on the edition page, one per Chinese variant.
 VARIANT_BADGES = [("zh-Hant-TW", "台"), ("zh-Hant-HK", "港"), ("zh-Hans", "简")]
+#: The translation state as the badges' tooltips name it.
+STATE_LABELS = {
+    "editor": _("editor's version"),
+    "model": _("model's translation"),
+    "failed": _("translation failed"),
+    "missing": _("not translated"),
+}
+#: The results page's column and chart names (the data keeps the English event types).
+EVENT_LABELS = {
+    "delivered": _("delivered"),
+    "bounced": _("bounced"),
+    "complained": _("complained"),
+    "opened": _("opened"),
+    "clicked": _("clicked"),
+    "unsubscribed": _("unsubscribed"),
+    "recipients": _("recipients"),
+}
 ENTRY_ACTIONS = {"feature", "unfeature", "up", "down", "exclude", "include", "note"}
 SERVICE_ERRORS = (CurationError, EditionFrozen, IllegalTransition, PreviewError)
 
@@ -72,17 +92,20 @@ class EditionAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("approved_by").annotate(n_entries=Count("entries"))
 
-    @admin.display(description="papers")
+    @admin.display(description=_("papers"))
     def entry_count(self, edition: Edition) -> int:
         return edition.n_entries
 
     @admin.display(description="")
     def pages(self, edition: Edition) -> str:
         return format_html(
-            '<a href="{}">Curate</a> · <a href="{}">Preview</a> · <a href="{}">Results</a>',
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
             reverse("admin:digest_edition_curate", args=[edition.pk]),
+            gettext("Curate"),
             reverse("admin:digest_edition_preview", args=[edition.pk]),
+            gettext("Preview"),
             reverse("admin:digest_edition_results", args=[edition.pk]),
+            gettext("Results"),
         )
 
     def has_add_permission(self, request):
@@ -140,9 +163,10 @@ class EditionAdmin(admin.ModelAdmin):
         context.update(extra)
         return context
 
-    def _done(self, request: HttpRequest, edition: Edition, message: str) -> None:
-        self.log_change(request, edition, message)
-        messages.success(request, message)
+    def _done(self, request: HttpRequest, edition: Edition, message: EditorText) -> None:
+        """The admin log keeps the English; the editor reads it in their language."""
+        self.log_change(request, edition, message.english())
+        messages.success(request, message.shown())
 
     # --- today's edition -------------------------------------------------------------------------------
     def today_view(self, request: HttpRequest) -> HttpResponse:
@@ -158,11 +182,11 @@ class EditionAdmin(admin.ModelAdmin):
             try:
                 edition = build_edition(day)
             except EditionError as error:
-                messages.error(request, str(error))
+                messages.error(request, shown(error))
                 return redirect("admin:digest_edition_changelist")
             self.log_addition(request, edition, f"Built the edition for {day}")
             return redirect("admin:digest_edition_curate", edition.pk)
-        context = self._context(request, None, "Today's edition", day=day, paper_count=0)
+        context = self._context(request, None, gettext("Today's edition"), day=day, paper_count=0)
         if day is not None:
             context["paper_count"] = candidate_papers(day).count()
         return TemplateResponse(request, "admin/digest/edition/today.html", context)
@@ -184,12 +208,14 @@ class EditionAdmin(admin.ModelAdmin):
             .order_by("-featured", "position", "pk")
         )
         rows = [{"entry": entry, "paper": entry.paper, **translation_state(entry.paper)} for entry in entries]
+        for row in rows:
+            row["state_label"] = STATE_LABELS[row["state"]]
         search = CandidateSearch.from_params(request.GET)
         page = candidate_page(edition, search)
         context = self._context(
             request,
             edition,
-            f"Edition {edition.date:%Y-%m-%d}",
+            str(edition_name(edition)),
             tab="curate",
             rows=rows,
             candidates=page,
@@ -214,45 +240,63 @@ class EditionAdmin(admin.ModelAdmin):
             if action in ENTRY_ACTIONS:
                 entry = EditionEntry.objects.filter(edition=edition, pk=_int(request.POST.get("entry"))).first()
                 if entry is None:
-                    messages.error(request, "That paper is not in this edition (reload the page).")
+                    messages.error(request, gettext("That paper is not in this edition (reload the page)."))
                     return HttpResponseRedirect(back)
                 message = self._entry_action(action, entry, request.POST.get("note", ""))
                 back += f"#entry-{entry.pk}"
             elif action == "add":
                 entry = curation.add_paper_by_arxiv_id(edition, request.POST.get("arxiv_id", ""))
-                message = f"Added {entry.paper.arxiv_id} ({entry.paper.title[:60]})"
+                message = EditorText(
+                    gettext_noop("Added %(arxiv_id)s (%(title)s)"),
+                    arxiv_id=entry.paper.arxiv_id,
+                    title=entry.paper.title[:60],
+                )
                 back += f"#entry-{entry.pk}"
             elif action == "add_candidate":
                 paper = Paper.objects.filter(pk=_int(request.POST.get("paper"))).first()
                 if paper is None:
-                    messages.error(request, "No such paper.")
+                    messages.error(request, gettext("No such paper."))
                     return HttpResponseRedirect(back)
                 entry = curation.add_paper(edition, paper)
-                message = f"Added {paper.arxiv_id}"
+                message = EditorText(gettext_noop("Added %(arxiv_id)s"), arxiv_id=paper.arxiv_id)
                 search = CandidateSearch.from_params(QueryDict(request.POST.get("search", ""))).as_query()
                 back += (f"?{search}" if search else "") + f"#entry-{entry.pk}"
             else:
-                messages.error(request, "Unknown action.")
+                messages.error(request, gettext("Unknown action."))
                 return HttpResponseRedirect(back)
         except SERVICE_ERRORS as error:
-            messages.error(request, str(error))
+            messages.error(request, shown(error))
             return HttpResponseRedirect(back)
         self._done(request, edition, message)
         return HttpResponseRedirect(back)
 
-    def _entry_action(self, action: str, entry: EditionEntry, note: str) -> str:
+    def _entry_action(self, action: str, entry: EditionEntry, note: str) -> EditorText:
         arxiv_id = entry.paper.arxiv_id
         if action in ("feature", "unfeature"):
             curation.set_featured(entry, action == "feature")
-            return f"{'Featured' if action == 'feature' else 'Unfeatured'} {arxiv_id}"
-        if action in ("up", "down"):
+            done = (
+                gettext_noop("Featured %(arxiv_id)s")
+                if action == "feature"
+                else gettext_noop("Unfeatured %(arxiv_id)s")
+            )
+        elif action in ("up", "down"):
             curation.move(entry, action)
-            return f"Moved {arxiv_id} {action}"
-        if action in ("exclude", "include"):
+            done = gettext_noop("Moved %(arxiv_id)s up") if action == "up" else gettext_noop("Moved %(arxiv_id)s down")
+        elif action in ("exclude", "include"):
             curation.set_excluded(entry, action == "exclude")
-            return f"{'Excluded' if action == 'exclude' else 'Included again'} {arxiv_id}"
-        curation.set_note(entry, note)
-        return f"Note on {arxiv_id} {'saved' if entry.note else 'removed'}"
+            done = (
+                gettext_noop("Excluded %(arxiv_id)s")
+                if action == "exclude"
+                else gettext_noop("Included again %(arxiv_id)s")
+            )
+        else:
+            curation.set_note(entry, note)
+            done = (
+                gettext_noop("Note on %(arxiv_id)s saved")
+                if entry.note
+                else gettext_noop("Note on %(arxiv_id)s removed")
+            )
+        return EditorText(done, arxiv_id=arxiv_id)
 
     @staticmethod
     def _posted_order(request: HttpRequest) -> list[int] | None:
@@ -267,12 +311,13 @@ class EditionAdmin(admin.ModelAdmin):
         edition = get_object_or_404(Edition, pk=pk)
         ids = self._posted_order(request)
         if ids is None:
-            return JsonResponse({"ok": False, "error": "order must be entry ids separated by commas"}, status=400)
+            error = gettext("order must be entry ids separated by commas")
+            return JsonResponse({"ok": False, "error": error}, status=400)
         try:
             curation.reorder(edition, ids)
         except SERVICE_ERRORS as error:
-            return JsonResponse({"ok": False, "error": str(error)}, status=409)
-        self._done(request, edition, "Reordered papers")
+            return JsonResponse({"ok": False, "error": shown(error)}, status=409)
+        self._done(request, edition, EditorText(gettext_noop("Reordered papers")))
         return JsonResponse({"ok": True})
 
     # --- translations ----------------------------------------------------------------------------------
@@ -290,25 +335,26 @@ class EditionAdmin(admin.ModelAdmin):
                     curation.save_editor_translation(
                         paper, request.POST.get("title", ""), request.POST.get("abstract", "")
                     )
-                    message = f"Saved the editor's translation of {paper.arxiv_id}"
+                    done = gettext_noop("Saved the editor's translation of %(arxiv_id)s")
                 elif action == "discard":
                     curation.discard_editor_translation(paper)
-                    message = f"Discarded the editor's translation of {paper.arxiv_id}"
+                    done = gettext_noop("Discarded the editor's translation of %(arxiv_id)s")
                 elif action == "retranslate":
                     curation.request_retranslation(paper)
-                    message = (
-                        f"Re-translation of {paper.arxiv_id} queued; "
+                    done = gettext_noop(
+                        "Re-translation of %(arxiv_id)s queued; "
                         "the new text (or the reason it failed) shows here when the model has answered"
                     )
                 else:
-                    messages.error(request, "Unknown action.")
+                    messages.error(request, gettext("Unknown action."))
                     return HttpResponseRedirect(back)
             except SERVICE_ERRORS as error:
-                messages.error(request, str(error))
+                messages.error(request, shown(error))
                 return HttpResponseRedirect(back)
-            self.log_change(request, edition, message)
-            self.log_change(request, paper, message)
-            messages.success(request, message)
+            message = EditorText(done, arxiv_id=paper.arxiv_id)
+            self.log_change(request, edition, message.english())
+            self.log_change(request, paper, message.english())
+            messages.success(request, message.shown())
             return HttpResponseRedirect(back)
         paper = Paper.objects.prefetch_related("translations", "translation_failures").get(pk=paper.pk)
         current = current_translation(paper)
@@ -328,7 +374,7 @@ class EditionAdmin(admin.ModelAdmin):
         context = self._context(
             request,
             edition,
-            f"Translation of {paper.arxiv_id}",
+            gettext("Translation of %(arxiv_id)s") % {"arxiv_id": paper.arxiv_id},
             tab="curate",
             paper=paper,
             current=current,
@@ -365,11 +411,11 @@ class EditionAdmin(admin.ModelAdmin):
         try:
             preview = preview_variant(edition, **choice)
         except PreviewError as problem:
-            error = str(problem)
+            error = shown(problem)
         context = self._context(
             request,
             edition,
-            f"Preview of {edition}",
+            gettext("Preview of %(edition)s") % {"edition": edition_name(edition)},
             tab="preview",
             choice=choice,
             preview=preview,
@@ -392,12 +438,14 @@ class EditionAdmin(admin.ModelAdmin):
             preview = preview_variant(edition, **choice)
             send_test(preview, request.user.email)
         except PreviewError as error:
-            messages.error(request, str(error))
+            messages.error(request, shown(error))
             return HttpResponseRedirect(back)
         except Exception as error:  # the provider or backend failed: tell the editor, keep the page
-            messages.error(request, f"The test could not be sent: {error.__class__.__name__}: {error}")
+            problem = f"{error.__class__.__name__}: {error}"
+            messages.error(request, gettext("The test could not be sent: %(error)s") % {"error": problem})
             return HttpResponseRedirect(back)
-        self._done(request, edition, f"Sent a test ({preview.language}) to {request.user.email}")
+        sent = gettext_noop("Sent a test (%(language)s) to %(address)s")
+        self._done(request, edition, EditorText(sent, language=preview.language, address=request.user.email))
         return HttpResponseRedirect(back)
 
     # --- approval --------------------------------------------------------------------------------------
@@ -410,20 +458,26 @@ class EditionAdmin(admin.ModelAdmin):
         try:
             if action == "approve":
                 result = approval.approve(edition, request.user)
-                message = f"Approved {edition}"
                 if result.send_started:
-                    message += "; sending has started"
+                    message = EditorText(
+                        gettext_noop("Approved %(edition)s; sending has started"), edition=edition_name(edition)
+                    )
                 else:
-                    message += f"; it goes out with the daily run at {settings.DAILY_RUN_HOUR:02d}:"
-                    message += f"{settings.DAILY_RUN_MINUTE:02d}"
+                    message = EditorText(
+                        gettext_noop("Approved %(edition)s; it goes out with the daily run at %(time)s"),
+                        edition=edition_name(edition),
+                        time=f"{settings.DAILY_RUN_HOUR:02d}:{settings.DAILY_RUN_MINUTE:02d}",
+                    )
             elif action == "unapprove":
                 approval.unapprove(edition)
-                message = f"Un-approved {edition}; it is a draft again"
+                message = EditorText(
+                    gettext_noop("Un-approved %(edition)s; it is a draft again"), edition=edition_name(edition)
+                )
             else:
-                messages.error(request, "Unknown action.")
+                messages.error(request, gettext("Unknown action."))
                 return redirect("admin:digest_edition_curate", pk)
         except SERVICE_ERRORS as error:
-            messages.error(request, str(error))
+            messages.error(request, shown(error))
             return redirect("admin:digest_edition_curate", pk)
         self._done(request, edition, message)
         return redirect("admin:digest_edition_curate", pk)
@@ -433,15 +487,18 @@ class EditionAdmin(admin.ModelAdmin):
         self._require(request, "view_edition")
         edition = get_object_or_404(Edition, pk=pk)
         results = edition_results(edition)
+        chart = recent_editions_chart()
+        for bar in chart.bars:
+            bar.label = EVENT_LABELS[bar.series]
         context = self._context(
             request,
             edition,
-            f"Results of {edition}",
+            gettext("Results of %(edition)s") % {"edition": edition_name(edition)},
             tab="results",
             results=results,
-            chart=recent_editions_chart(),
-            series=SERIES,
-            event_columns=EVENT_TYPES,
+            chart=chart,
+            series=[(name, EVENT_LABELS[name]) for name in SERIES],
+            event_columns=[(name, EVENT_LABELS[name]) for name in EVENT_TYPES],
         )
         return TemplateResponse(request, "admin/digest/edition/results.html", context)
 

@@ -14,7 +14,9 @@ from datetime import datetime, time
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
+from .editor_text import EditorError, edition_name
 from .models import Edition, SiteSettings
 
 log = logging.getLogger(__name__)
@@ -30,15 +32,25 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class IllegalTransition(Exception):
+def status_label(status: str):
+    """The status as the interface names it (lazy: English in records, the editor's language on screen)."""
+    return Status(status).label if status in Status.values else status
+
+
+class IllegalTransition(EditorError):
     """An edition asked to move to a status its current status does not lead to."""
 
     def __init__(self, edition: Edition, current: str, target: str) -> None:
-        super().__init__(f"{edition} is {current}; it cannot become {target}")
+        super().__init__(
+            gettext_noop("%(edition)s is %(current)s; it cannot become %(target)s"),
+            edition=edition_name(edition),
+            current=status_label(current),
+            target=status_label(target),
+        )
         self.current, self.target = current, target
 
 
-class EditionFrozen(Exception):
+class EditionFrozen(EditorError):
     """Content changes to an edition that is approved, being sent or sent."""
 
 
@@ -69,7 +81,11 @@ def ensure_editable(edition: Edition) -> None:
     """Curation calls this first: only a draft's content may change."""
     status = Edition.objects.filter(pk=edition.pk).values_list("status", flat=True).first() or edition.status
     if status != Status.DRAFT:
-        raise EditionFrozen(f"{edition} is {status}; its content is frozen (un-approve it to make changes)")
+        raise EditionFrozen(
+            gettext_noop("%(edition)s is %(status)s; its content is frozen (un-approve it to make changes)"),
+            edition=edition_name(edition),
+            status=status_label(status),
+        )
 
 
 def send_is_due(edition: Edition, now: datetime | None = None) -> bool:

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class DigestConfig(AppConfig):
     name = "digest"
-    verbose_name = "Papers and editions"
+    verbose_name = _("Papers and editions")
 
     def ready(self) -> None:
         from . import tracking  # noqa: F401  (connects anymail's tracking signal)

@@ -17,6 +17,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from .models import Edition, Paper
 from .selectors import candidate_papers_any
@@ -24,7 +25,7 @@ from .selectors import candidate_papers_any
 #: Candidates per page on the edition page.
 PER_PAGE = 25
 #: How far back an editor may look, in days before the edition's date (0: that day only).
-DAY_CHOICES = [(0, "this day"), (2, "last 3 days"), (6, "last 7 days"), (29, "last 30 days")]
+DAY_CHOICES = [(0, _("this day")), (2, _("last 3 days")), (6, _("last 7 days")), (29, _("last 30 days"))]
 #: The topic filter's value for papers the rules put in no topic.
 NO_TOPIC = "-"
 MAX_QUERY_CHARS = 200

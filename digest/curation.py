@@ -15,9 +15,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-from .approval import EditionFrozen, ensure_editable
+from .approval import EditionFrozen, ensure_editable, status_label
 from .classify import classify
+from .editor_text import EditorError, edition_name
 from .ingest import USER_AGENT, upsert_paper
 from .languages import TRANSLATION_LANGUAGE
 from .models import Edition, EditionEntry, Paper, Translation, TranslationFailure
@@ -35,7 +37,7 @@ MAX_NOTE_CHARS = 2000
 ARXIV_ID_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z.\-]*/\d{7})(?:v\d+)?$", re.IGNORECASE)
 
 
-class CurationError(Exception):
+class CurationError(EditorError):
     """A curation request that cannot be done; the message is safe to show to the editor."""
 
 
@@ -70,7 +72,7 @@ def move(entry: EditionEntry, direction: str) -> EditionEntry:
     Featured entries always lead, so moving a regular entry above a featured one would not show.
     """
     if direction not in ("up", "down"):
-        raise CurationError(f"unknown direction {direction!r}; use up or down")
+        raise CurationError(gettext_noop("unknown direction %(direction)s; use up or down"), direction=repr(direction))
     ensure_editable(entry.edition)
     with transaction.atomic():
         entries = ordered_entries(entry.edition)
@@ -93,7 +95,9 @@ def reorder(edition: Edition, entry_ids: Sequence[int]) -> None:
         by_id = {e.pk: e for e in entries}
         unknown = [i for i in entry_ids if i not in by_id]
         if unknown:
-            raise CurationError(f"entries {unknown} are not in {edition}")
+            raise CurationError(
+                gettext_noop("entries %(ids)s are not in %(edition)s"), ids=unknown, edition=edition_name(edition)
+            )
         seen = set(entry_ids)
         new_order = [by_id[i] for i in dict.fromkeys(entry_ids)] + [e for e in entries if e.pk not in seen]
         # Featured entries still lead; within each group the editor's order holds.
@@ -116,7 +120,11 @@ def set_note(entry: EditionEntry, note: str) -> EditionEntry:
     ensure_editable(entry.edition)
     note = (note or "").strip()
     if len(note) > MAX_NOTE_CHARS:
-        raise CurationError(f"a note is at most {MAX_NOTE_CHARS} characters; this one has {len(note)}")
+        raise CurationError(
+            gettext_noop("a note is at most %(limit)s characters; this one has %(length)s"),
+            limit=MAX_NOTE_CHARS,
+            length=len(note),
+        )
     entry.note = note
     entry.save(update_fields=["note"])
     return entry
@@ -142,7 +150,9 @@ def normalize_arxiv_id(text: str) -> str:
     value = re.sub(r"^(?:arxiv:|https?://arxiv\.org/(?:abs|pdf)/)", "", value, flags=re.IGNORECASE)
     value = value.removesuffix(".pdf")
     if not ARXIV_ID_RE.match(value):
-        raise CurationError(f"{text.strip()[:40]!r} is not an arXiv id (like 2505.14970)")
+        raise CurationError(
+            gettext_noop("%(text)s is not an arXiv id (like 2505.14970)"), text=repr((text or "").strip()[:40])
+        )
     return re.sub(r"v\d+$", "", value)
 
 
@@ -158,21 +168,29 @@ def fetch_arxiv_paper(arxiv_id: str, *, client: httpx.Client | None = None) -> P
             headers={"User-Agent": USER_AGENT},
         )
     except httpx.HTTPError as error:
-        raise CurationError(f"could not reach the arXiv API: {error.__class__.__name__}") from None
+        raise CurationError(
+            gettext_noop("could not reach the arXiv API: %(error)s"), error=error.__class__.__name__
+        ) from None
     finally:
         if own_client:
             client.close()
     if response.status_code != 200:
-        raise CurationError(f"the arXiv API answered HTTP {response.status_code} for {arxiv_id}")
+        raise CurationError(
+            gettext_noop("the arXiv API answered HTTP %(status)s for %(arxiv_id)s"),
+            status=response.status_code,
+            arxiv_id=arxiv_id,
+        )
     if len(response.content) > settings.FEED_MAX_BYTES:
-        raise CurationError("the arXiv API answer is too large")
+        raise CurationError(gettext_noop("the arXiv API answer is too large"))
     try:
         parsed = parser_for("arxiv_api")(response.content)
     except FeedError as error:
-        raise CurationError(f"the arXiv API answer could not be read: {error.reason}") from None
+        raise CurationError(
+            gettext_noop("the arXiv API answer could not be read: %(reason)s"), reason=error.reason
+        ) from None
     record = next((r for r in parsed.records if r.arxiv_id == arxiv_id), None)
     if record is None:
-        raise CurationError(f"arXiv has no paper {arxiv_id}")
+        raise CurationError(gettext_noop("arXiv has no paper %(arxiv_id)s"), arxiv_id=arxiv_id)
     with transaction.atomic():
         paper, _ = upsert_paper(record)
         classify([paper])
@@ -194,8 +212,12 @@ def _ensure_translation_editable(paper: Paper) -> None:
     blocking = next(iter(frozen), None)
     if blocking is not None:
         raise EditionFrozen(
-            f"{paper.arxiv_id} is in {blocking.edition}, which is {blocking.edition.status}; "
-            "un-approve it to change the translation"
+            gettext_noop(
+                "%(arxiv_id)s is in %(edition)s, which is %(status)s; un-approve it to change the translation"
+            ),
+            arxiv_id=paper.arxiv_id,
+            edition=edition_name(blocking.edition),
+            status=status_label(blocking.edition.status),
         )
 
 
@@ -207,7 +229,7 @@ def save_editor_translation(paper: Paper, title: str, abstract: str) -> Translat
     """
     title, abstract = (title or "").strip(), (abstract or "").strip()
     if not title:
-        raise CurationError("the translated title cannot be empty")
+        raise CurationError(gettext_noop("the translated title cannot be empty"))
     _ensure_translation_editable(paper)
     translation, _ = Translation.objects.update_or_create(
         paper=paper,
@@ -231,7 +253,9 @@ def _configured_translator():
     translator = get_translator()
     if translator is None:
         raise CurationError(
-            "no translator is configured: set TRANSLATOR_BASE_URL, TRANSLATOR_MODEL and TRANSLATOR_API_KEY"
+            gettext_noop(
+                "no translator is configured: set TRANSLATOR_BASE_URL, TRANSLATOR_MODEL and TRANSLATOR_API_KEY"
+            )
         )
     return translator
 
@@ -297,7 +321,11 @@ def retranslate(paper: Paper) -> Translation:
         with transaction.atomic():
             record_requests(paper, translator, attempts)
             TranslationFailure.objects.create(paper=paper, model=translator.model, reason=error.reason)
-        raise TranslatorFailed(f"the translator failed for {paper.arxiv_id}: {error.reason}") from None
+        raise TranslatorFailed(
+            gettext_noop("the translator failed for %(arxiv_id)s: %(reason)s"),
+            arxiv_id=paper.arxiv_id,
+            reason=error.reason,
+        ) from None
     record_requests(paper, translator, attempts)
     with transaction.atomic():
         Translation.objects.filter(

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .languages import LANGUAGE_CHOICES
 
@@ -61,10 +62,10 @@ class Paper(models.Model):
     """One arXiv paper, whatever feeds it came through; a newer version replaces the text in place."""
 
     class AnnounceType(models.TextChoices):
-        NEW = "new", "new"
-        CROSS = "cross", "cross-list"
-        REPLACE = "replace", "replacement"
-        REPLACE_CROSS = "replace-cross", "replacement (cross-list)"
+        NEW = "new", _("new")
+        CROSS = "cross", _("cross-list")
+        REPLACE = "replace", _("replacement")
+        REPLACE_CROSS = "replace-cross", _("replacement (cross-list)")
 
     arxiv_id = models.CharField(max_length=32, unique=True)
     version = models.PositiveSmallIntegerField(default=1)
@@ -208,10 +209,11 @@ class GlossaryTerm(models.Model):
 
 class Edition(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "draft"
-        APPROVED = "approved", "approved"
-        SENDING = "sending", "sending"
-        SENT = "sent", "sent"
+        # The labels are interface text (the admin shows them); the stored values are not.
+        DRAFT = "draft", _("draft")
+        APPROVED = "approved", _("approved")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
 
     class Kind(models.TextChoices):
         DAILY = "daily", "daily"

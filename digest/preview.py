@@ -15,7 +15,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
+from .editor_text import EditorError
 from .languages import LANGUAGE_CHOICES
 from .models import Edition
 from .personalize import pick_papers
@@ -26,7 +28,7 @@ log = logging.getLogger(__name__)
 LANGUAGES = [code for code, _ in LANGUAGE_CHOICES]
 
 
-class PreviewError(Exception):
+class PreviewError(EditorError):
     """A preview or test send that cannot be made; the message is safe to show."""
 
 
@@ -57,12 +59,18 @@ def preview_variant(
 ) -> Preview:
     """Renders what a subscriber with these preferences would get; PreviewError if they would get nothing."""
     if language not in LANGUAGES:
-        raise PreviewError(f"unknown language {language!r}; one of {', '.join(LANGUAGES)}")
+        raise PreviewError(
+            gettext_noop("unknown language %(language)s; one of %(languages)s"),
+            language=repr(language),
+            languages=", ".join(LANGUAGES),
+        )
     if not 1 <= max_papers <= 50:
-        raise PreviewError("papers per email must be between 1 and 50")
+        raise PreviewError(gettext_noop("papers per email must be between 1 and 50"))
     picks = pick_papers(edition_entries(edition), frozenset(topic_slugs), max_papers)
     if not picks:
-        raise PreviewError("no paper of this edition matches these topics: such a reader gets no email today")
+        raise PreviewError(
+            gettext_noop("no paper of this edition matches these topics: such a reader gets no email today")
+        )
     variant = render_variant(edition, language, bilingual, picks)
     html, text = variant.personalize(preview_links(edition, language))
     return Preview(language, bilingual, variant.subject, html, text, variant.paper_count)
@@ -74,7 +82,8 @@ def send_test(preview: Preview, to_email: str) -> AnymailMessage:
         validate_email(to_email)
     except ValidationError:
         raise PreviewError(
-            f"{to_email!r} is not an email address; set one on your user account to receive tests"
+            gettext_noop("%(address)s is not an email address; set one on your user account to receive tests"),
+            address=repr(to_email),
         ) from None
     message = AnymailMessage(
         subject=f"[TEST] {preview.subject}",

@@ -5,6 +5,8 @@
   if (!table) { return; }
   var body = table.tBodies[0];
   var url = table.getAttribute("data-reorder-url");
+  // The page writes this message in the editor's language.
+  var saveError = table.getAttribute("data-save-error") || "The order could not be saved.";
   var token = document.querySelector("input[name=csrfmiddlewaretoken]");
   var dragged = null;
 
@@ -52,9 +54,9 @@
       credentials: "same-origin"
     }).then(function (response) {
       return response.json().then(function (payload) {
-        if (!payload.ok) { window.alert(payload.error || "The order could not be saved."); }
+        if (!payload.ok) { window.alert(payload.error || saveError); }
         window.location.reload();
       });
-    }).catch(function () { window.alert("The order could not be saved."); });
+    }).catch(function () { window.alert(saveError); });
   }
 })();

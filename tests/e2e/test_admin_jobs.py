@@ -44,16 +44,16 @@ def test_edition_page_shows_a_failed_and_a_queued_retranslation(page, live_serve
         page.goto(live_server.url + f"/admin/digest/edition/{edition.pk}/papers/{first.paper_id}/translation/")
         page.click("[data-testid=retranslate]")
         page.wait_for_load_state()
-    assert "queued" in page.locator(".messagelist").inner_text()
+    assert "已排隊重新翻譯" in page.locator(".messagelist").inner_text()  # the editor's browser asks for zh-TW
     Paper.objects.filter(pk=second.paper_id).update(retranslation_requested_at=timezone.now())
     page.goto(live_server.url + f"/admin/digest/edition/{edition.pk}/curate/")
     row = page.locator(f"#entry-{first.pk}")
-    assert "last re-translation failed: translator answered HTTP 401" in row.inner_text()
-    assert "re-translation queued" in page.locator(f"#entry-{second.pk}").inner_text()
+    assert "上次重新翻譯失敗：translator answered HTTP 401" in row.inner_text()
+    assert "已排隊重新翻譯" in page.locator(f"#entry-{second.pk}").inner_text()
     screenshot(page, "edition-retranslation")
     page.locator("table.entries").screenshot(path=str(SCREENSHOTS / "edition-retranslation-rows.png"))
     page.goto(live_server.url + f"/admin/digest/edition/{edition.pk}/papers/{second.paper_id}/translation/")
-    assert "A re-translation was queued" in page.locator("[data-testid=retranslation-pending]").inner_text()
+    assert "排隊重新翻譯；重新載入本頁" in page.locator("[data-testid=retranslation-pending]").inner_text()
     screenshot(page, "translation-pending")
 
 

@@ -17,7 +17,7 @@ from digest.translation.service import load_reference_translations
 from digest.translation.variants import convert
 from tests.admin_users import PASSWORD, make_staff
 from tests.conftest import SAMPLE_DATA, sample
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import SCREENSHOTS, screenshot
 from tests.factories import EditionFactory, SubscriberFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -55,7 +55,7 @@ def test_editor_curates_previews_tests_and_approves(page, live_server, sample_ed
 
     # Today's edition, from the edition list.
     page.goto(live_server.url + "/admin/digest/edition/")
-    page.click("text=Today's edition")
+    page.click("text=今日一期")  # the browser asks for zh-TW: "Today's edition"
     page.wait_for_url(f"**/admin/digest/edition/{edition.pk}/curate/")
     before = order(edition)
 
@@ -84,7 +84,7 @@ def test_editor_curates_previews_tests_and_approves(page, live_server, sample_ed
     page.fill("#t-title", FIXED_TITLE)
     page.click("[data-testid=save-translation]")
     page.wait_for_load_state()
-    assert "editor's version" in page.locator("[data-testid=translation-state]").inner_text()
+    assert "編輯版本" in page.locator("[data-testid=translation-state]").inner_text()
     assert Translation.objects.get(paper=featured.paper, by_editor=True).title == FIXED_TITLE
     hk_title = convert(FIXED_TITLE, "zh-Hant-HK")
     assert hk_title != FIXED_TITLE
@@ -105,7 +105,7 @@ def test_editor_curates_previews_tests_and_approves(page, live_server, sample_ed
     # A test to the editor's own address, through the configured backend (the outbox).
     page.click("[data-testid=send-test]")
     page.wait_for_load_state()
-    assert "Sent a test" in page.locator(".messagelist").inner_text()
+    assert "已將測試郵件（zh-Hant-HK）傳送到" in page.locator(".messagelist").inner_text()
     (test_file,) = outbox_dir.glob("*.eml")
     message = email.message_from_bytes(test_file.read_bytes(), policy=email.policy.default)
     assert message["To"] == editor.email
@@ -121,7 +121,7 @@ def test_editor_curates_previews_tests_and_approves(page, live_server, sample_ed
     assert edition.status == Edition.Status.SENT
     assert Delivery.objects.get(edition=edition).status == Delivery.Status.SENT
     assert len(list(outbox_dir.glob("*.eml"))) == 2
-    assert "frozen" in page.locator(".banner-frozen").inner_text()
+    assert "內容已鎖定" in page.locator(".banner-frozen").inner_text()
     screenshot(page, "edition-page-sent")
 
 
@@ -155,3 +155,21 @@ def test_results_page_with_a_month_of_editions(page, live_server, sample_edition
     assert page.locator("[data-testid=top-papers] tbody tr").count() == 3
     assert page.locator("[data-testid=chart] rect").count() == 90
     screenshot(page, "results-page")
+
+
+def test_edition_page_reads_in_traditional_chinese(page, live_server, sample_edition):
+    """The browser asks for zh-TW: the edition page's own text is Taiwan's Traditional Chinese (paper
+    titles, authors and topic names are data and stay as they are)."""
+    make_staff("mei", "editor")
+    log_in(page, live_server, "mei")
+    page.goto(live_server.url + f"/admin/digest/edition/{sample_edition.pk}/curate/")
+    assert page.locator("[data-testid=approve]").inner_text() == "批准本期"
+    assert page.locator("#candidates").inner_text() == "查詢要加入的論文"
+    assert "讀者將收到 12 篇。" in page.locator(".curate-bar .summary").inner_text()
+    header = page.locator(".edition-head").inner_text()
+    assert "草稿" in header and "預覽與測試" in header and "draft" not in header
+    first = page.locator("tr.entry").first
+    assert "設為精選" in first.locator("td.actions").inner_text() and "儲存按語" in first.inner_text()
+    screenshot(page, "edition-page-zh-tw")
+    page.screenshot(path=str(SCREENSHOTS / "edition-page-zh-tw-top.png"))
+    page.locator(".candidate-search").screenshot(path=str(SCREENSHOTS / "edition-page-zh-tw-search.png"))
