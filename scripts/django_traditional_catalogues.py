@@ -2,8 +2,8 @@
 Hong Kong languages.
 
 Django ships Traditional Chinese as `zh_Hant`, but our language codes are `zh-tw` and `zh-hk` (what readers'
-browsers send), whose catalogues Django looks for under `zh_TW` / `zh_HK` and never finds: its admin stayed
-English for those editors. This copies Django's `zh_Hant` catalogues, merged, into
+browsers send), whose catalogues Django looks for under `zh_TW` / `zh_HK` and never finds: its admin (and
+the admin's scripts) stayed English for those editors. This copies Django's `zh_Hant` catalogues, merged, into
 `var/django_locale/zh_TW` and `zh_HK` (Hong Kong's converted with OpenCC's t2hk), which LOCALE_PATHS lists
 after our own `locale/`. Build output, made by `make messages`; nothing here is committed.
 """
@@ -21,17 +21,19 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 OUT = BASE_DIR / "var" / "django_locale"
 
 
-def django_catalogues() -> list[Path]:
+def django_catalogues(domain: str) -> list[Path]:
     root = Path(django.__file__).parent
-    return [root / "conf" / "locale" / "zh_Hant" / "LC_MESSAGES" / "django.po",
-            *sorted(root.glob("contrib/*/locale/zh_Hant/LC_MESSAGES/django.po"))]  # fmt: skip
+    return [
+        *sorted((root / "conf" / "locale" / "zh_Hant" / "LC_MESSAGES").glob(f"{domain}.po")),
+        *sorted(root.glob(f"contrib/*/locale/zh_Hant/LC_MESSAGES/{domain}.po")),
+    ]
 
 
-def merged() -> polib.POFile:
+def merged(domain: str) -> polib.POFile:
     merged_po = polib.POFile()
     merged_po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": "nplurals=1; plural=0;"}
     seen: set[tuple[str, str]] = set()
-    for path in django_catalogues():
+    for path in django_catalogues(domain):
         for entry in polib.pofile(str(path)).translated_entries():
             key = (entry.msgctxt or "", entry.msgid)
             if key not in seen:
@@ -40,8 +42,8 @@ def merged() -> polib.POFile:
     return merged_po
 
 
-def write(po: polib.POFile, locale: str) -> Path:
-    target = OUT / locale / "LC_MESSAGES" / "django.mo"
+def write(po: polib.POFile, locale: str, domain: str) -> Path:
+    target = OUT / locale / "LC_MESSAGES" / f"{domain}.mo"
     target.parent.mkdir(parents=True, exist_ok=True)
     po.save_as_mofile(str(target))
     return target
@@ -56,10 +58,12 @@ def to_hong_kong(po: polib.POFile) -> polib.POFile:
 
 
 def main() -> int:
-    taiwan = merged()
-    write(taiwan, "zh_TW")
-    write(to_hong_kong(merged()), "zh_HK")
-    print(f"Django's own strings for zh_TW and zh_HK: {len(taiwan)} entries in {OUT}", file=sys.stderr)
+    # "django" for the pages, "djangojs" for the admin's scripts (calendar and clock widgets, selectors).
+    for domain in ("django", "djangojs"):
+        taiwan = merged(domain)
+        write(taiwan, "zh_TW", domain)
+        write(to_hong_kong(merged(domain)), "zh_HK", domain)
+        print(f"Django's own {domain} strings for zh_TW and zh_HK: {len(taiwan)} entries in {OUT}", file=sys.stderr)
     return 0
 
 

@@ -69,3 +69,8 @@ def test_djangos_own_admin_text_uses_hong_kong_characters_for_zh_hk(editor_clien
     page = editor_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-HK,zh;q=0.9").text
     assert "儲存並繼續編輯" in page
     assert "Save and continue editing" not in page
+
+
+def test_the_admin_scripts_speak_traditional_chinese_for_zh_tw(editor_client):
+    script = editor_client.get("/admin/jsi18n/", HTTP_ACCEPT_LANGUAGE=TAIWAN).text
+    assert '"Today": "\\u4eca\\u5929"' in script  # the date widget's "Today", 今天, as the catalogue's JSON
