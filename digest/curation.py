@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from datetime import timedelta
 
 import httpx
 from django.conf import settings
@@ -301,6 +302,27 @@ def run_requested_retranslation(paper_id: int) -> Translation | None:
     finally:
         Paper.objects.filter(pk=paper_id).update(retranslation_requested_at=None)
     return None
+
+
+#: A queued re-translation still pending after this long lost its task (a worker died, a broker restarted).
+RETRANSLATION_LOST_AFTER = timedelta(hours=1)
+
+
+def forget_lost_retranslations(now=None) -> int:
+    """Clears "re-translation queued" marks whose task never ran, with a failure saying so, so the editor
+    sees why and can press the button again (the beat runs this every 15 minutes)."""
+    now = now or timezone.now()
+    lost = list(Paper.objects.filter(retranslation_requested_at__lt=now - RETRANSLATION_LOST_AFTER))
+    for paper in lost:
+        asked = timezone.localtime(paper.retranslation_requested_at).strftime("%Y-%m-%d %H:%M")
+        TranslationFailure.objects.create(
+            paper=paper, model="", reason=f"the re-translation queued at {asked} never ran; ask again"
+        )
+        Paper.objects.filter(pk=paper.pk, retranslation_requested_at=paper.retranslation_requested_at).update(
+            retranslation_requested_at=None
+        )
+        log.warning("re-translation task lost paper=%s queued_at=%s", paper.arxiv_id, asked)
+    return len(lost)
 
 
 def retranslate(paper: Paper) -> Translation:

@@ -114,3 +114,10 @@ def build_weekly() -> str | None:
     except fanout.SendError as error:  # held for approval, or the kill switch: the beat sends it later
         log.warning("weekly edition waits edition=%s reason=%s", edition.date, error)
     return edition.date.isoformat()
+
+
+@shared_task
+def forget_lost_retranslations() -> int:
+    from .curation import forget_lost_retranslations as forget
+
+    return forget()

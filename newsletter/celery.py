@@ -30,4 +30,8 @@ def schedule_daily_run(sender: Celery, **_: object) -> None:
         "send-due": {"task": "digest.tasks.send_due", "schedule": crontab(minute="*/15")},
         # Rows a killed worker or a lost broker message left behind go round again.
         "resume-stalled": {"task": "digest.tasks.resume_stalled", "schedule": crontab(minute="*/5")},
+        "forget-lost-retranslations": {
+            "task": "digest.tasks.forget_lost_retranslations",
+            "schedule": crontab(minute="*/15"),
+        },
     }

@@ -3,6 +3,7 @@ what is pending and why the last attempt failed."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from digest import tasks
 from digest.curation import save_editor_translation
@@ -137,3 +138,24 @@ def test_a_retranslation_gives_the_model_the_glossary_terms_the_paper_uses(trans
     tasks.retranslate_paper.delay(entry.paper_id)
     prompt = json.dumps(translator_settings.requests[-1].json(), ensure_ascii=False)
     assert "术语甲" in prompt
+
+
+def test_a_retranslation_whose_task_was_lost_is_forgotten_with_a_reason(entry, time_machine):
+    from digest.curation import forget_lost_retranslations
+
+    time_machine.move_to("2025-05-28 09:00 +08:00")
+    Paper.objects.filter(pk=entry.paper_id).update(retranslation_requested_at=timezone.now())
+    time_machine.move_to("2025-05-28 09:30 +08:00")
+    assert forget_lost_retranslations() == 0  # still within the hour a slow model may take
+    time_machine.move_to("2025-05-28 10:01 +08:00")
+    assert forget_lost_retranslations() == 1
+    assert Paper.objects.get(pk=entry.paper_id).retranslation_requested_at is None
+    assert "queued at 2025-05-28 09:00 never ran" in TranslationFailure.objects.get(paper=entry.paper).reason
+
+
+def test_the_beat_looks_for_lost_retranslations():
+    from newsletter.celery import app
+
+    app.loader.import_default_modules()
+    tasks_scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert "digest.tasks.forget_lost_retranslations" in tasks_scheduled
