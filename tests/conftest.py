@@ -133,3 +133,25 @@ def batch_provider(batch_provider_kind, settings):
     with batch_provider_kind() as fake:
         fake.configure(settings)
         yield fake
+
+
+@pytest.fixture
+def editor_client(client):
+    """A client logged in as an editor (the role editors get from setup_roles)."""
+    from tests.admin_users import make_staff
+
+    client.force_login(make_staff("mei", "editor"))
+    return client
+
+
+@pytest.fixture
+def edition(db):
+    """A draft edition of three papers, each with a model translation (tests needing another shape of
+    edition define their own `edition`)."""
+    from tests.factories import EditionEntryFactory, EditionFactory, TranslationFactory
+
+    edition = EditionFactory()
+    for position in range(3):
+        entry = EditionEntryFactory(edition=edition, position=position)
+        TranslationFactory(paper=entry.paper)
+    return edition

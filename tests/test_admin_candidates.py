@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from digest.candidates import CandidateSearch, search_candidates
 from digest.models import EditionEntry
-from tests.admin_users import make_staff
 from tests.factories import EditionEntryFactory, EditionFactory, PaperFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,12 +18,6 @@ DAY = datetime.date(2025, 5, 28)
 @pytest.fixture
 def edition():
     return EditionFactory(date=DAY)
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_staff("mei", "editor"))
-    return client
 
 
 def found(edition, **search) -> list[str]:

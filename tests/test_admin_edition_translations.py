@@ -10,26 +10,10 @@ from django.utils import translation
 from digest import curation
 from digest.models import TranslationFailure
 from tests.admin_users import make_staff
-from tests.factories import EditionEntryFactory, EditionFactory, TranslationFactory
 
 pytestmark = pytest.mark.django_db
 TAIWAN = "zh-Hant-TW,zh;q=0.9,en;q=0.5"
 HONG_KONG = "zh-HK,zh;q=0.9"
-
-
-@pytest.fixture
-def edition():
-    edition = EditionFactory()
-    for position in range(3):
-        entry = EditionEntryFactory(edition=edition, position=position)
-        TranslationFactory(paper=entry.paper)
-    return edition
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_staff("mei", "editor"))
-    return client
 
 
 def page(client, name, edition, language):

@@ -15,25 +15,9 @@ from tests.factories import (
     EditionFactory,
     PaperFactory,
     SubscriberFactory,
-    TranslationFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def edition():
-    edition = EditionFactory()
-    for position in range(3):
-        entry = EditionEntryFactory(edition=edition, position=position)
-        TranslationFactory(paper=entry.paper)
-    return edition
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_staff("mei", "editor"))
-    return client
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from digest import tasks
 from digest.curation import save_editor_translation
 from digest.models import Paper, Translation, TranslationFailure
 from digest.translation.service import current_translation
-from tests.admin_users import make_staff
 from tests.factories import EditionEntryFactory, EditionFactory, TranslationFactory
 from tests.fakes.http import LoopbackServer, Reply
 
@@ -21,12 +20,6 @@ def entry():
     entry = EditionEntryFactory(edition=EditionFactory())
     TranslationFactory(paper=entry.paper)
     return entry
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_staff("mei", "editor"))
-    return client
 
 
 def translation_url(entry) -> str:

@@ -15,12 +15,6 @@ CHANGELIST = reverse("admin:digest_source_changelist")
 ERROR_CELL = '<span class="source-error" style="color: #b3261e">✗ '
 
 
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_staff("mei", "editor"))
-    return client
-
-
 def serving(body: bytes, status: int = 200) -> LoopbackServer:
     return LoopbackServer(lambda request: Reply(status, body, {"Content-Type": "application/rss+xml"}))
 

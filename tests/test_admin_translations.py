@@ -13,12 +13,6 @@ pytestmark = pytest.mark.django_db
 TAIWAN = "zh-Hant-TW,zh;q=0.9,en;q=0.5"
 
 
-@pytest.fixture
-def editor_client(client):
-    client.force_login(make_staff("mei", "editor"))
-    return client
-
-
 def test_topic_page_is_in_traditional_chinese_for_an_editor_asking_for_zh_hant_tw(editor_client, topics):
     topic = Topic.objects.get(slug="vision")
     page = editor_client.get(reverse("admin:digest_topic_change", args=[topic.pk]), HTTP_ACCEPT_LANGUAGE=TAIWAN).text
