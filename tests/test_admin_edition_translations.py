@@ -142,3 +142,11 @@ def test_a_stored_failure_reason_stays_english_while_an_editor_reads_chinese(set
         curation.run_requested_retranslation(paper.pk)
     reason = TranslationFailure.objects.get(paper=paper).reason
     assert reason.startswith("re-translation not done: no translator is configured")
+
+
+def test_topics_are_named_in_the_editors_language(editor_client, edition, topics):
+    edition.entries.first().paper.topics.set([topics["vision"]])
+    taiwan = page(editor_client, "curate", edition, TAIWAN)
+    english = page(editor_client, "curate", edition, "en")
+    assert topics["vision"].name_en in english and topics["vision"].name_en not in taiwan
+    assert "計算機視覺" in taiwan  # OpenCC's Taiwan rendering of 计算机视觉, as readers see it
