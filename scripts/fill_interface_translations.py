@@ -140,6 +140,7 @@ ZH_HANS = {
     "Fetch queued for %(sources)s; reload in a moment to see the result.": "已排队抓取 %(sources)s；稍后重新加载页面即可看到结果。",
     "Fetch the selected sources now": "立即抓取所选来源",
     "Fetch now": "立即抓取",
+    "(the provider did not say which link)": "（服务商未注明点击的链接）",
     "%(count)d source enabled.": ["已启用 %(count)d 个来源。"],
     "%(count)d source disabled.": ["已停用 %(count)d 个来源。"],
     "Enable the selected sources": "启用所选来源",

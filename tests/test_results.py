@@ -70,3 +70,15 @@ def test_chart_has_three_bars_per_edition_scaled_to_the_largest():
     assert chart.maximum == 4
     last_recipients = next(b for b in chart.bars[6:] if b.series == "recipients")
     assert last_recipients.height == chart.plot_bottom - chart.plot_top
+
+
+def test_a_click_without_a_reported_link_says_so_on_the_results_page(client):
+    from django.urls import reverse
+
+    from tests.admin_users import make_staff
+
+    edition = EditionFactory()
+    event(delivery(edition), "clicked", url="")
+    client.force_login(make_staff("mei", "editor"))
+    page = client.get(reverse("admin:digest_edition_results", args=[edition.pk])).text
+    assert "(the provider did not say which link)" in page
