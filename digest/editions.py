@@ -8,15 +8,19 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext_noop
 
+from .editor_text import EditorError
 from .models import Edition, EditionEntry
 from .selectors import candidate_papers
 
 log = logging.getLogger(__name__)
 
 
-class EditionError(Exception):
-    """Why no edition was built (no papers that day, or the edition is already out)."""
+class EditionError(EditorError):
+    """Why no edition was built (no papers that day, or the edition is already out); shown to editors in
+    their language, logged and printed by commands in English."""
 
 
 def build_edition(on_date: date, *, max_papers: int | None = None) -> Edition:
@@ -33,9 +37,20 @@ def build_edition(on_date: date, *, max_papers: int | None = None) -> Edition:
     # Community upvotes first, then new before cross-lists, then breadth of topics, then id (stable).
     papers.sort(key=lambda p: (-p.score, p.announce_type != "new", -p.topic_count, p.arxiv_id))
     if not papers and existing is None:
-        weekday = on_date.strftime("%A")
-        why = " (arXiv announces nothing on Saturdays and Sundays)" if on_date.weekday() >= 5 else ""
-        raise EditionError(f"no papers announced on {on_date:%Y-%m-%d}, a {weekday}{why}; no edition built")
+        if on_date.weekday() >= 5:
+            raise EditionError(
+                gettext_noop(
+                    "no papers announced on %(date)s, a %(weekday)s (arXiv announces nothing on Saturdays and "
+                    "Sundays); no edition built"
+                ),
+                date=f"{on_date:%Y-%m-%d}",
+                weekday=WEEKDAYS[on_date.weekday()],
+            )
+        raise EditionError(
+            gettext_noop("no papers announced on %(date)s, a %(weekday)s; no edition built"),
+            date=f"{on_date:%Y-%m-%d}",
+            weekday=WEEKDAYS[on_date.weekday()],
+        )
     with transaction.atomic():
         edition, created = Edition.objects.select_for_update().get_or_create(date=on_date, kind=Edition.Kind.DAILY)
         present = set(edition.entries.values_list("paper_id", flat=True))
@@ -57,7 +72,11 @@ def build_weekly_edition(monday: date, *, max_papers: int | None = None) -> Edit
     """The week's top papers for weekly readers, dated the Monday it goes out: every paper of the past
     seven days' daily editions, editors' picks first, then by community upvotes."""
     if monday.weekday() != 0:
-        raise EditionError(f"a weekly edition is dated a Monday; {monday:%Y-%m-%d} is a {monday:%A}")
+        raise EditionError(
+            gettext_noop("a weekly edition is dated a Monday; %(date)s is a %(weekday)s"),
+            date=f"{monday:%Y-%m-%d}",
+            weekday=WEEKDAYS[monday.weekday()],
+        )
     max_papers = max_papers or settings.EDITION_MAX_PAPERS
     existing = Edition.objects.filter(date=monday, kind=Edition.Kind.WEEKLY).first()
     if existing is not None:
@@ -73,7 +92,10 @@ def build_weekly_edition(monday: date, *, max_papers: int | None = None) -> Edit
         rank = (entry.featured, entry.paper.score)
         best[entry.paper_id] = max(best.get(entry.paper_id, rank), rank)
     if not best:
-        raise EditionError(f"no daily editions in the week before {monday:%Y-%m-%d}; no weekly edition built")
+        raise EditionError(
+            gettext_noop("no daily editions in the week before %(date)s; no weekly edition built"),
+            date=f"{monday:%Y-%m-%d}",
+        )
     ranked = sorted(best, key=lambda paper_id: (not best[paper_id][0], -best[paper_id][1], paper_id))[:max_papers]
     with transaction.atomic():
         edition = Edition.objects.create(date=monday, kind=Edition.Kind.WEEKLY)

@@ -73,3 +73,21 @@ def test_featured_entries_come_first():
     from digest.selectors import edition_entries
 
     assert edition_entries(edition)[0] == featured
+
+
+def test_no_edition_on_a_weekend_is_explained_in_the_editors_language_and_logged_in_english(db):
+    import datetime
+
+    from django.utils import translation
+
+    from digest.editions import EditionError, build_edition
+    from digest.editor_text import shown
+
+    with pytest.raises(EditionError) as raised:
+        build_edition(datetime.date(2025, 5, 31))
+    assert str(raised.value) == (
+        "no papers announced on 2025-05-31, a Saturday (arXiv announces nothing on Saturdays and Sundays); "
+        "no edition built"
+    )
+    with translation.override("zh-tw"):
+        assert shown(raised.value).startswith("2025-05-31（星期六）沒有公佈任何論文")
