@@ -8,8 +8,9 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml ./
 COPY . .
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir . "polib==1.2.0" \
  && python manage.py compilemessages --ignore=.venv -v 0 \
+ && python scripts/django_traditional_catalogues.py \
  && python manage.py collectstatic --no-input -v 0
 RUN useradd --create-home app && mkdir -p /app/var && chown -R app /app/var
 USER app

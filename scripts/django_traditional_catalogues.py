@@ -4,7 +4,7 @@ Hong Kong languages.
 Django ships Traditional Chinese as `zh_Hant`, but our language codes are `zh-tw` and `zh-hk` (what readers'
 browsers send), whose catalogues Django looks for under `zh_TW` / `zh_HK` and never finds: its admin (and
 the admin's scripts) stayed English for those editors. This copies Django's `zh_Hant` catalogues, merged, into
-`var/django_locale/zh_TW` and `zh_HK` (Hong Kong's converted with OpenCC's t2hk), which LOCALE_PATHS lists
+`build/django_locale/zh_TW` and `zh_HK` (Hong Kong's converted with OpenCC's t2hk), which LOCALE_PATHS lists
 after our own `locale/`. Build output, made by `make messages`; nothing here is committed.
 """
 
@@ -18,7 +18,7 @@ import opencc
 import polib
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-OUT = BASE_DIR / "var" / "django_locale"
+OUT = BASE_DIR / "build" / "django_locale"
 
 
 def django_catalogues(domain: str) -> list[Path]:
