@@ -18,11 +18,9 @@ from django.db.models import Count, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 
-from .languages import LANGUAGE_CHOICES
+from .languages import LANGUAGE_NAMES, LANGUAGE_ORDER
 from .models import Delivery, Edition, EmailEvent
 
-LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
-LANGUAGE_ORDER = {code: index for index, (code, _label) in enumerate(LANGUAGE_CHOICES)}
 PENDING = (Delivery.Status.QUEUED, Delivery.Status.SENDING)
 NOT_SENT = (Delivery.Status.FAILED, Delivery.Status.SKIPPED)
 CSV_HEADER = ["edition", "language", "bilingual", "sent", "failed", "skipped", "pending", "opened", "clicked"]

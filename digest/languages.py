@@ -16,6 +16,9 @@ LANGUAGE_CHOICES = [
     (Language.ZH_HANS.value, "简体中文"),
     (Language.EN.value, "English"),
 ]
+#: Label and position of each variant, for tables that list them in the order above.
+LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
+LANGUAGE_ORDER = {code: index for index, (code, _label) in enumerate(LANGUAGE_CHOICES)}
 
 #: The language the model writes; every Chinese variant is converted from it by OpenCC.
 TRANSLATION_LANGUAGE = Language.ZH_HANS.value

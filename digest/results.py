@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from .languages import LANGUAGE_CHOICES
+from .languages import LANGUAGE_NAMES, LANGUAGE_ORDER
 from .models import Delivery, Edition, EmailEvent, Paper
 from .sources.records import split_arxiv_id
 
 EVENT_TYPES = ("delivered", "bounced", "complained", "opened", "clicked", "unsubscribed")
-LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 
 
 @dataclass
@@ -76,8 +75,7 @@ def edition_results(edition: Edition, *, top: int = 10) -> EditionResults:
     events = EmailEvent.objects.filter(delivery__edition=edition, event_type__in=EVENT_TYPES)
     for item in events.values("delivery__language", "event_type").annotate(n=Count("delivery", distinct=True)):
         row(item["delivery__language"]).events[item["event_type"]] += item["n"]
-    order = {code: index for index, (code, _) in enumerate(LANGUAGE_CHOICES)}
-    variants = sorted(by_language.values(), key=lambda v: order.get(v.language, 99))
+    variants = sorted(by_language.values(), key=lambda v: LANGUAGE_ORDER.get(v.language, 99))
     total = VariantResults("", "All readers")
     for variant in variants:
         total.recipients += variant.recipients
