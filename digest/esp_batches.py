@@ -27,7 +27,7 @@ from . import ratelimit
 from .messages import list_headers, personal_headers, subscriber_links
 from .models import Delivery
 from .rendering import PLACEHOLDERS, RenderedVariant, placeholder
-from .send_outcomes import SendResult, verdict_for
+from .send_outcomes import SendResult, result_for_recipient, verdict_for
 
 log = logging.getLogger(__name__)
 
@@ -131,25 +131,16 @@ def send_batch(connection, variant: RenderedVariant, recipients: list[Recipient]
     message.connection = connection
     try:
         message.send()
-    except AnymailError as error:
+    except (AnymailError, OSError) as error:
         verdict = verdict_for(error)
         if verdict.permanent and len(recipients) > 1:
             log.warning("provider refused a batch; sending it one by one size=%s reason=%s", len(recipients), error)
             return None
         return [verdict.result(row) for row, _ in recipients]
-    except OSError as error:
-        return [verdict_for(error).result(row) for row, _ in recipients]
     statuses = message.anymail_status.recipients
     results = []
     for row, subscriber in recipients:
         status = statuses.get(subscriber.email)
-        if status is not None and status.status in ("rejected", "invalid"):
-            results.append(SendResult(row, Delivery.Status.FAILED, error=f"provider status {status.status}"))
-            continue
-        # Accepted (a reader the provider did not mention was accepted with the request: sending it
-        # again could only make a duplicate).
         message_id = str(status.message_id or "") if status is not None else ""
-        results.append(
-            SendResult(row, Delivery.Status.SENT, provider_message_id=message_id, paper_count=variant.paper_count)
-        )
+        results.append(result_for_recipient(row, status, message_id, variant.paper_count))
     return results

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from anymail.exceptions import AnymailAPIError, AnymailInvalidAddress, AnymailRecipientsRefused
+from anymail.message import AnymailRecipientStatus
 
 from .models import Delivery
 
@@ -20,6 +21,17 @@ class SendResult:
     provider_message_id: str = ""
     retry_after: float | None = None
     paper_count: int = 0
+
+
+def result_for_recipient(
+    row: Delivery, status: AnymailRecipientStatus | None, message_id: str, paper_count: int
+) -> SendResult:
+    """One recipient of a request the provider accepted: refused (rejected, invalid) fails for good;
+    anything else, a recipient the provider did not mention included, was sent (sending it again could
+    only make a duplicate)."""
+    if status is not None and status.status in ("rejected", "invalid"):
+        return SendResult(row, Delivery.Status.FAILED, error=f"provider status {status.status}")
+    return SendResult(row, Delivery.Status.SENT, provider_message_id=message_id, paper_count=paper_count)
 
 
 @dataclass(frozen=True)

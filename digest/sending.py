@@ -36,7 +36,7 @@ from .models import Delivery, Edition, SiteSettings
 from .personalize import VariantKey, pick_papers, variant_key
 from .rendering import RenderedVariant, render_variant
 from .selectors import edition_entries
-from .send_outcomes import SendResult, verdict_for
+from .send_outcomes import SendResult, result_for_recipient, verdict_for
 from .sent_lookup import LookupFailed, already_sent
 
 log = logging.getLogger(__name__)
@@ -253,11 +253,7 @@ def _send(connections: _Connections, row: Delivery, message: AnymailMessage, pap
         return verdict_for(error).result(row)
     status = message.anymail_status
     recipient = next(iter(status.recipients.values()), None) if status.recipients else None
-    if recipient is not None and recipient.status in ("rejected", "invalid"):
-        return SendResult(row, Delivery.Status.FAILED, error=f"provider status {recipient.status}")
-    return SendResult(
-        row, Delivery.Status.SENT, provider_message_id=str(status.message_id or ""), paper_count=paper_count
-    )
+    return result_for_recipient(row, recipient, str(status.message_id or ""), paper_count)
 
 
 class _Recorder:
