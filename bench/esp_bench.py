@@ -52,10 +52,6 @@ def fake_for(esp: str, latency: float):
     }
 
 
-def received(fake) -> int:
-    return len(fake.accepted) if hasattr(fake, "accepted") else len(fake.delivered)
-
-
 def run(esp: str, args) -> None:
     import redis
     from celery import Celery
@@ -88,7 +84,8 @@ def run(esp: str, args) -> None:
         finally:
             stop_workers(procs)
         requests = len(fake.server.requests)
-    assert received(fake) == args.messages, (esp, received(fake), args.messages)
+    received = len(fake.recipients())
+    assert received == args.messages, (esp, received, args.messages)
     mode = "one message per request" if esp == "postmark" else "batch sending (merge_data)"
     print(
         f"{esp:8} {args.messages:,} messages, {mode}, {requests:,} requests, {args.latency * 1000:.0f} ms latency, "
