@@ -24,8 +24,8 @@ LANGUAGES = ["zh-Hant-TW", "zh-Hant-HK", "zh-Hans", "en"]
 
 
 def load_edition():
-    from digest.editions import build_edition
-    from digest.ingest import ingest_document
+    from digest.editions.build import build_edition
+    from digest.papers.ingest import ingest_document
     from digest.translation.service import load_reference_translations
 
     sample = Path(__file__).resolve().parent.parent / "digest" / "sample_data"
@@ -70,11 +70,11 @@ def naive_rate(edition, sample: int = 300) -> float:
     """Render + premailer for every recipient, the way a simple newsletter tool does it."""
     from django.core.mail import get_connection
 
-    from digest.messages import build_message
+    from digest.delivery.messages import build_message
+    from digest.delivery.rendering import render_variant
+    from digest.editions.personalize import pick_papers
+    from digest.editions.selectors import edition_entries
     from digest.models import Delivery
-    from digest.personalize import pick_papers
-    from digest.rendering import render_variant
-    from digest.selectors import edition_entries
     from subscribers.models import Subscriber
 
     entries = edition_entries(edition)

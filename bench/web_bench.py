@@ -34,7 +34,7 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 PREPARE = """
 import datetime, django
 django.setup()
-from digest.default_topics import seed_topics
+from digest.papers.default_topics import seed_topics
 from digest.models import Edition, EditionEntry, Paper, Topic, Translation
 from subscribers.models import Subscriber
 from subscribers.tokens import make_token

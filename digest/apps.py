@@ -8,7 +8,7 @@ class DigestConfig(AppConfig):
     verbose_name = _("Papers and editions")
 
     def ready(self) -> None:
-        from . import tracking  # noqa: F401  (connects anymail's tracking signal)
-        from .roles import setup_roles_after_migrate
+        from digest.admin.roles import setup_roles_after_migrate
+        from digest.delivery import tracking  # noqa: F401  (connects anymail's tracking signal)
 
         post_migrate.connect(setup_roles_after_migrate, sender=self, dispatch_uid="digest.setup_roles")

@@ -7,17 +7,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 
-from .editions import EditionError, build_edition
-from .fanout import SendError, SendReport, send_scheduled
-from .ingest import IngestResult, fetch_source
-from .models import Edition, Source
-from .selectors import latest_announcement_date
-from .sources import FeedError
-from .translation import get_translator
-from .translation.service import TranslateRun, translate_papers
+from digest import jobs
+from digest.delivery.fanout import SendError, SendReport, send_scheduled
+from digest.editions.build import EditionError, build_edition
+from digest.editions.selectors import latest_announcement_date
+from digest.models import Edition, Source
+from digest.papers.ingest import IngestResult, fetch_source
+from digest.sources import FeedError
+from digest.translation import get_translator
+from digest.translation.service import TranslateRun, translate_papers
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +53,9 @@ def queue_fetch(sources: Iterable[Source]) -> list[str]:
     An editor's "Fetch now" goes through here so the request returns at once; a slow or broken feed costs
     a worker its timeout, not the editor's page. Returns the slugs queued.
     """
-    from . import tasks  # tasks are thin wrappers over the services
-
     slugs = [source.slug for source in sources]
     for slug in slugs:
-        transaction.on_commit(lambda slug=slug: tasks.fetch_papers.delay(slug))
+        jobs.enqueue_on_commit(jobs.FETCH_SOURCE, slug)
     log.info("fetch queued sources=%s", ",".join(slugs))
     return slugs
 

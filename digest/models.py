@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .languages import LANGUAGE_CHOICES
+from digest.languages import LANGUAGE_CHOICES
 
 
 class Source(models.Model):

@@ -9,7 +9,9 @@ from datetime import date
 from celery import chain, shared_task
 from django.conf import settings
 
-from . import curation, daily, fanout, sending
+from digest import daily
+from digest.delivery import fanout, sending
+from digest.editions import editor_translations
 
 log = logging.getLogger(__name__)
 EAGER_RETRY_ROUNDS = 5
@@ -34,8 +36,8 @@ def translate_papers(edition_date: str | None) -> str | None:
 
 @shared_task
 def retranslate_paper(paper_id: int) -> bool:
-    """An editor's re-translation (curation.request_retranslation queues it); True when a new text was stored."""
-    return curation.run_requested_retranslation(paper_id) is not None
+    """An editor's re-translation (queued by editor_translations.request_retranslation); True when stored."""
+    return editor_translations.run_requested_retranslation(paper_id) is not None
 
 
 @shared_task
@@ -90,7 +92,7 @@ def resume_stalled() -> int:
 @shared_task
 def send_edition(edition_date: str) -> dict:
     """Sends an edition to everyone (the operator's `send_edition`, or a benchmark) on the workers."""
-    from .models import Edition
+    from digest.models import Edition
 
     edition = Edition.objects.get(date=date.fromisoformat(edition_date), kind=Edition.Kind.DAILY)
     report = fanout.send_edition(edition)
@@ -102,7 +104,7 @@ def build_weekly() -> str | None:
     """Mondays: the week's top papers for weekly readers, sent the way the daily edition is."""
     from django.utils import timezone
 
-    from .editions import EditionError, build_weekly_edition
+    from digest.editions.build import EditionError, build_weekly_edition
 
     try:
         edition = build_weekly_edition(timezone.localdate())
@@ -118,6 +120,4 @@ def build_weekly() -> str | None:
 
 @shared_task
 def forget_lost_retranslations() -> int:
-    from .curation import forget_lost_retranslations as forget
-
-    return forget()
+    return editor_translations.forget_lost_retranslations()

@@ -1,5 +1,5 @@
 """Project package: settings, Celery app, URLs."""
 
-from .celery import app as celery_app
+from newsletter.celery import app as celery_app
 
 __all__ = ("celery_app",)

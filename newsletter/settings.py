@@ -106,7 +106,7 @@ STORAGES = {
 }
 
 # --- Email -------------------------------------------------------------------------------------------
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="digest.outbox.OutboxEmailBackend")
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="digest.delivery.providers.outbox.OutboxEmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_OUTBOX_DIR = Path(env("EMAIL_OUTBOX_DIR", default=str(VAR_DIR / "outbox")))

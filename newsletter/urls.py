@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from digest.webhooks import tracking_webhook
+from digest.delivery.webhooks import tracking_webhook
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -9,5 +9,5 @@ urlpatterns = [
     path("anymail/", include("anymail.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the interface language switch
     path("", include("subscribers.urls")),
-    path("", include("digest.urls")),
+    path("", include("digest.web.urls")),
 ]

@@ -22,8 +22,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Subscriber
-from .services import HEADER, import_subscribers
+from subscribers.models import Subscriber
+from subscribers.services import HEADER, import_subscribers
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 

@@ -5,4 +5,4 @@ class SubscribersConfig(AppConfig):
     name = "subscribers"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the deployment checks)
+        from subscribers import checks  # noqa: F401  (registers the deployment checks)

@@ -9,8 +9,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Q
 
 from digest.models import Paper, Topic
-
-from .models import Feedback, Subscriber
+from subscribers.models import Feedback, Subscriber
 
 VOTES = {"up": Feedback.Vote.UP, "down": Feedback.Vote.DOWN}
 

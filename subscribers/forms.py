@@ -14,9 +14,8 @@ from django.utils.translation import ngettext
 
 from digest.languages import LANGUAGE_CHOICES
 from digest.models import Topic
-
-from .models import Subscriber
-from .preferences import PAUSE_DAYS
+from subscribers.models import Subscriber
+from subscribers.preferences import PAUSE_DAYS
 
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 

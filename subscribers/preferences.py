@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from digest.models import Delivery, Topic
-
-from .models import Subscriber
-from .services import confirm, send_transactional
-from .tokens import make_token
+from subscribers.models import Subscriber
+from subscribers.services import confirm, send_transactional
+from subscribers.tokens import make_token
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +48,7 @@ def update_preferences(
 
 
 def pause(subscriber: Subscriber, days: int) -> None:
-    """Nothing is sent for `days` days (digest.fanout.recipients skips paused readers); 0 resumes now."""
+    """Nothing is sent for `days` days (digest.delivery.fanout.recipients skips paused readers); 0 resumes now."""
     subscriber.paused_until = timezone.now() + timedelta(days=days) if days > 0 else None
     subscriber.save(update_fields=["paused_until"])
 

@@ -19,9 +19,8 @@ from django.utils import timezone, translation
 
 from digest.languages import DJANGO_LANGUAGE, LANGUAGE_CHOICES
 from digest.models import Topic
-
-from .models import Subscriber
-from .tokens import InvalidToken, make_token, read_token
+from subscribers.models import Subscriber
+from subscribers.tokens import InvalidToken, make_token, read_token
 
 log = logging.getLogger(__name__)
 LANGUAGES = {code for code, _ in LANGUAGE_CHOICES}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.core import signing
 
-from .models import Subscriber
+from subscribers.models import Subscriber
 
 PURPOSES = ("confirm", "manage", "unsubscribe", "feedback", "email_change", "resubscribe")
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from subscribers import views
 
 app_name = "subscribers"
 urlpatterns = [

@@ -16,11 +16,10 @@ from django_ratelimit.core import is_ratelimited
 from digest.languages import DJANGO_LANGUAGE, DJANGO_TO_LANGUAGE
 from digest.models import Paper
 from digest.translation.variants import localize
-
-from . import feedback, preferences, services
-from .forms import EmailChangeForm, PauseForm, PreferencesForm, SubscribeForm, preferences_initial
-from .models import Subscriber
-from .tokens import InvalidToken, make_token, read_token
+from subscribers import feedback, preferences, services
+from subscribers.forms import EmailChangeForm, PauseForm, PreferencesForm, SubscribeForm, preferences_initial
+from subscribers.models import Subscriber
+from subscribers.tokens import InvalidToken, make_token, read_token
 
 
 def _confirm_max_age() -> int:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from digest.default_topics import seed_topics
 from digest.models import Topic
+from digest.papers.default_topics import seed_topics
 from tests.fakes.http import LoopbackServer
 from tests.fakes.llm import good_model
 
@@ -22,7 +22,7 @@ def outbox_dir(settings, tmp_path) -> Path:
     """Each test writes its emails to its own outbox directory, with the default .eml backend."""
     path = tmp_path / "outbox"
     settings.EMAIL_OUTBOX_DIR = path
-    settings.EMAIL_BACKEND = "digest.outbox.OutboxEmailBackend"
+    settings.EMAIL_BACKEND = "digest.delivery.providers.outbox.OutboxEmailBackend"
     settings.SITE_URL = "https://papers.example.org"
     return path
 
@@ -33,7 +33,7 @@ def fresh_send_caches() -> None:
     after a test's tables are truncated, so each test starts with empty caches."""
     from django.core.cache import cache as django_cache
 
-    from digest import sending
+    from digest.delivery import sending
 
     for cache in (sending._variants, sending._entries, sending._picks, sending._readers_variant):
         cache.clear()

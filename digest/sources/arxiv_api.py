@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from time import struct_time
 
-from .feed_document import parse_feed
-from .records import (
+from digest.sources.feed_document import parse_feed
+from digest.sources.records import (
     MAX_ABSTRACT_CHARS,
     MAX_TITLE_CHARS,
     PaperRecord,

@@ -6,8 +6,8 @@ import re
 from datetime import date
 from email.utils import parsedate_to_datetime
 
-from .feed_document import parse_feed
-from .records import (
+from digest.sources.feed_document import parse_feed
+from digest.sources.records import (
     MAX_ABSTRACT_CHARS,
     MAX_TITLE_CHARS,
     PaperRecord,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import feedparser
 
-from .records import FeedError
+from digest.sources.records import FeedError
 
 # A server that answers with an HTML error page, a cut-off download or a hostile DTD gives a
 # "bozo" document. Only a wrong charset declaration is harmless: feedparser recovers the text.

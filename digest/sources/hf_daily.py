@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from .records import (
+from digest.sources.records import (
     MAX_ABSTRACT_CHARS,
     MAX_TITLE_CHARS,
     FeedError,

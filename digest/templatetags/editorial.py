@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import template
 from django.utils import translation
 
-from ..languages import DJANGO_TO_LANGUAGE, Language
-from ..models import Topic
-from ..rendering import topic_label
+from digest.delivery.rendering import topic_label
+from digest.languages import DJANGO_TO_LANGUAGE, Language
+from digest.models import Topic
 
 register = template.Library()
 

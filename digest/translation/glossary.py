@@ -123,7 +123,7 @@ def active_glossary() -> Glossary:
     with _lock:
         if _cached is not None and time.monotonic() - _cached[0] < CACHE_SECONDS:
             return _cached[1]
-    from ..models import GlossaryTerm
+    from digest.models import GlossaryTerm
 
     glossary = tuple(
         Term(

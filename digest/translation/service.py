@@ -30,12 +30,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ..models import Paper, Translation, TranslationFailure, TranslationRequest
-from ..selectors import candidate_papers
-from .errors import TranslationError
-from .glossary import Glossary, active_glossary
-from .translators import Attempt, TranslatedText, Translator
-from .usage import estimated_cost, format_cost
+from digest.editions.selectors import candidate_papers
+from digest.models import Paper, Translation, TranslationFailure, TranslationRequest
+from digest.translation.errors import TranslationError
+from digest.translation.glossary import Glossary, active_glossary
+from digest.translation.translators import Attempt, TranslatedText, Translator
+from digest.translation.usage import estimated_cost, format_cost
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from typing import Protocol
 import httpx
 from django.conf import settings
 
-from .errors import TranslationError
-from .glossary import Glossary, prompt_glossary
-from .prompt import PROMPT_VERSION, build_messages
-from .validation import parse_reply
+from digest.translation.errors import TranslationError
+from digest.translation.glossary import Glossary, prompt_glossary
+from digest.translation.prompt import PROMPT_VERSION, build_messages
+from digest.translation.validation import parse_reply
 
 log = logging.getLogger(__name__)
 

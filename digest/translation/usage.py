@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from ..models import TranslationRequest
+from digest.models import TranslationRequest
 
 
 def estimated_cost(prompt_tokens: int, completion_tokens: int) -> Decimal:

@@ -21,8 +21,8 @@ from __future__ import annotations
 import json
 import re
 
-from .errors import TranslationError
-from .glossary import Glossary, missing_terms
+from digest.translation.errors import TranslationError
+from digest.translation.glossary import Glossary, missing_terms
 
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_LETTER_RE = re.compile(r"[A-Za-z]")

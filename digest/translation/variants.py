@@ -8,10 +8,10 @@ from functools import lru_cache
 
 import opencc
 
-from ..languages import OPENCC_CONFIG, Language
-from ..models import Paper
-from .glossary import Glossary, active_glossary, convert_protected
-from .service import current_translation
+from digest.languages import OPENCC_CONFIG, Language
+from digest.models import Paper
+from digest.translation.glossary import Glossary, active_glossary, convert_protected
+from digest.translation.service import current_translation
 
 _local = threading.local()
 

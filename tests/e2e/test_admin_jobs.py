@@ -11,9 +11,9 @@ import json
 import pytest
 from django.utils import timezone
 
-from digest.editions import build_edition
-from digest.ingest import ingest_document
+from digest.editions.build import build_edition
 from digest.models import EditionEntry, Paper, Source
+from digest.papers.ingest import ingest_document
 from digest.translation.service import load_reference_translations
 from tests.admin_users import make_staff
 from tests.conftest import SAMPLE_DATA, bad, sample

@@ -10,9 +10,9 @@ import json
 
 import pytest
 
-from digest.editions import build_edition
-from digest.ingest import ingest_document
+from digest.editions.build import build_edition
 from digest.models import Delivery, Edition, EditionEntry, EmailEvent, Translation
+from digest.papers.ingest import ingest_document
 from digest.translation.service import load_reference_translations
 from digest.translation.variants import convert
 from tests.admin_users import PASSWORD, make_staff

@@ -9,8 +9,8 @@ from email import policy
 
 import pytest
 
-from digest.editions import build_edition
-from digest.fanout import send_edition
+from digest.delivery.fanout import send_edition
+from digest.editions.build import build_edition
 from digest.translation import get_translator, variants
 from digest.translation.service import translate_papers
 from tests.factories import PaperFactory, SubscriberFactory

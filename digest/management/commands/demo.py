@@ -7,11 +7,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from digest.editions import build_edition
-from digest.fanout import send_edition
-from digest.ingest import ingest_document
+from digest.delivery.fanout import send_edition
+from digest.editions.build import build_edition
 from digest.languages import LANGUAGE_CHOICES
 from digest.models import Topic
+from digest.papers.ingest import ingest_document
 from digest.translation import get_translator
 from digest.translation.service import load_reference_translations, translate_papers
 from subscribers.models import Subscriber

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from digest.daily import fetch_enabled_sources
-from digest.ingest import ingest_document
 from digest.models import Source
+from digest.papers.ingest import ingest_document
 from digest.sources import FeedError
 
 

@@ -1,9 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from digest.delivery.operations import retry_failed
+from digest.management.commands._helpers import parse_date
 from digest.models import Edition
-from digest.operations import retry_failed
-
-from ._helpers import parse_date
 
 
 class Command(BaseCommand):

@@ -1,9 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from digest.fanout import SendError, send_edition
+from digest.delivery.fanout import SendError, send_edition
+from digest.management.commands._helpers import parse_date
 from digest.models import Edition
-
-from ._helpers import parse_date
 
 
 class Command(BaseCommand):

@@ -1,11 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from digest.selectors import latest_announcement_date
+from digest.editions.selectors import latest_announcement_date
+from digest.management.commands._helpers import parse_date
 from digest.translation import get_translator
 from digest.translation.service import translate_papers
-
-from ._helpers import parse_date
 
 
 class Command(BaseCommand):

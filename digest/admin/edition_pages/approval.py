@@ -1,0 +1,52 @@
+"""Approving an edition for sending, and taking an approval back."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext, gettext_noop
+
+from digest.admin.edition_pages.base import (
+    SERVICE_ERRORS,
+    EditionPageBase,
+)
+from digest.editions import approval
+from digest.editions.editor_text import EditorText, edition_name, shown
+from digest.models import Edition
+
+
+class ApprovalPage(EditionPageBase):
+    def approval_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self._require(request, "approve_edition")
+        if request.method != "POST":
+            return redirect("admin:digest_edition_curate", pk)
+        edition = get_object_or_404(Edition, pk=pk)
+        action = request.POST.get("action", "")
+        try:
+            if action == "approve":
+                result = approval.approve(edition, request.user)
+                if result.send_started:
+                    message = EditorText(
+                        gettext_noop("Approved %(edition)s; sending has started"), edition=edition_name(edition)
+                    )
+                else:
+                    message = EditorText(
+                        gettext_noop("Approved %(edition)s; it goes out with the daily run at %(time)s"),
+                        edition=edition_name(edition),
+                        time=f"{settings.DAILY_RUN_HOUR:02d}:{settings.DAILY_RUN_MINUTE:02d}",
+                    )
+            elif action == "unapprove":
+                approval.unapprove(edition)
+                message = EditorText(
+                    gettext_noop("Un-approved %(edition)s; it is a draft again"), edition=edition_name(edition)
+                )
+            else:
+                messages.error(request, gettext("Unknown action."))
+                return redirect("admin:digest_edition_curate", pk)
+        except SERVICE_ERRORS as error:
+            messages.error(request, shown(error))
+            return redirect("admin:digest_edition_curate", pk)
+        self._done(request, edition, message)
+        return redirect("admin:digest_edition_curate", pk)

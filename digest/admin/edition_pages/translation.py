@@ -1,0 +1,92 @@
+"""One paper's translation in an edition: the editor's own text, back to the model's, or a re-translation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
+
+from digest.admin.edition_pages.base import (
+    CHINESE_VARIANTS,
+    SERVICE_ERRORS,
+    EditionPageBase,
+)
+from digest.editions import editor_translations
+from digest.editions.editor_text import EditorText, shown
+from digest.languages import TRANSLATION_LANGUAGE
+from digest.models import Edition, EditionEntry, Paper, Translation
+from digest.translation.service import current_translation
+from digest.translation.variants import convert
+
+
+class TranslationPage(EditionPageBase):
+    def translation_view(self, request: HttpRequest, pk: int, paper_id: int) -> HttpResponse:
+        self._require(request, "view_edition")
+        edition = get_object_or_404(Edition, pk=pk)
+        entry = get_object_or_404(EditionEntry.objects.select_related("paper"), edition=edition, paper_id=paper_id)
+        paper = entry.paper
+        back = reverse("admin:digest_edition_translation", args=[edition.pk, paper.pk])
+        if request.method == "POST":
+            self._require(request, "change_edition")
+            action = request.POST.get("action", "")
+            try:
+                if action == "save":
+                    editor_translations.save_editor_translation(
+                        paper, request.POST.get("title", ""), request.POST.get("abstract", "")
+                    )
+                    done = gettext_noop("Saved the editor's translation of %(arxiv_id)s")
+                elif action == "discard":
+                    editor_translations.discard_editor_translation(paper)
+                    done = gettext_noop("Discarded the editor's translation of %(arxiv_id)s")
+                elif action == "retranslate":
+                    editor_translations.request_retranslation(paper)
+                    done = gettext_noop(
+                        "Re-translation of %(arxiv_id)s queued; "
+                        "the new text (or the reason it failed) shows here when the model has answered"
+                    )
+                else:
+                    messages.error(request, gettext("Unknown action."))
+                    return HttpResponseRedirect(back)
+            except SERVICE_ERRORS as error:
+                messages.error(request, shown(error))
+                return HttpResponseRedirect(back)
+            message = EditorText(done, arxiv_id=paper.arxiv_id)
+            self.log_change(request, edition, message.english())
+            self.log_change(request, paper, message.english())
+            messages.success(request, message.shown())
+            return HttpResponseRedirect(back)
+        paper = Paper.objects.prefetch_related("translations", "translation_failures").get(pk=paper.pk)
+        current = current_translation(paper)
+        model_version = next(
+            (t for t in paper.translations.all() if not t.by_editor and t.source_hash == paper.source_hash), None
+        )
+        converted = [
+            {
+                "code": code,
+                "label": label,
+                "title": convert(current.title, code) if current else "",
+                "abstract": convert(current.abstract, code) if current else "",
+            }
+            for code, label in CHINESE_VARIANTS
+            if code != TRANSLATION_LANGUAGE
+        ]
+        context = self._context(
+            request,
+            edition,
+            gettext("Translation of %(arxiv_id)s") % {"arxiv_id": paper.arxiv_id},
+            tab="curate",
+            paper=paper,
+            current=current,
+            model_version=model_version,
+            converted=converted,
+            history=Translation.objects.filter(paper=paper).order_by("-created_at")[:20],
+            failures=paper.translation_failures.order_by("-created_at")[:20],
+            pending=paper.retranslation_requested_at,
+            translation_frozen=paper.edition_entries.filter(
+                edition__status__in=[Edition.Status.APPROVED, Edition.Status.SENDING]
+            ).exists(),
+        )
+        return TemplateResponse(request, "admin/digest/edition/translation.html", context)

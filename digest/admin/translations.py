@@ -1,0 +1,72 @@
+"""Admin for the translation side: the glossary editors maintain, what each request cost (with the month's
+totals), and why papers stayed in English. digest/admin.py imports this module so it registers once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from digest.models import GlossaryTerm, TranslationFailure, TranslationRequest
+from digest.translation.usage import month_start, month_totals
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    list_display = ("term", "keep_verbatim", "zh_hans", "zh_hant_tw", "zh_hant_hk", "case_sensitive", "enabled")
+    list_filter = ("enabled", "keep_verbatim")
+    search_fields = ("term", "zh_hans", "zh_hant_tw", "zh_hant_hk", "notes")
+    fieldsets = (
+        (None, {"fields": ("term", "keep_verbatim", "zh_hans", "case_sensitive", "enabled")}),
+        (
+            _("Fixed Traditional renderings (empty: converted by OpenCC from the Simplified one)"),
+            {"fields": ("zh_hant_tw", "zh_hant_hk")},
+        ),
+        (None, {"fields": ("notes",)}),
+    )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the translation runs: editors read them, nobody edits them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(TranslationRequest)
+class TranslationRequestAdmin(ReadOnlyAdmin):
+    list_display = (
+        "created_at",
+        "paper",
+        "model",
+        "prompt_version",
+        "status",
+        "http_status",
+        "prompt_tokens",
+        "completion_tokens",
+        "latency_ms",
+        "reason",
+    )
+    list_filter = ("status", "model", "prompt_version", "created_at")
+    search_fields = ("paper__arxiv_id", "model", "reason")
+    list_select_related = ("paper",)
+    date_hierarchy = "created_at"
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        previous = month_start() - timedelta(days=1)
+        context = {"month_totals": [month_totals(), month_totals(previous)], **(extra_context or {})}
+        return super().changelist_view(request, extra_context=context)
+
+
+@admin.register(TranslationFailure)
+class TranslationFailureAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "paper", "model", "reason")
+    list_filter = ("model", "created_at")
+    search_fields = ("paper__arxiv_id", "paper__title", "reason")
+    list_select_related = ("paper",)
+    date_hierarchy = "created_at"

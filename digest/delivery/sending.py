@@ -1,0 +1,369 @@
+"""Worker side of sending: claim a batch of deliveries, render each variant once, send through
+django-anymail, record what the provider said.
+
+Exactly-once rests on the Delivery row, not on the broker: a row is claimed atomically (queued -> sending,
+with a lease) and marked sent as soon as the provider accepts the message, so a task delivered twice
+finds nothing left to claim. A row whose lease ran out while "sending" is in doubt (its worker died
+mid-send): before sending it again we ask the backend whether it already has that Message-ID.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, as_completed, wait
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from anymail.exceptions import AnymailError
+from anymail.message import AnymailMessage
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import connection as db_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from digest.delivery import ratelimit
+from digest.delivery.caching import TimedCache
+from digest.delivery.fanout import finish_edition_if_done
+from digest.delivery.messages import build_message, delivery_message_id
+from digest.delivery.providers.batching import MergeProfile, chunks, merge_profile, send_batch
+from digest.delivery.providers.lookup import LookupFailed, already_sent
+from digest.delivery.providers.outcomes import SendResult, result_for_recipient, verdict_for
+from digest.delivery.rendering import RenderedVariant, render_variant
+from digest.editions.personalize import VariantKey, pick_papers, variant_key
+from digest.editions.selectors import edition_entries
+from digest.models import Delivery, Edition, SiteSettings
+from subscribers.models import Subscriber
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BatchOutcome:
+    sent: int = 0
+    failed: int = 0
+    retry: list[int] = field(default_factory=list)
+    retry_after: float | None = None
+
+
+# What the send path reads of a subscriber; loading whole rows cost more than building the message.
+SENDING_FIELDS = ("email", "status", "language", "bilingual", "max_papers", "token_version")
+
+_variants = TimedCache(size=128)
+_readers_variant = TimedCache(size=512)  # (edition, language, bilingual, topics, size) -> its variant
+_entries = TimedCache(size=8)
+_picks = TimedCache(size=512)
+
+
+class _Connections:
+    """One email connection (a kept-alive HTTP session for ESP backends) per sending thread, for one batch."""
+
+    def __init__(self) -> None:
+        self.local = threading.local()
+        self.opened: list = []
+        self.lock = threading.Lock()
+
+    def get(self):
+        connection = getattr(self.local, "connection", None)
+        if connection is None:
+            connection = self.local.connection = get_connection()
+            connection.open()
+            with self.lock:
+                self.opened.append(connection)
+        return connection
+
+    def close(self) -> None:
+        for opened in self.opened:
+            opened.close()
+
+
+def claim(delivery_ids: list[int]) -> list[Delivery]:
+    """Atomically moves queued (or lease-expired) rows to sending; rows another worker holds are skipped."""
+    now = timezone.now()
+    lease_until = now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
+    with transaction.atomic():
+        rows = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=delivery_ids)
+            .filter(Q(status=Delivery.Status.QUEUED) | Q(status=Delivery.Status.SENDING, lease_until__lt=now))
+        )
+        if rows:
+            Delivery.objects.filter(pk__in=[row.pk for row in rows]).update(
+                status=Delivery.Status.SENDING, lease_until=lease_until, attempts=F("attempts") + 1
+            )
+    # One Edition object shared by the batch's rows (select_related would build one per row).
+    editions = {edition.pk: edition for edition in Edition.objects.filter(pk__in={row.edition_id for row in rows})}
+    for row in rows:
+        row.in_doubt = row.status == Delivery.Status.SENDING
+        row.status, row.lease_until, row.attempts = Delivery.Status.SENDING, lease_until, row.attempts + 1
+        row.edition = editions[row.edition_id]
+        row.message_id = row.message_id or delivery_message_id(row)
+    return rows
+
+
+def release(rows: list[Delivery]) -> None:
+    """Gives claimed rows back untouched (kill switch): the sweeper sends them once sending resumes."""
+    Delivery.objects.filter(pk__in=[r.pk for r in rows], status=Delivery.Status.SENDING).update(
+        status=Delivery.Status.QUEUED, lease_until=None, attempts=F("attempts") - 1
+    )
+
+
+def send_deliveries(delivery_ids: list[int]) -> BatchOutcome:
+    outcome = BatchOutcome()
+    rows = claim(delivery_ids)
+    if not rows:
+        return outcome
+    if SiteSettings.current().sending_paused:
+        release(rows)
+        log.warning("sending paused; released deliveries count=%s", len(rows))
+        return outcome
+    connections = _Connections()
+    prepared = _prepare(rows, connections, outcome)
+    workers = max(1, min(settings.SEND_CONCURRENCY, len(prepared)))
+    recorder = _Recorder(outcome)
+    profile = merge_profile()
+    try:
+        if profile is not None and prepared:
+            _send_in_batches(connections, prepared, workers, recorder, profile)
+        elif workers == 1:
+            for row, subscriber, variant in prepared:
+                recorder.add(_send(connections, row, build_message(subscriber, row, variant), variant.paper_count))
+        else:
+            _send_concurrently(connections, prepared, workers, recorder)
+    finally:
+        recorder.flush()
+        connections.close()
+    for edition in {row.edition for row in rows}:
+        finish_edition_if_done(edition)
+    return outcome
+
+
+def _prepare(rows: list[Delivery], connections: _Connections, outcome: BatchOutcome) -> list[
+    tuple[Delivery, Subscriber, RenderedVariant]
+]:  # fmt: skip
+    """The rows to send now, each with its reader and variant; the others are settled here: readers who
+    left, rows whose workers keep dying, in-doubt rows the provider already has, readers with no papers."""
+    subscriber_ids = [r.subscriber_id for r in rows]
+    by_id = {s.pk: s for s in Subscriber.objects.filter(pk__in=subscriber_ids).only(*SENDING_FIELDS)}
+    topics: dict[int, set[str]] = {pk: set() for pk in subscriber_ids}
+    through = Subscriber.topics.through.objects.filter(subscriber_id__in=subscriber_ids)
+    for subscriber_id, slug in through.values_list("subscriber_id", "topic__slug"):
+        topics[subscriber_id].add(slug)
+    prepared: list[tuple[Delivery, Subscriber, RenderedVariant]] = []
+    for row in rows:
+        subscriber = by_id[row.subscriber_id]
+        if subscriber.status != Subscriber.Status.ACTIVE:
+            _record(SendResult(row, Delivery.Status.SKIPPED, error=f"subscriber is {subscriber.status}"), outcome)
+            continue
+        if row.in_doubt and row.attempts > settings.DELIVERY_MAX_ATTEMPTS:  # its workers keep dying
+            _record(SendResult(row, Delivery.Status.FAILED, error=f"abandoned after {row.attempts} attempts"), outcome)
+            continue
+        if row.in_doubt:
+            try:
+                found = already_sent(connections.get(), row)
+            except LookupFailed as error:
+                _record(SendResult(row, Delivery.Status.QUEUED, error=str(error)), outcome)
+                continue
+            if found:
+                _record(SendResult(row, Delivery.Status.SENT, provider_message_id=found), outcome)
+                log.warning("in-doubt delivery was already sent delivery=%s", row.pk)
+                continue
+        variant = variant_for(row, subscriber, frozenset(topics[subscriber.pk]))
+        if variant is None:
+            _record(SendResult(row, Delivery.Status.SKIPPED, error="no papers in the subscriber's topics"), outcome)
+            continue
+        row.language, row.bilingual = subscriber.language, subscriber.bilingual  # results count per variant
+        prepared.append((row, subscriber, variant))
+    return prepared
+
+
+def _send_concurrently(connections: _Connections, prepared: list, workers: int, recorder: _Recorder) -> None:
+    """Messages are built here, in this thread, and at most two per sending thread are in flight: a
+    batch of finished messages (tens of kilobytes each) would make memory grow with SEND_BATCH_SIZE, and
+    building them in the sending threads makes those fight over the GIL."""
+    in_flight: set = set()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for row, subscriber, variant in prepared:
+            if len(in_flight) >= 2 * workers:
+                done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    recorder.add(future.result())
+            message = build_message(subscriber, row, variant)
+            in_flight.add(pool.submit(_send, connections, row, message, variant.paper_count))
+        for future in as_completed(in_flight):
+            recorder.add(future.result())
+
+
+def _send_in_batches(
+    connections: _Connections, prepared: list, workers: int, recorder: _Recorder, profile: MergeProfile
+) -> None:
+    """One request per variant chunk; a chunk the provider refuses as a whole goes out one by one."""
+
+    def send_chunk(variant: RenderedVariant, recipients: list) -> list[SendResult]:
+        results = send_batch(connections.get(), variant, recipients, profile)
+        if results is None:
+            results = [
+                _send(connections, row, build_message(subscriber, row, variant), variant.paper_count)
+                for row, subscriber in recipients
+            ]
+        return results
+
+    requests = list(chunks(prepared, profile))
+    if len(requests) == 1 or workers == 1:  # the usual task holds one variant: no thread pool to start
+        for variant, recipients in requests:
+            recorder.add_many(send_chunk(variant, recipients))
+        return
+    with ThreadPoolExecutor(max_workers=min(workers, len(requests))) as pool:
+        futures = [pool.submit(send_chunk, variant, recipients) for variant, recipients in requests]
+        for future in as_completed(futures):
+            recorder.add_many(future.result())
+
+
+def variant_for(row: Delivery, subscriber: Subscriber, topics: frozenset[str] | None = None) -> RenderedVariant | None:
+    if topics is None:
+        topics = frozenset(t.slug for t in subscriber.topics.all())
+    readers = (row.edition_id, subscriber.language, subscriber.bilingual, topics, subscriber.max_papers)
+    return _readers_variant.get_or_make(readers, lambda: _pick_and_render(row, subscriber, topics))
+
+
+def _pick_and_render(row: Delivery, subscriber: Subscriber, topics: frozenset[str]) -> RenderedVariant | None:
+    """Readers with different topic sets can still share a variant (same picks): keyed by the picks."""
+    entries = _entries.get_or_make(row.edition_id, lambda: edition_entries(row.edition))
+    picks = _picks.get_or_make((row.edition_id, topics, subscriber.max_papers),
+                               lambda: pick_papers(entries, topics, subscriber.max_papers))  # fmt: skip
+    if not picks:
+        return None
+    key: VariantKey = variant_key(row.edition_id, subscriber.language, subscriber.bilingual, picks)
+    return _variants.get_or_make(
+        key, lambda: render_variant(row.edition, subscriber.language, subscriber.bilingual, picks)
+    )
+
+
+def _send(connections: _Connections, row: Delivery, message: AnymailMessage, paper_count: int) -> SendResult:
+    """Runs in a sending thread: network only, no database."""
+    ratelimit.wait_for_slot()
+    message.connection = connections.get()
+    try:
+        message.send()
+    except (AnymailError, OSError) as error:
+        return verdict_for(error).result(row)
+    status = message.anymail_status
+    recipient = next(iter(status.recipients.values()), None) if status.recipients else None
+    return result_for_recipient(row, recipient, str(status.message_id or ""), paper_count)
+
+
+class _Recorder:
+    """Writes results in small transactions: one commit per RECORD_EVERY messages (or half a second)
+    instead of one per message. A worker killed before a flush leaves those rows "sending"; they are in
+    doubt and reconciled (see module docstring) rather than blindly sent again."""
+
+    RECORD_EVERY = 25
+
+    def __init__(self, outcome: BatchOutcome) -> None:
+        self.outcome = outcome
+        self.pending: list[SendResult] = []
+        self.last_flush = time.monotonic()
+
+    def add(self, result: SendResult) -> None:
+        self.add_many([result])
+
+    def add_many(self, results: list[SendResult]) -> None:
+        """A batch request's results arrive together and are recorded together, in one statement."""
+        self.pending.extend(results)
+        if len(self.pending) >= self.RECORD_EVERY or time.monotonic() - self.last_flush > 0.5:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            with transaction.atomic():
+                if db_connection.vendor == "postgresql":
+                    # A status lost to a database crash leaves the row "sending", which the sweeper and the
+                    # in-doubt check already handle; so no need to wait for the disk on every flush.
+                    with db_connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                _record_all(self.pending, self.outcome)
+        self.pending = []
+        self.last_flush = time.monotonic()
+
+
+_SET_SENT = (
+    "UPDATE digest_delivery SET status = 'sent', lease_until = NULL, last_error = '', message_id = %s, "
+    "sent_at = %s, provider_message_id = %s, paper_count = %s, language = %s, bilingual = %s "
+    "WHERE id = %s AND status = 'sending'"
+)
+_SET_SENT_PG = (
+    "UPDATE digest_delivery AS d SET status = 'sent', lease_until = NULL, last_error = '', message_id = v.mid, "
+    "sent_at = %s, provider_message_id = v.pid, paper_count = v.papers::int, language = v.lang, "
+    "bilingual = v.bilingual::boolean "
+    "FROM (VALUES {rows}) AS v(id, mid, pid, papers, lang, bilingual) "
+    "WHERE d.id = v.id::bigint AND d.status = 'sending'"
+)
+
+
+def _record_all(results: list[SendResult], outcome: BatchOutcome) -> None:
+    """Records a run of results; sent rows in one statement (the hot path: one statement per message
+    through Django's query builder cost more than the send itself)."""
+    sent = [r for r in results if r.status == Delivery.Status.SENT]
+    if sent:
+        now = timezone.now()
+        rows = [
+            (r.row.pk, r.row.message_id, r.provider_message_id[:300], r.paper_count, r.row.language,
+             r.row.bilingual)
+            for r in sent
+        ]  # fmt: skip
+        with db_connection.cursor() as cursor:
+            if db_connection.vendor == "postgresql":
+                placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
+                cursor.execute(_SET_SENT_PG.format(rows=placeholders), [now, *(v for row in rows for v in row)])
+            else:
+                cursor.executemany(
+                    _SET_SENT,
+                    [(mid, now, pid, papers, lang, bilingual, pk) for pk, mid, pid, papers, lang, bilingual in rows],
+                )
+        outcome.sent += len(sent)
+    for result in results:
+        if result.status != Delivery.Status.SENT:
+            _record(result, outcome)
+
+
+def _give_up_reason(row: Delivery) -> str:
+    """Why a transient failure is now final ("" while the delivery may still be retried)."""
+    if row.attempts >= settings.DELIVERY_MAX_ATTEMPTS:
+        return f"gave up after {row.attempts} attempts"
+    if row.created_at < timezone.now() - timedelta(hours=settings.DELIVERY_RETRY_HOURS):
+        return f"gave up after {settings.DELIVERY_RETRY_HOURS:g} hours and {row.attempts} attempts"
+    return ""
+
+
+def _record(result: SendResult, outcome: BatchOutcome) -> None:
+    row = result.row
+    if result.status == Delivery.Status.QUEUED:
+        if give_up := _give_up_reason(row):
+            result = SendResult(row, Delivery.Status.FAILED, error=f"{give_up}: {result.error}")
+        else:
+            Delivery.objects.filter(pk=row.pk, status=Delivery.Status.SENDING).update(
+                status=Delivery.Status.QUEUED, lease_until=None, last_error=result.error
+            )
+            outcome.retry.append(row.pk)
+            if result.retry_after is not None:
+                outcome.retry_after = max(outcome.retry_after or 0.0, result.retry_after)
+            log.warning(
+                "delivery will be retried delivery=%s attempts=%s reason=%s", row.pk, row.attempts, result.error
+            )
+            return
+    fields = {"status": result.status, "lease_until": None, "last_error": result.error, "message_id": row.message_id}
+    if result.status == Delivery.Status.SENT:
+        outcome.sent += 1
+        fields.update(
+            sent_at=timezone.now(),
+            provider_message_id=result.provider_message_id,
+            paper_count=result.paper_count,
+            language=row.language,
+            bilingual=row.bilingual,
+        )
+    elif result.status == Delivery.Status.FAILED:
+        outcome.failed += 1
+    Delivery.objects.filter(pk=row.pk, status=Delivery.Status.SENDING).update(**fields)

@@ -1,0 +1,113 @@
+"""Provider events (anymail tracking webhooks) -> EmailEvent rows and their consequences.
+
+Idempotent by event id: a replayed webhook changes nothing. Hard bounces, complaints and provider-side
+rejections suppress the address; soft bounces are counted and suppress after SOFT_BOUNCES_BEFORE_SUPPRESSION;
+a provider-side unsubscribe unsubscribes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+
+from anymail.signals import AnymailTrackingEvent, tracking
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.dispatch import receiver
+from django.utils import timezone
+
+from digest.models import Delivery, EmailEvent
+from subscribers.models import Subscriber
+
+log = logging.getLogger(__name__)
+
+SOFT_BOUNCE_TYPES = {"SoftBounce", "Transient", "DnsError"}
+SUPPRESSING = {"complained", "rejected"}
+
+
+@receiver(tracking)
+def on_tracking_event(sender, event: AnymailTrackingEvent, esp_name: str, **kwargs) -> None:
+    record_event(event, esp_name)
+
+
+def event_key(event: AnymailTrackingEvent, esp_name: str) -> str:
+    """The provider's event id, or (Postmark gives ids only for bounces) a hash of the whole payload,
+    which is just as stable across a replay."""
+    if event.event_id:
+        return f"{esp_name}:{event.event_id}"
+    raw = json.dumps(event.esp_event, sort_keys=True, default=str)
+    return f"{esp_name}:sha256:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def record_event(event: AnymailTrackingEvent, esp_name: str = "") -> EmailEvent | None:
+    """Stores one event and applies it; returns None for a replay."""
+    delivery = _delivery_for(event)
+    with transaction.atomic():
+        stored, created = EmailEvent.objects.get_or_create(
+            event_id=event_key(event, esp_name)[:200],
+            defaults={
+                "event_type": event.event_type or "unknown",
+                "recipient": (event.recipient or "")[:254],
+                "provider_message_id": (event.message_id or "")[:300],
+                "delivery": delivery,
+                "occurred_at": event.timestamp or timezone.now(),
+                "url": (event.click_url or "")[:1000],
+                "description": (event.description or event.mta_response or "")[:2000],
+                "raw": event.esp_event if isinstance(event.esp_event, dict) else {},
+            },
+        )
+        if not created:
+            return None
+        subscriber = _subscriber_for(event, delivery)
+        if subscriber is not None:
+            _apply(event, subscriber)
+    return stored
+
+
+def _delivery_for(event: AnymailTrackingEvent) -> Delivery | None:
+    delivery_id = (event.metadata or {}).get("delivery")
+    if delivery_id and str(delivery_id).isdigit():
+        found = Delivery.objects.filter(pk=int(delivery_id)).first()
+        if found is not None:
+            return found
+    if event.message_id:
+        # One provider id can cover a whole batch request (Mailgun): the recipient tells the readers apart.
+        found = Delivery.objects.filter(provider_message_id=event.message_id)
+        if event.recipient:
+            found = found.filter(subscriber__email__iexact=event.recipient)
+        return found.first()
+    return None
+
+
+def _subscriber_for(event: AnymailTrackingEvent, delivery: Delivery | None) -> Subscriber | None:
+    if delivery is not None:
+        return delivery.subscriber
+    if event.recipient:
+        return Subscriber.objects.filter(email__iexact=event.recipient).first()
+    return None
+
+
+def _apply(event: AnymailTrackingEvent, subscriber: Subscriber) -> None:
+    kind = event.event_type
+    esp_type = (event.esp_event or {}).get("Type") if isinstance(event.esp_event, dict) else None
+    if kind == "deferred" or (kind == "bounced" and esp_type in SOFT_BOUNCE_TYPES):
+        Subscriber.objects.filter(pk=subscriber.pk).update(soft_bounces=F("soft_bounces") + 1)
+        subscriber.refresh_from_db(fields=["soft_bounces"])
+        if subscriber.soft_bounces >= settings.SOFT_BOUNCES_BEFORE_SUPPRESSION:
+            suppress(subscriber, f"{subscriber.soft_bounces} soft bounces")
+    elif kind == "bounced":
+        suppress(subscriber, f"hard bounce: {event.description or event.mta_response or ''}"[:300])
+    elif kind in SUPPRESSING:
+        suppress(subscriber, f"{kind}: {event.reject_reason or event.description or ''}"[:300])
+    elif kind == "unsubscribed" and subscriber.status == Subscriber.Status.ACTIVE:
+        Subscriber.objects.filter(pk=subscriber.pk).update(
+            status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now()
+        )
+        log.info("unsubscribed by the provider subscriber=%s", subscriber.pk)
+
+
+def suppress(subscriber: Subscriber, reason: str) -> None:
+    Subscriber.objects.filter(pk=subscriber.pk).update(status=Subscriber.Status.SUPPRESSED, suppressed_reason=reason)
+    log.warning("suppressed subscriber=%s reason=%s", subscriber.pk, reason)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from digest.web import feeds, views
+
+app_name = "digest"
+urlpatterns = [
+    path("archive/", views.archive_index, name="archive_index"),
+    path("archive/feed/<str:language>/rss/", feeds.EditionsRssFeed(), name="feed_rss"),
+    path("archive/feed/<str:language>/atom/", feeds.EditionsAtomFeed(), name="feed_atom"),
+    path("archive/<str:edition_date>/", views.archive_edition, name="archive_edition"),
+    path("papers/<path:arxiv_id>/", views.paper_detail, name="paper"),
+]

@@ -1,0 +1,91 @@
+"""The public archive: past editions in any variant, with the same content as the email."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from digest.delivery.rendering import topic_label, variant_context
+from digest.editions.personalize import pick_papers
+from digest.editions.selectors import edition_entries
+from digest.languages import DJANGO_LANGUAGE, DJANGO_TO_LANGUAGE, LANGUAGE_CHOICES, Language
+from digest.models import Edition, Paper
+from digest.translation.variants import localize
+
+PUBLISHED = (Edition.Status.SENDING, Edition.Status.SENT)
+
+
+def _language(request: HttpRequest) -> str:
+    requested = request.GET.get("lang", "")
+    if requested in DJANGO_LANGUAGE:
+        return requested
+    return DJANGO_TO_LANGUAGE.get(translation.get_language() or "", "zh-Hant-TW")
+
+
+def archive_index(request: HttpRequest) -> HttpResponse:
+    language = _language(request)
+    editions = Edition.objects.filter(status__in=PUBLISHED).order_by("-date")[:100]
+    with translation.override(DJANGO_LANGUAGE[language]):
+        return render(
+            request,
+            "digest/archive_index.html",
+            {"editions": editions, "language": language, "languages": LANGUAGE_CHOICES},
+        )
+
+
+def archive_edition(request: HttpRequest, edition_date: str) -> HttpResponse:
+    try:
+        day = date.fromisoformat(edition_date)
+    except ValueError:
+        raise Http404("no such edition") from None
+    edition = get_object_or_404(Edition, date=day, status__in=PUBLISHED)
+    language = _language(request)
+    # The page is the same for every reader (no personal links, no form), so it is rendered once per
+    # edition, variant and ARCHIVE_CACHE_SECONDS; created_at in the key keeps a re-created edition apart.
+    key = f"archive:{edition.pk}:{edition.created_at.timestamp()}:{edition.status}:{language}"
+    html = cache.get(key)
+    if html is None:
+        entries = edition_entries(edition)
+        context = variant_context(edition, language, False, pick_papers(entries, frozenset(), len(entries)))
+        context["languages"] = LANGUAGE_CHOICES
+        with translation.override(DJANGO_LANGUAGE[language]):
+            html = render_to_string("digest/archive_edition.html", context, request=request)
+        cache.set(key, html, settings.ARCHIVE_CACHE_SECONDS)
+    return HttpResponse(html)
+
+
+def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+    """One paper with its English original and every Chinese variant; only papers of published editions."""
+    paper = get_object_or_404(
+        Paper.objects.prefetch_related("topics", "translations"),
+        arxiv_id=arxiv_id[:32],
+        edition_entries__edition__status__in=PUBLISHED,
+        edition_entries__excluded=False,
+    )
+    language = _language(request)
+    versions = [
+        {"code": code, "label": label, "text": localize(paper, code)}
+        for code, label in LANGUAGE_CHOICES
+        if code != Language.EN
+    ]
+    editions = (
+        Edition.objects.filter(status__in=PUBLISHED, entries__paper=paper, entries__excluded=False)
+        .order_by("-date")
+        .distinct()
+    )
+    context = {
+        "paper": paper,
+        "versions": versions,
+        "translated": any(v["text"].translated for v in versions),
+        "topics": [topic_label(t, language) for t in paper.topics.all()],
+        "editions": editions,
+        "language": language,
+    }
+    with translation.override(DJANGO_LANGUAGE[language]):
+        return render(request, "digest/paper.html", context)

@@ -1,0 +1,84 @@
+"""Results of an edition: readers counted per variant and event type, clicks mapped to papers."""
+
+import datetime
+import itertools
+
+import pytest
+
+from digest.delivery.results import edition_results, most_clicked_papers, recent_editions_chart
+from digest.models import Delivery, EmailEvent
+from tests.factories import EditionEntryFactory, EditionFactory, SubscriberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def delivery(edition, language="zh-Hant-TW", status="sent"):
+    return Delivery.objects.create(
+        edition=edition, subscriber=SubscriberFactory(language=language), status=status, language=language
+    )
+
+
+EVENT_IDS = itertools.count()
+
+
+def event(delivery, kind, url=""):
+    return EmailEvent.objects.create(event_id=f"ev-{next(EVENT_IDS)}", event_type=kind, delivery=delivery, url=url)
+
+
+def test_counts_are_per_variant_and_per_reader():
+    edition = EditionFactory()
+    taiwan, hong_kong = delivery(edition), delivery(edition, "zh-Hant-HK")
+    delivery(edition, "en", status="failed")
+    for _ in range(3):
+        event(taiwan, "opened")  # one reader opening three times is one open
+    event(hong_kong, "bounced")
+    event(hong_kong, "unsubscribed")
+    results = edition_results(edition)
+    by_language = {row.language: row for row in results.by_variant}
+    assert by_language["zh-Hant-TW"].events["opened"] == 1
+    assert by_language["zh-Hant-HK"].events["bounced"] == 1
+    assert by_language["zh-Hant-HK"].events["unsubscribed"] == 1
+    assert by_language["en"].failed == 1 and by_language["en"].recipients == 0
+    assert results.total.recipients == 2 and results.total.open_rate == 0.5
+
+
+def test_clicks_are_mapped_to_papers_by_arxiv_id():
+    entry = EditionEntryFactory(paper__arxiv_id="2505.14970")
+    reader_a, reader_b = delivery(entry.edition), delivery(entry.edition)
+    event(reader_a, "clicked", "https://arxiv.org/abs/2505.14970v2")
+    event(reader_a, "clicked", "https://arxiv.org/pdf/2505.14970")
+    event(reader_b, "clicked", "https://arxiv.org/abs/2505.14970")
+    event(reader_b, "clicked", "https://papers.example.org/archive/")
+    top = most_clicked_papers(entry.edition)
+    assert (top[0].paper, top[0].clicks, top[0].readers) == (entry.paper, 3, 2)
+    assert top[1].paper is None and top[1].url == "https://papers.example.org/archive/"
+
+
+def test_events_of_other_editions_are_not_counted():
+    edition, other = EditionFactory(), EditionFactory(date=datetime.date(2025, 5, 27))
+    event(delivery(other), "opened")
+    assert edition_results(edition).total.events["opened"] == 0
+
+
+def test_chart_has_three_bars_per_edition_scaled_to_the_largest():
+    editions = [EditionFactory(date=datetime.date(2025, 5, 1) + datetime.timedelta(days=n)) for n in range(3)]
+    for _ in range(4):
+        event(delivery(editions[2]), "opened")
+    delivery(editions[0])
+    chart = recent_editions_chart()
+    assert chart.editions == 3 and len(chart.bars) == 9
+    assert chart.maximum == 4
+    last_recipients = next(b for b in chart.bars[6:] if b.series == "recipients")
+    assert last_recipients.height == chart.plot_bottom - chart.plot_top
+
+
+def test_a_click_without_a_reported_link_says_so_on_the_results_page(client):
+    from django.urls import reverse
+
+    from tests.admin_users import make_staff
+
+    edition = EditionFactory()
+    event(delivery(edition), "clicked", url="")
+    client.force_login(make_staff("mei", "editor"))
+    page = client.get(reverse("admin:digest_edition_results", args=[edition.pk])).text
+    assert "(the provider did not say which link)" in page
