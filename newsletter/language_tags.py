@@ -1,4 +1,4 @@
-"""Chinese language tags that Django's LocaleMiddleware would misread.
+"""Chinese language tags that Django's LocaleMiddleware would misread (the tags live in digest.languages).
 
 Django reduces a tag it does not know to its bare language and takes the first `zh-*` in LANGUAGES, so a
 browser asking for `zh-Hant-HK` (script subtag, as Apple and Android systems write it) or `zh-MO` got
@@ -8,22 +8,11 @@ three variants we serve before LocaleMiddleware reads the header; q-values and o
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-VARIANT_OF = {
-    "zh-hant-hk": "zh-HK", "zh-hant-mo": "zh-HK", "zh-mo": "zh-HK",
-    "zh-hant-tw": "zh-TW", "zh-hant": "zh-TW",
-    "zh-hans": "zh-Hans", "zh-hans-cn": "zh-Hans", "zh-hans-sg": "zh-Hans", "zh-hans-hk": "zh-Hans",
-    "zh-hans-mo": "zh-Hans", "zh-cn": "zh-Hans", "zh-sg": "zh-Hans", "zh-my": "zh-Hans",
-}  # fmt: skip
-_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
-
-
-def normalize(header: str) -> str:
-    return _TAG.sub(lambda m: VARIANT_OF.get(m.group(0).lower(), m.group(0)), header)
+from digest.languages import normalize_accept_language as normalize
 
 
 class ChineseLanguageTagsMiddleware:

@@ -22,6 +22,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from subscribers import status
 from subscribers.models import Subscriber
 from subscribers.services import HEADER, import_subscribers
 
@@ -81,9 +82,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         if form.is_bound and form.is_valid():
             reason = form.cleaned_data["reason"]
             for subscriber in queryset:
-                subscriber.status = Subscriber.Status.SUPPRESSED
-                subscriber.suppressed_reason = reason
-                subscriber.save(update_fields=["status", "suppressed_reason"])
+                status.suppress(subscriber, reason)
                 self.log_change(request, subscriber, f"Suppressed: {reason}")
             count = queryset.count()
             message = ngettext("Suppressed %(count)d subscriber.", "Suppressed %(count)d subscribers.", count)
@@ -103,12 +102,9 @@ class SubscriberAdmin(admin.ModelAdmin):
     def unsuppress(self, request, queryset):
         count = 0
         for subscriber in queryset.filter(status=Subscriber.Status.SUPPRESSED):
-            subscriber.status = Subscriber.Status.ACTIVE
-            subscriber.suppressed_reason = ""
-            subscriber.soft_bounces = 0
-            subscriber.save(update_fields=["status", "suppressed_reason", "soft_bounces"])
-            self.log_change(request, subscriber, "Unsuppressed")
-            count += 1
+            if status.unsuppress(subscriber):
+                self.log_change(request, subscriber, "Unsuppressed")
+                count += 1
         message = ngettext("Unsuppressed %(count)d subscriber.", "Unsuppressed %(count)d subscribers.", count)
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
 

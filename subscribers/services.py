@@ -20,9 +20,11 @@ from django.utils import timezone, translation
 from digest.languages import DJANGO_LANGUAGE, LANGUAGE_CHOICES
 from digest.models import Topic
 from subscribers.models import Subscriber
+from subscribers.status import confirm, unsubscribe
 from subscribers.tokens import InvalidToken, make_token, read_token
 
 log = logging.getLogger(__name__)
+__all__ = ["confirm", "unsubscribe"]  # status changes live in subscribers.status; views call them from here
 LANGUAGES = {code for code, _ in LANGUAGE_CHOICES}
 
 
@@ -70,22 +72,6 @@ def send_transactional(to: str, language: str, template: str, context: dict) -> 
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
     message.attach_alternative(html, "text/html")
     message.send()
-
-
-def confirm(subscriber: Subscriber) -> None:
-    if subscriber.status in (Subscriber.Status.PENDING, Subscriber.Status.UNSUBSCRIBED):
-        subscriber.status = Subscriber.Status.ACTIVE
-        subscriber.confirmed_at = timezone.now()
-        subscriber.unsubscribed_at = None
-        subscriber.save(update_fields=["status", "confirmed_at", "unsubscribed_at"])
-
-
-def unsubscribe(subscriber: Subscriber) -> None:
-    if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
-        subscriber.status = Subscriber.Status.UNSUBSCRIBED
-        subscriber.unsubscribed_at = timezone.now()
-        subscriber.save(update_fields=["status", "unsubscribed_at"])
-        log.info("unsubscribed subscriber=%s", subscriber.pk)
 
 
 def unsubscribe_by_token(token: str) -> Subscriber:

@@ -29,8 +29,8 @@ from digest.delivery import ratelimit
 from digest.delivery.caching import TimedCache
 from digest.delivery.fanout import finish_edition_if_done
 from digest.delivery.messages import build_message, delivery_message_id
-from digest.delivery.providers.batching import MergeProfile, chunks, merge_profile, send_batch
-from digest.delivery.providers.lookup import LookupFailed, already_sent
+from digest.delivery.providers import LookupFailed, MergeProfile, already_sent, merge_profile
+from digest.delivery.providers.batching import chunks, send_batch
 from digest.delivery.providers.outcomes import SendResult, result_for_recipient, verdict_for
 from digest.delivery.rendering import RenderedVariant, render_variant
 from digest.editions.personalize import VariantKey, pick_papers, variant_key

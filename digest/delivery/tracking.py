@@ -14,11 +14,11 @@ import logging
 from anymail.signals import AnymailTrackingEvent, tracking
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.dispatch import receiver
 from django.utils import timezone
 
 from digest.models import Delivery, EmailEvent
+from subscribers import status
 from subscribers.models import Subscriber
 
 log = logging.getLogger(__name__)
@@ -93,21 +93,12 @@ def _apply(event: AnymailTrackingEvent, subscriber: Subscriber) -> None:
     kind = event.event_type
     esp_type = (event.esp_event or {}).get("Type") if isinstance(event.esp_event, dict) else None
     if kind == "deferred" or (kind == "bounced" and esp_type in SOFT_BOUNCE_TYPES):
-        Subscriber.objects.filter(pk=subscriber.pk).update(soft_bounces=F("soft_bounces") + 1)
-        subscriber.refresh_from_db(fields=["soft_bounces"])
-        if subscriber.soft_bounces >= settings.SOFT_BOUNCES_BEFORE_SUPPRESSION:
-            suppress(subscriber, f"{subscriber.soft_bounces} soft bounces")
+        bounces = status.count_soft_bounce(subscriber)
+        if bounces >= settings.SOFT_BOUNCES_BEFORE_SUPPRESSION:
+            status.suppress(subscriber, f"{bounces} soft bounces")
     elif kind == "bounced":
-        suppress(subscriber, f"hard bounce: {event.description or event.mta_response or ''}"[:300])
+        status.suppress(subscriber, f"hard bounce: {event.description or event.mta_response or ''}")
     elif kind in SUPPRESSING:
-        suppress(subscriber, f"{kind}: {event.reject_reason or event.description or ''}"[:300])
-    elif kind == "unsubscribed" and subscriber.status == Subscriber.Status.ACTIVE:
-        Subscriber.objects.filter(pk=subscriber.pk).update(
-            status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now()
-        )
-        log.info("unsubscribed by the provider subscriber=%s", subscriber.pk)
-
-
-def suppress(subscriber: Subscriber, reason: str) -> None:
-    Subscriber.objects.filter(pk=subscriber.pk).update(status=Subscriber.Status.SUPPRESSED, suppressed_reason=reason)
-    log.warning("suppressed subscriber=%s reason=%s", subscriber.pk, reason)
+        status.suppress(subscriber, f"{kind}: {event.reject_reason or event.description or ''}")
+    elif kind == "unsubscribed":
+        status.unsubscribe_reported_by_provider(subscriber)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import template
 from django.utils import translation
 
-from digest.languages import DJANGO_TO_LANGUAGE, Language
+from digest.languages import Language, variant_of_django_code
 from digest.models import Topic
 from digest.translation.variants import convert
 
@@ -14,7 +14,7 @@ register = template.Library()
 
 
 def page_language() -> str:
-    return DJANGO_TO_LANGUAGE.get(translation.get_language() or "", Language.EN.value)
+    return variant_of_django_code(translation.get_language())
 
 
 @register.filter

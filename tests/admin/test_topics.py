@@ -2,7 +2,7 @@
 
 import pytest
 
-from digest.admin import TopicForm
+from digest.admin.topics import TopicForm
 from digest.models import Topic
 
 pytestmark = pytest.mark.django_db

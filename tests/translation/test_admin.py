@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-import digest.admin.translations  # noqa: F401  (registers the models; digest/admin.py imports it too)
+import digest.admin.translations  # noqa: F401  (registers the models; digest/admin/__init__.py imports it too)
 from digest.models import GlossaryTerm, TranslationFailure, TranslationRequest
 from tests.factories import PaperFactory
 

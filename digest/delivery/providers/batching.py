@@ -5,17 +5,16 @@ once, with each personal link as a merge field, and every reader's links (and th
 and Message-ID headers, through merge_headers) travel as merge data. The provider does the per-reader
 string work, and the request count drops by the batch size.
 
-A provider is listed here (Mailgun, SendGrid) only when its merge syntax is a plain string replacement
-that our content cannot trip over. Postmark is not: it merges only through stored templates or Mustache-like inline
-templates, and LaTeX in abstracts (`{{x}}`) would be read as template tags. Other providers send one
-message per reader, concurrently, as before.
+A provider batches (its PROVIDER has a MergeProfile: Mailgun, SendGrid) only when its merge syntax is a plain
+string replacement that our content cannot trip over. Postmark is not: it merges only through stored templates or
+Mustache-like inline templates, and LaTeX in abstracts (`{{x}}`) would be read as template tags. Other providers
+send one message per reader, concurrently.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 from anymail.exceptions import AnymailError
 from anymail.message import AnymailMessage
@@ -23,53 +22,13 @@ from django.conf import settings
 
 from digest.delivery import ratelimit
 from digest.delivery.messages import list_headers, personal_headers, subscriber_links
+from digest.delivery.providers.base import MergeProfile
 from digest.delivery.providers.outcomes import SendResult, result_for_recipient, verdict_for
-from digest.delivery.rendering import PLACEHOLDERS, RenderedVariant, placeholder
+from digest.delivery.rendering import PLACEHOLDERS, RenderedVariant
 from digest.models import Delivery
 from subscribers.models import Subscriber
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class MergeProfile:
-    """How one provider merges: its batch limit, how a body refers to a field, and that field's key."""
-
-    max_recipients: int
-    field_in_body: Callable[[str], str]
-    merge_key: Callable[[str], str]
-    esp_extra: tuple[tuple[str, str], ...] = ()
-
-
-def mailgun_variable(name: str) -> str:
-    return f"%recipient.{name}%"
-
-
-def same_name(name: str) -> str:
-    return name
-
-
-PROFILES: dict[str, MergeProfile] = {
-    # Mailgun replaces %recipient.NAME% from each reader's recipient-variables, in bodies and headers.
-    "anymail.backends.mailgun.EmailBackend": MergeProfile(
-        max_recipients=1000, field_in_body=mailgun_variable, merge_key=same_name
-    ),
-    # SendGrid substitutes each key literally; our placeholders are already unmistakable URLs, so they
-    # stay in the body as they are (merge_field_format "{}" keeps a configured format from wrapping them).
-    "anymail.backends.sendgrid.EmailBackend": MergeProfile(
-        max_recipients=1000,
-        field_in_body=placeholder,
-        merge_key=placeholder,
-        esp_extra=(("merge_field_format", "{}"),),
-    ),
-}
-
-
-def merge_profile() -> MergeProfile | None:
-    """The configured provider's profile when batch sending is on and the provider supports it."""
-    if not settings.SEND_ESP_BATCH:
-        return None
-    return PROFILES.get(settings.EMAIL_BACKEND)
 
 
 Recipient = tuple[Delivery, Subscriber]

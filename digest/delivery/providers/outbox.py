@@ -16,6 +16,8 @@ from anymail.backends.base import AnymailBaseBackend, BasePayload
 from anymail.message import AnymailRecipientStatus
 from django.conf import settings
 
+from digest.delivery.providers.base import Provider, sent_through_backend
+
 
 class OutboxEmailBackend(AnymailBaseBackend):
     esp_name = "Outbox"
@@ -95,3 +97,11 @@ class OutboxPayload(BasePayload):
 
     def set_esp_extra(self, extra):
         pass
+
+
+PROVIDER = Provider(
+    name="outbox",
+    backends=("digest.delivery.providers.outbox.OutboxEmailBackend",),
+    find_sent=sent_through_backend,
+    exactly_once="exactly once: an in-doubt row is looked up by its Message-ID among the written files",
+)
