@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from digest.default_topics import TOPICS, seed_topics
+from digest.papers.default_topics import TOPICS, seed_topics
 
 
 def seed(apps, schema_editor):
