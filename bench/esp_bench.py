@@ -3,15 +3,23 @@ API that answer every request after 50 ms. Prints messages/s per provider.
 
 - postmark: one message per reader (Postmark merges only through templates), SEND_CONCURRENCY requests
   in flight per worker process;
-- sendgrid, mailgun: batch sending through merge_data, one request per variant chunk (digest/esp_batches.py).
+- sendgrid, mailgun: batch sending through merge_data, one request per variant chunk
+  (digest/delivery/providers/batching.py);
+- smtp: Django's SMTP backend, one kept-open session per sending thread, into Postfix's `smtp-sink` (a C
+  test server that accepts and discards; Debian's `postfix` package ships it). Its count is the rows the
+  workers recorded as sent, each after the server's 250 for DATA.
 
     .venv/bin/python bench/esp_bench.py --messages 20000                # all three
     .venv/bin/python bench/esp_bench.py --messages 20000 --esp postmark
+    .venv/bin/python bench/esp_bench.py --messages 20000 --esp smtp --threads 8
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,8 +29,43 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import fresh_database, start_workers, stop_workers
 
 
+class SmtpSink:
+    """Postfix's smtp-sink on a free loopback port, for as long as the `with` lasts."""
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> SmtpSink:
+        sink = shutil.which("smtp-sink") or "/usr/sbin/smtp-sink"
+        if not Path(sink).exists():
+            raise SystemExit("smtp-sink not found: apt-get install -y postfix (it ships /usr/sbin/smtp-sink)")
+        self.process = subprocess.Popen([sink, "-u", "nobody", f"127.0.0.1:{self.port}", "1024"])
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise SystemExit("smtp-sink did not start")
+
+    def __exit__(self, *exc) -> None:
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
 def fake_for(esp: str, latency: float):
     """The loopback provider and the environment that points a worker's anymail backend at it."""
+    if esp == "smtp":
+        sink = SmtpSink()
+        return sink, {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(sink.port),
+        }
     if esp == "postmark":
         from tests.fakes.postmark import FakePostmark
 
@@ -83,12 +126,17 @@ def run(esp: str, args) -> None:
             elapsed = time.perf_counter() - started
         finally:
             stop_workers(procs)
-        requests = len(fake.server.requests)
-    received = len(fake.recipients())
+    if esp == "smtp":
+        received = Delivery.objects.filter(status="sent").count()
+        mode, requests, latency = "one message per SMTP transaction", "kept-open sessions", "no"
+    else:
+        received = len(fake.recipients())
+        requests = f"{len(fake.server.requests):,} requests"
+        mode = "one message per request" if esp == "postmark" else "batch sending (merge_data)"
+        latency = f"{args.latency * 1000:.0f} ms"
     assert received == args.messages, (esp, received, args.messages)
-    mode = "one message per request" if esp == "postmark" else "batch sending (merge_data)"
     print(
-        f"{esp:8} {args.messages:,} messages, {mode}, {requests:,} requests, {args.latency * 1000:.0f} ms latency, "
+        f"{esp:8} {args.messages:,} messages, {mode}, {requests}, {latency} latency, "
         f"{args.workers} workers x {args.concurrency} processes x {args.threads} threads: {elapsed:.1f} s, "
         f"{args.messages / elapsed:,.0f} messages/s",
         flush=True,
@@ -102,7 +150,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=32, help="SEND_CONCURRENCY per worker process")
     parser.add_argument("--concurrency", type=int, default=1, help="prefork processes per worker")
-    parser.add_argument("--esp", choices=["postmark", "sendgrid", "mailgun"], action="append")
+    parser.add_argument("--esp", choices=["postmark", "sendgrid", "mailgun", "smtp"], action="append")
     args = parser.parse_args()
     fresh_database("bench_esp")
 
@@ -110,7 +158,7 @@ def main() -> None:
 
     load_edition()
     make_subscribers(args.messages)
-    for esp in args.esp or ["sendgrid", "mailgun", "postmark"]:
+    for esp in args.esp or ["sendgrid", "mailgun", "postmark", "smtp"]:
         run(esp, args)
 
 

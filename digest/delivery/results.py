@@ -1,34 +1,79 @@
-"""How an edition did: deliveries and provider events counted per language variant, clicks per paper.
+"""How an edition did, counted once: deliveries and provider events per language × bilingual as sent.
 
-Rates count readers (distinct deliveries), not raw events: one reader opening five times is one open.
-Event names are anymail's normalized ones.
+Both tables of the results page and the CSV download read these same rows: the per-variant table folds
+them by language, the per-language × bilingual table shows them as they are. Language and bilingual are
+what each delivery recorded when it was sent; rows that never got that far (and rows sent before
+bilingual was recorded) fall back to the subscriber's current setting. Events count readers (distinct
+deliveries), not raw events: one reader opening five times is one open. Event names are anymail's.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import gettext as _
 
+from digest.delivery.results_chart import SERIES, Chart, recent_editions_chart
 from digest.languages import LANGUAGE_NAMES, LANGUAGE_ORDER
 from digest.models import Delivery, Edition, EmailEvent, Paper
 from digest.sources.records import split_arxiv_id
 
+__all__ = ["SERIES", "Chart", "recent_editions_chart"]
+
 EVENT_TYPES = ("delivered", "bounced", "complained", "opened", "clicked", "unsubscribed")
+PENDING = (Delivery.Status.QUEUED, Delivery.Status.SENDING)
+NOT_SENT = (Delivery.Status.FAILED, Delivery.Status.SKIPPED)
+CSV_HEADER = ["edition", "language", "bilingual", "sent", "failed", "skipped", "pending", "opened", "clicked"]
+_STATUS_FIELD = {
+    Delivery.Status.SENT: "sent",
+    Delivery.Status.FAILED: "failed",
+    Delivery.Status.SKIPPED: "skipped",
+    Delivery.Status.QUEUED: "pending",
+    Delivery.Status.SENDING: "pending",
+}
 
 
 @dataclass
-class VariantResults:
+class FiguresRow:
+    """Deliveries of one language × bilingual (bilingual None: both, in a row folded by language)."""
+
     language: str
-    label: str
-    recipients: int = 0
+    bilingual: bool | None
+    sent: int = 0
     failed: int = 0
     skipped: int = 0
+    pending: int = 0
     events: dict[str, int] = field(default_factory=lambda: dict.fromkeys(EVENT_TYPES, 0))
 
+    @property
+    def language_name(self) -> str:
+        return LANGUAGE_NAMES.get(self.language, self.language or _("unknown"))
+
+    # The per-variant table's names for the same figures.
+    @property
+    def label(self) -> str:
+        return self.language_name
+
+    @property
+    def recipients(self) -> int:
+        return self.sent
+
+    @property
+    def opened(self) -> int:
+        return self.events["opened"]
+
+    @property
+    def clicked(self) -> int:
+        return self.events["clicked"]
+
     def rate(self, event_type: str) -> float:
-        return self.events[event_type] / self.recipients if self.recipients else 0.0
+        return self.events[event_type] / self.sent if self.sent else 0.0
 
     @property
     def open_rate(self) -> float:
@@ -37,6 +82,62 @@ class VariantResults:
     @property
     def click_rate(self) -> float:
         return self.rate("clicked")
+
+    def add(self, other: FiguresRow) -> None:
+        for name in ("sent", "failed", "skipped", "pending"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in EVENT_TYPES:
+            self.events[name] += other.events[name]
+
+
+#: The per-variant table's rows are the same rows, folded by language.
+VariantResults = FiguresRow
+
+
+def as_sent(prefix: str = "") -> dict:
+    """The variant as the delivery recorded it when sent; the subscriber's current setting for rows that
+    never got that far (skipped, failed before sending) or were sent before Delivery recorded bilingual.
+    `prefix` reads it through a relation (an EmailEvent's "delivery__")."""
+    return {
+        "sent_language": Coalesce(NullIf(f"{prefix}language", Value("")), f"{prefix}subscriber__language"),
+        "sent_bilingual": Coalesce(f"{prefix}bilingual", f"{prefix}subscriber__bilingual"),
+    }
+
+
+def count_edition(edition: Edition) -> tuple[list[FiguresRow], set[str]]:
+    """The one count: rows per language × bilingual in display order, and which event types arrived at all."""
+    rows: dict[tuple[str, bool], FiguresRow] = {}
+
+    def row(language: str, bilingual: bool) -> FiguresRow:
+        key = (language, bool(bilingual))
+        if key not in rows:
+            rows[key] = FiguresRow(language, bool(bilingual))
+        return rows[key]
+
+    deliveries = Delivery.objects.filter(edition=edition).annotate(**as_sent())
+    for item in deliveries.values("sent_language", "sent_bilingual", "status").annotate(n=Count("pk")):
+        target = row(item["sent_language"], item["sent_bilingual"])
+        name = _STATUS_FIELD.get(item["status"])
+        if name:
+            setattr(target, name, getattr(target, name) + item["n"])
+    events = EmailEvent.objects.filter(delivery__edition=edition, event_type__in=EVENT_TYPES)
+    arrived = set()
+    for item in (
+        events.annotate(**as_sent("delivery__"))
+        .values("sent_language", "sent_bilingual", "event_type")
+        .annotate(n=Count("delivery", distinct=True))
+    ):
+        row(item["sent_language"], item["sent_bilingual"]).events[item["event_type"]] += item["n"]
+        arrived.add(item["event_type"])
+    ordered = sorted(rows.values(), key=lambda r: (LANGUAGE_ORDER.get(r.language, 99), r.bilingual))
+    return ordered, arrived
+
+
+def total_of(rows: list[FiguresRow], language: str = "") -> FiguresRow:
+    total = FiguresRow(language, None)
+    for item in rows:
+        total.add(item)
+    return total
 
 
 @dataclass
@@ -49,41 +150,54 @@ class PaperClicks:
 
 @dataclass
 class EditionResults:
+    """The per-variant table: the counted rows folded by language."""
+
     edition: Edition
-    total: VariantResults
-    by_variant: list[VariantResults]
+    total: FiguresRow
+    by_variant: list[FiguresRow]
     top_papers: list[PaperClicks]
 
 
+@dataclass
+class EditionFigures:
+    """The per-language × bilingual table. opens_tracked / clicks_tracked: whether any such event arrived
+    for this edition at all. Without one, tracking is off (or its webhook is not set up), and the figure is
+    unknown rather than zero."""
+
+    edition: Edition
+    rows: list[FiguresRow]
+    total: FiguresRow
+    opens_tracked: bool
+    clicks_tracked: bool
+    failure_reasons: list[FailureReason]
+
+
+@dataclass
+class FailureReason:
+    status: str
+    reason: str
+    count: int
+
+
 def edition_results(edition: Edition, *, top: int = 10) -> EditionResults:
-    by_language: dict[str, VariantResults] = {}
+    rows, _arrived = count_edition(edition)
+    by_language: dict[str, list[FiguresRow]] = {}
+    for item in rows:
+        by_language.setdefault(item.language, []).append(item)
+    variants = [total_of(group, language) for language, group in by_language.items()]
+    return EditionResults(edition, total_of(rows), variants, most_clicked_papers(edition, top=top))
 
-    def row(language: str) -> VariantResults:
-        if language not in by_language:
-            by_language[language] = VariantResults(language, LANGUAGE_NAMES.get(language, language or "unknown"))
-        return by_language[language]
 
-    deliveries = Delivery.objects.filter(edition=edition)
-    for item in deliveries.values("language", "status").annotate(n=Count("pk")):
-        target = row(item["language"])
-        if item["status"] == Delivery.Status.SENT:
-            target.recipients += item["n"]
-        elif item["status"] == Delivery.Status.FAILED:
-            target.failed += item["n"]
-        elif item["status"] == Delivery.Status.SKIPPED:
-            target.skipped += item["n"]
-    events = EmailEvent.objects.filter(delivery__edition=edition, event_type__in=EVENT_TYPES)
-    for item in events.values("delivery__language", "event_type").annotate(n=Count("delivery", distinct=True)):
-        row(item["delivery__language"]).events[item["event_type"]] += item["n"]
-    variants = sorted(by_language.values(), key=lambda v: LANGUAGE_ORDER.get(v.language, 99))
-    total = VariantResults("", "All readers")
-    for variant in variants:
-        total.recipients += variant.recipients
-        total.failed += variant.failed
-        total.skipped += variant.skipped
-        for name in EVENT_TYPES:
-            total.events[name] += variant.events[name]
-    return EditionResults(edition, total, variants, most_clicked_papers(edition, top=top))
+def edition_figures(edition: Edition, *, reasons: int = 10) -> EditionFigures:
+    rows, arrived = count_edition(edition)
+    return EditionFigures(
+        edition,
+        rows,
+        total_of(rows),
+        opens_tracked="opened" in arrived,
+        clicks_tracked="clicked" in arrived,
+        failure_reasons=failure_reasons(edition, top=reasons),
+    )
 
 
 def most_clicked_papers(edition: Edition, *, top: int = 10) -> list[PaperClicks]:
@@ -103,66 +217,45 @@ def most_clicked_papers(edition: Edition, *, top: int = 10) -> list[PaperClicks]
     return [PaperClicks(papers.get(key), urls[key], count, len(readers[key])) for key, count in clicks.most_common(top)]
 
 
-@dataclass
-class ChartBar:
-    x: float
-    width: float
-    height: float
-    y: float
-    value: int
-    series: str
+_ADDRESS = re.compile(r"[^\s<>@\"']+@[^\s<>@\"']+")
+_ATTEMPTS = re.compile(r"\b\d+ attempts\b")
 
 
-@dataclass
-class Chart:
-    """A server-rendered SVG bar chart: recipients, opens and clicks per edition (no script, no CDN)."""
-
-    width: int
-    height: int
-    plot_top: int
-    plot_bottom: int
-    maximum: int
-    bars: list[ChartBar]
-    labels: list[tuple[float, str]]
-    editions: int
+def reason_group(error: str) -> str:
+    """What two deliveries that failed for the same cause have in common: their error text without the
+    address and attempt count that differ per reader (a provider's 550 names the mailbox)."""
+    text = _ATTEMPTS.sub("N attempts", _ADDRESS.sub("<address>", error.strip()))
+    return text or _("(no reason recorded)")
 
 
-SERIES = ("recipients", "opened", "clicked")
+def failure_reasons(edition: Edition, *, top: int = 10) -> list[FailureReason]:
+    """Failed and skipped deliveries of the edition, grouped by reason, most common first."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for status, error in Delivery.objects.filter(edition=edition, status__in=NOT_SENT).values_list(
+        "status", "last_error"
+    ):
+        counts[(status, reason_group(error))] += 1
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [FailureReason(status, reason, count) for (status, reason), count in ordered[:top]]
 
 
-def recent_editions_chart(limit: int = 30, *, width: int = 760, height: int = 240) -> Chart:
-    editions = list(Edition.objects.order_by("-date")[:limit])[::-1]
-    stats = {
-        item["pk"]: item
-        for item in Edition.objects.filter(pk__in=[e.pk for e in editions])
-        .annotate(
-            recipients=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT), distinct=True),
-            opened=Count("deliveries", filter=Q(deliveries__events__event_type="opened"), distinct=True),
-            clicked=Count("deliveries", filter=Q(deliveries__events__event_type="clicked"), distinct=True),
+def figures_csv(figures: EditionFigures) -> str:
+    """One line per language × bilingual; opened/clicked are empty (not 0) when the edition has no such events."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for item in figures.rows:
+        writer.writerow(
+            [
+                figures.edition.date.isoformat(),
+                item.language,
+                "yes" if item.bilingual else "no",
+                item.sent,
+                item.failed,
+                item.skipped,
+                item.pending,
+                item.opened if figures.opens_tracked else "",
+                item.clicked if figures.clicks_tracked else "",
+            ]
         )
-        .values("pk", "recipients", "opened", "clicked")
-    }
-    plot_top, plot_bottom, left = 16, height - 28, 48
-    maximum = max([stats[e.pk]["recipients"] for e in editions] + [1])
-    slot = (width - left - 8) / max(len(editions), 1)
-    bar_width = max(slot / (len(SERIES) + 1), 1.0)
-    bars, labels = [], []
-    for index, edition in enumerate(editions):
-        x0 = left + index * slot
-        for offset, series in enumerate(SERIES):
-            value = stats[edition.pk][series]
-            bar_height = (plot_bottom - plot_top) * value / maximum
-            bars.append(
-                ChartBar(
-                    x=round(x0 + bar_width * (offset + 0.5), 1),
-                    width=round(bar_width, 1),
-                    height=round(bar_height, 1),
-                    y=round(plot_bottom - bar_height, 1),
-                    value=value,
-                    series=series,
-                )
-            )
-        step = max(1, len(editions) // 6)
-        if index % step == 0 or index == len(editions) - 1:
-            labels.append((round(x0 + slot / 2, 1), f"{edition.date:%m-%d}"))
-    return Chart(width, height, plot_top, plot_bottom, maximum, bars, labels, len(editions))
+    return buffer.getvalue()

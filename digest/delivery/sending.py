@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, as_completed, wait
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from anymail.exceptions import AnymailError
 from anymail.message import AnymailMessage
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -32,6 +29,7 @@ from digest.delivery.messages import build_message, delivery_message_id
 from digest.delivery.providers import LookupFailed, MergeProfile, already_sent, merge_profile
 from digest.delivery.providers.batching import chunks, send_batch
 from digest.delivery.providers.outcomes import SendResult, result_for_recipient, verdict_for
+from digest.delivery.recording import BatchOutcome, Recorder, record
 from digest.delivery.rendering import RenderedVariant, render_variant
 from digest.editions.personalize import VariantKey, pick_papers, variant_key
 from digest.editions.selectors import edition_entries
@@ -39,14 +37,6 @@ from digest.models import Delivery, Edition, SiteSettings
 from subscribers.models import Subscriber
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class BatchOutcome:
-    sent: int = 0
-    failed: int = 0
-    retry: list[int] = field(default_factory=list)
-    retry_after: float | None = None
 
 
 # What the send path reads of a subscriber; loading whole rows cost more than building the message.
@@ -75,9 +65,23 @@ class _Connections:
                 self.opened.append(connection)
         return connection
 
+    def discard(self) -> None:
+        """Drops this thread's connection after a transport error (an SMTP server that hung up, a broken
+        keep-alive): its next message opens a fresh one instead of failing on the dead one."""
+        connection = getattr(self.local, "connection", None)
+        self.local.connection = None
+        if connection is not None:
+            try:
+                connection.close()
+            except OSError:
+                pass  # it is already gone; that is why it is being dropped
+
     def close(self) -> None:
         for opened in self.opened:
-            opened.close()
+            try:
+                opened.close()
+            except OSError:
+                pass
 
 
 def claim(delivery_ids: list[int]) -> list[Delivery]:
@@ -123,7 +127,7 @@ def send_deliveries(delivery_ids: list[int]) -> BatchOutcome:
     connections = _Connections()
     prepared = _prepare(rows, connections, outcome)
     workers = max(1, min(settings.SEND_CONCURRENCY, len(prepared)))
-    recorder = _Recorder(outcome)
+    recorder = Recorder(outcome)
     profile = merge_profile()
     try:
         if profile is not None and prepared:
@@ -156,31 +160,31 @@ def _prepare(rows: list[Delivery], connections: _Connections, outcome: BatchOutc
     for row in rows:
         subscriber = by_id[row.subscriber_id]
         if subscriber.status != Subscriber.Status.ACTIVE:
-            _record(SendResult(row, Delivery.Status.SKIPPED, error=f"subscriber is {subscriber.status}"), outcome)
+            record(SendResult(row, Delivery.Status.SKIPPED, error=f"subscriber is {subscriber.status}"), outcome)
             continue
         if row.in_doubt and row.attempts > settings.DELIVERY_MAX_ATTEMPTS:  # its workers keep dying
-            _record(SendResult(row, Delivery.Status.FAILED, error=f"abandoned after {row.attempts} attempts"), outcome)
+            record(SendResult(row, Delivery.Status.FAILED, error=f"abandoned after {row.attempts} attempts"), outcome)
             continue
         if row.in_doubt:
             try:
                 found = already_sent(connections.get(), row)
             except LookupFailed as error:
-                _record(SendResult(row, Delivery.Status.QUEUED, error=str(error)), outcome)
+                record(SendResult(row, Delivery.Status.QUEUED, error=str(error)), outcome)
                 continue
             if found:
-                _record(SendResult(row, Delivery.Status.SENT, provider_message_id=found), outcome)
+                record(SendResult(row, Delivery.Status.SENT, provider_message_id=found), outcome)
                 log.warning("in-doubt delivery was already sent delivery=%s", row.pk)
                 continue
         variant = variant_for(row, subscriber, frozenset(topics[subscriber.pk]))
         if variant is None:
-            _record(SendResult(row, Delivery.Status.SKIPPED, error="no papers in the subscriber's topics"), outcome)
+            record(SendResult(row, Delivery.Status.SKIPPED, error="no papers in the subscriber's topics"), outcome)
             continue
         row.language, row.bilingual = subscriber.language, subscriber.bilingual  # results count per variant
         prepared.append((row, subscriber, variant))
     return prepared
 
 
-def _send_concurrently(connections: _Connections, prepared: list, workers: int, recorder: _Recorder) -> None:
+def _send_concurrently(connections: _Connections, prepared: list, workers: int, recorder: Recorder) -> None:
     """Messages are built here, in this thread, and at most two per sending thread are in flight: a
     batch of finished messages (tens of kilobytes each) would make memory grow with SEND_BATCH_SIZE, and
     building them in the sending threads makes those fight over the GIL."""
@@ -198,7 +202,7 @@ def _send_concurrently(connections: _Connections, prepared: list, workers: int, 
 
 
 def _send_in_batches(
-    connections: _Connections, prepared: list, workers: int, recorder: _Recorder, profile: MergeProfile
+    connections: _Connections, prepared: list, workers: int, recorder: Recorder, profile: MergeProfile
 ) -> None:
     """One request per variant chunk; a chunk the provider refuses as a whole goes out one by one."""
 
@@ -245,125 +249,14 @@ def _pick_and_render(row: Delivery, subscriber: Subscriber, topics: frozenset[st
 def _send(connections: _Connections, row: Delivery, message: AnymailMessage, paper_count: int) -> SendResult:
     """Runs in a sending thread: network only, no database."""
     ratelimit.wait_for_slot()
-    message.connection = connections.get()
     try:
+        message.connection = connections.get()  # an SMTP backend connects here: a refusal is a transient error
         message.send()
     except (AnymailError, OSError) as error:
-        return verdict_for(error).result(row)
+        verdict = verdict_for(error)
+        if not verdict.permanent and isinstance(error, OSError):
+            connections.discard()
+        return verdict.result(row)
     status = message.anymail_status
     recipient = next(iter(status.recipients.values()), None) if status.recipients else None
     return result_for_recipient(row, recipient, str(status.message_id or ""), paper_count)
-
-
-class _Recorder:
-    """Writes results in small transactions: one commit per RECORD_EVERY messages (or half a second)
-    instead of one per message. A worker killed before a flush leaves those rows "sending"; they are in
-    doubt and reconciled (see module docstring) rather than blindly sent again."""
-
-    RECORD_EVERY = 25
-
-    def __init__(self, outcome: BatchOutcome) -> None:
-        self.outcome = outcome
-        self.pending: list[SendResult] = []
-        self.last_flush = time.monotonic()
-
-    def add(self, result: SendResult) -> None:
-        self.add_many([result])
-
-    def add_many(self, results: list[SendResult]) -> None:
-        """A batch request's results arrive together and are recorded together, in one statement."""
-        self.pending.extend(results)
-        if len(self.pending) >= self.RECORD_EVERY or time.monotonic() - self.last_flush > 0.5:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.pending:
-            with transaction.atomic():
-                if db_connection.vendor == "postgresql":
-                    # A status lost to a database crash leaves the row "sending", which the sweeper and the
-                    # in-doubt check already handle; so no need to wait for the disk on every flush.
-                    with db_connection.cursor() as cursor:
-                        cursor.execute("SET LOCAL synchronous_commit TO OFF")
-                _record_all(self.pending, self.outcome)
-        self.pending = []
-        self.last_flush = time.monotonic()
-
-
-_SET_SENT = (
-    "UPDATE digest_delivery SET status = 'sent', lease_until = NULL, last_error = '', message_id = %s, "
-    "sent_at = %s, provider_message_id = %s, paper_count = %s, language = %s, bilingual = %s "
-    "WHERE id = %s AND status = 'sending'"
-)
-_SET_SENT_PG = (
-    "UPDATE digest_delivery AS d SET status = 'sent', lease_until = NULL, last_error = '', message_id = v.mid, "
-    "sent_at = %s, provider_message_id = v.pid, paper_count = v.papers::int, language = v.lang, "
-    "bilingual = v.bilingual::boolean "
-    "FROM (VALUES {rows}) AS v(id, mid, pid, papers, lang, bilingual) "
-    "WHERE d.id = v.id::bigint AND d.status = 'sending'"
-)
-
-
-def _record_all(results: list[SendResult], outcome: BatchOutcome) -> None:
-    """Records a run of results; sent rows in one statement (the hot path: one statement per message
-    through Django's query builder cost more than the send itself)."""
-    sent = [r for r in results if r.status == Delivery.Status.SENT]
-    if sent:
-        now = timezone.now()
-        rows = [
-            (r.row.pk, r.row.message_id, r.provider_message_id[:300], r.paper_count, r.row.language,
-             r.row.bilingual)
-            for r in sent
-        ]  # fmt: skip
-        with db_connection.cursor() as cursor:
-            if db_connection.vendor == "postgresql":
-                placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(rows))
-                cursor.execute(_SET_SENT_PG.format(rows=placeholders), [now, *(v for row in rows for v in row)])
-            else:
-                cursor.executemany(
-                    _SET_SENT,
-                    [(mid, now, pid, papers, lang, bilingual, pk) for pk, mid, pid, papers, lang, bilingual in rows],
-                )
-        outcome.sent += len(sent)
-    for result in results:
-        if result.status != Delivery.Status.SENT:
-            _record(result, outcome)
-
-
-def _give_up_reason(row: Delivery) -> str:
-    """Why a transient failure is now final ("" while the delivery may still be retried)."""
-    if row.attempts >= settings.DELIVERY_MAX_ATTEMPTS:
-        return f"gave up after {row.attempts} attempts"
-    if row.created_at < timezone.now() - timedelta(hours=settings.DELIVERY_RETRY_HOURS):
-        return f"gave up after {settings.DELIVERY_RETRY_HOURS:g} hours and {row.attempts} attempts"
-    return ""
-
-
-def _record(result: SendResult, outcome: BatchOutcome) -> None:
-    row = result.row
-    if result.status == Delivery.Status.QUEUED:
-        if give_up := _give_up_reason(row):
-            result = SendResult(row, Delivery.Status.FAILED, error=f"{give_up}: {result.error}")
-        else:
-            Delivery.objects.filter(pk=row.pk, status=Delivery.Status.SENDING).update(
-                status=Delivery.Status.QUEUED, lease_until=None, last_error=result.error
-            )
-            outcome.retry.append(row.pk)
-            if result.retry_after is not None:
-                outcome.retry_after = max(outcome.retry_after or 0.0, result.retry_after)
-            log.warning(
-                "delivery will be retried delivery=%s attempts=%s reason=%s", row.pk, row.attempts, result.error
-            )
-            return
-    fields = {"status": result.status, "lease_until": None, "last_error": result.error, "message_id": row.message_id}
-    if result.status == Delivery.Status.SENT:
-        outcome.sent += 1
-        fields.update(
-            sent_at=timezone.now(),
-            provider_message_id=result.provider_message_id,
-            paper_count=result.paper_count,
-            language=row.language,
-            bilingual=row.bilingual,
-        )
-    elif result.status == Delivery.Status.FAILED:
-        outcome.failed += 1
-    Delivery.objects.filter(pk=row.pk, status=Delivery.Status.SENDING).update(**fields)

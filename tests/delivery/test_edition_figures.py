@@ -7,7 +7,7 @@ import itertools
 import pytest
 from django.urls import reverse
 
-from digest.delivery.edition_figures import edition_figures, failure_reasons, figures_csv
+from digest.delivery.results import edition_figures, failure_reasons, figures_csv
 from digest.models import Delivery, EmailEvent
 from tests.admin_users import make_staff
 from tests.factories import EditionFactory, SubscriberFactory

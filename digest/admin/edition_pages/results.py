@@ -11,8 +11,14 @@ from digest.admin.edition_pages.base import (
     EVENT_LABELS,
     EditionPageBase,
 )
-from digest.delivery.edition_figures import edition_figures, figures_csv
-from digest.delivery.results import EVENT_TYPES, SERIES, edition_results, recent_editions_chart
+from digest.delivery.results import (
+    EVENT_TYPES,
+    SERIES,
+    edition_figures,
+    edition_results,
+    figures_csv,
+    recent_editions_chart,
+)
 from digest.editions.editor_text import edition_name
 from digest.models import Edition
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from anymail.exceptions import AnymailAPIError, AnymailInvalidAddress, AnymailRecipientsRefused
 from anymail.message import AnymailRecipientStatus
 
+from digest.delivery.providers.smtp import smtp_failure
 from digest.models import Delivery
 
 
@@ -53,6 +54,9 @@ class Verdict:
 def verdict_for(error: Exception) -> Verdict:
     """4xx (except 408 and 429) is the provider refusing this message: retrying cannot help. Everything
     else (429, 5xx, timeouts, a refused connection) is transient and retried with backoff."""
+    permanent_smtp = smtp_failure(error)
+    if permanent_smtp is not None:
+        return Verdict(Delivery.Status.FAILED, permanent_smtp)
     if isinstance(error, AnymailRecipientsRefused):
         return Verdict(Delivery.Status.FAILED, f"recipient refused: {error}")
     if isinstance(error, AnymailInvalidAddress):  # caught before any request: no retry can fix the address
@@ -62,7 +66,8 @@ def verdict_for(error: Exception) -> Verdict:
         if code is not None and 400 <= code < 500 and code not in (408, 429):
             return Verdict(Delivery.Status.FAILED, f"provider rejected the message: {error}")
         return Verdict(Delivery.Status.QUEUED, reason(error), retry_after_of(error))
-    return Verdict(Delivery.Status.QUEUED, reason(error))  # AnymailError, OSError: the request did not complete
+    # AnymailError, OSError (SMTP's 4xx and dropped sessions are OSErrors): the request did not complete.
+    return Verdict(Delivery.Status.QUEUED, reason(error))
 
 
 def reason(error: Exception) -> str:
