@@ -7,6 +7,7 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -237,6 +238,11 @@ class Edition(models.Model):
     def __str__(self) -> str:
         suffix = " (weekly)" if self.kind == self.Kind.WEEKLY else ""
         return f"Edition {self.date:%Y-%m-%d}{suffix}"
+
+    def get_absolute_url(self) -> str:
+        """The public page: a weekly shares its Monday with that day's daily, so it has a path of its own."""
+        name = "digest:archive_weekly" if self.kind == self.Kind.WEEKLY else "digest:archive_edition"
+        return reverse(name, args=[self.date.isoformat()])
 
 
 class EditionEntry(models.Model):

@@ -35,7 +35,7 @@ def subscriber_links(subscriber: Subscriber, edition: Edition) -> dict[str, str]
     site = settings.SITE_URL
     manage = _url_pattern("subscribers:manage").replace("__TOKEN__", make_token(subscriber, "manage"))
     unsubscribe = _url_pattern("subscribers:unsubscribe").replace("__TOKEN__", make_token(subscriber, "unsubscribe"))
-    archive = _url_pattern("digest:archive_edition").replace("__TOKEN__", edition.date.isoformat())
+    archive = edition.get_absolute_url()
     return {
         "MANAGE_URL": site + manage,
         "UNSUBSCRIBE_URL": site + unsubscribe,
