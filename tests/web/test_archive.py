@@ -52,7 +52,9 @@ def monday_daily_and_weekly():
     """A Monday with both a daily and the week's weekly, sharing a paper: how every sent weekly looks."""
     daily = EditionEntryFactory(edition__status=Edition.Status.SENT, edition__date=date(2025, 5, 26))
     weekly = EditionEntryFactory(
-        edition__status=Edition.Status.SENT, edition__date=date(2025, 5, 26), edition__kind=Edition.Kind.WEEKLY,
+        edition__status=Edition.Status.SENT,
+        edition__date=date(2025, 5, 26),
+        edition__kind=Edition.Kind.WEEKLY,
         paper=daily.paper,
     )
     EditionEntryFactory(edition=weekly.edition, paper__title="Only in the weekly")
