@@ -261,6 +261,23 @@ class EditionEntry(models.Model):
         return f"{self.edition} #{self.position} {self.paper.arxiv_id}"
 
 
+class ReaderView(models.Model):
+    """One variant of an edition as emailed (language, bilingual, the picks): what the email's "view in
+    browser" link shows, so a reader sees exactly their own selection in their own language."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="reader_views")
+    language = models.CharField(max_length=16, choices=LANGUAGE_CHOICES)
+    bilingual = models.BooleanField(default=False)
+    #: [[paper id, matched topic slug], ...] in the email's order.
+    picks = models.JSONField(default=list)
+    #: sha256 of the variant key, so each variant is stored once however many readers share it.
+    key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.edition} {self.language} ({len(self.picks)} papers)"
+
+
 class Delivery(models.Model):
     """One edition to one subscriber. The row exists before the message leaves, and its unique key is
     what makes a re-run, a redelivered task or a killed worker harmless."""

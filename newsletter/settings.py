@@ -182,6 +182,9 @@ SEND_RATE_LIMIT_REDIS_URL = env(
     default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "",
 )
 VARIANT_CACHE_SECONDS = env.int("VARIANT_CACHE_SECONDS", default=600)
+# Gmail clips an HTML part past ~102 KB, hiding the footer with the unsubscribe link: later papers of an
+# email past this budget (bytes as sent) show a short form with a link to the reader's web view.
+EMAIL_HTML_BUDGET_BYTES = env.int("EMAIL_HTML_BUDGET_BYTES", default=90 * 1024)
 SOFT_BOUNCES_BEFORE_SUPPRESSION = env.int("SOFT_BOUNCES_BEFORE_SUPPRESSION", default=3)
 
 # --- Translation -------------------------------------------------------------------------------------

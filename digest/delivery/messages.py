@@ -9,6 +9,7 @@ from anymail.message import AnymailMessage
 from django.conf import settings
 from django.urls import reverse
 
+from digest.delivery.encoding import CompactMessage
 from digest.delivery.rendering import RenderedVariant
 from digest.models import Delivery, Edition
 from subscribers.models import Subscriber
@@ -61,7 +62,7 @@ def list_headers() -> dict[str, str]:
 def build_message(subscriber: Subscriber, delivery: Delivery, variant: RenderedVariant) -> AnymailMessage:
     links = subscriber_links(subscriber, delivery.edition)
     html, text = variant.personalize(links)
-    message = AnymailMessage(
+    message = CompactMessage(
         subject=variant.subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
