@@ -124,7 +124,7 @@ def _wrap_line(line: str, width: int) -> str:
             if current.strip():
                 current += token
             continue
-        if _width(current.rstrip()) + _width(token) > width and current.strip():
+        if _width(current) + _width(token) > width and current.strip():
             lines.append(current.rstrip())
             current = indent
         current += token
