@@ -41,6 +41,7 @@ class RenderedVariant:
     html: str
     text: str
     paper_count: int
+    language: str = ""
     _html_parts: list[str] = field(init=False, repr=False, compare=False)
     _text_parts: list[str] = field(init=False, repr=False, compare=False)
 
@@ -131,7 +132,13 @@ def render_variant(edition: Edition, language: str, bilingual: bool, picks: list
     if full < len(picks):
         log.info("email over budget: short form from paper %s of %s edition=%s language=%s bilingual=%s",
                  full + 1, len(picks), edition.pk, language, bilingual)  # fmt: skip
-    return RenderedVariant(subject=" ".join(subject.split()), html=fitted, text=wrap_text(text), paper_count=len(picks))
+    return RenderedVariant(
+        subject=" ".join(subject.split()),
+        html=fitted,
+        text=wrap_text(text),
+        paper_count=len(picks),
+        language=language,
+    )
 
 
 def _authors(names: list[str], shown: int = 5) -> str:
