@@ -111,6 +111,9 @@ EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_OUTBOX_DIR = Path(env("EMAIL_OUTBOX_DIR", default=str(VAR_DIR / "outbox")))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="每日精選 AI 論文 <digest@daily-ai-papers.example>")
+# ADMINS=ops@example.org,editor@example.org: who hears of a weekday with no papers or with every source down.
+ADMINS = [(address, address) for address in env.list("ADMINS", default=[])]
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].strip(" >"))
 UNSUBSCRIBE_MAILTO = env("UNSUBSCRIBE_MAILTO", default="unsubscribe@daily-ai-papers.example")
 LIST_ID = env("LIST_ID", default="Daily AI Papers <daily.daily-ai-papers.example>")
 
