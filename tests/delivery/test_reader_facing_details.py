@@ -66,3 +66,14 @@ def test_favicon_is_served_at_the_root(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 200 and response["Content-Type"] == "image/x-icon"
     assert response.content[:4] == b"\x00\x00\x01\x00"  # an ICO header
+
+
+def test_send_edition_shows_progress_as_emails_go_out(topics, outbox_dir, capsys):
+    from django.core.management import call_command
+
+    paper = PaperFactory(topics=[topics["llm"]])
+    build_edition(paper.announced_on)
+    SubscriberFactory.create_batch(3)
+    call_command("send_edition")
+    captured = capsys.readouterr()
+    assert "sending 2025-05-28" in captured.err and "3email" in captured.err.replace(" ", "")
