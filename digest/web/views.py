@@ -89,6 +89,7 @@ def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     )
     context = {
         "paper": paper,
+        "english": localize(paper, Language.EN),
         "versions": versions,
         "translated": any(v["text"].translated for v in versions),
         "topics": [topic_label(t, language) for t in paper.topics.all()],
