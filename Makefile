@@ -10,6 +10,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@echo "installing $$($(BIN)/python scripts/count_packages.py) pinned packages (and what they need) from PyPI into $(VENV): about 400 MB, 1-3 minutes the first time"
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
@@ -34,7 +35,8 @@ worker: install
 beat: install
 	$(BIN)/celery -A newsletter beat -l info
 
-# The suite runs against the real PostgreSQL and Redis (see DEVELOPERS notes in README).
+# The suite runs against the real PostgreSQL, Redis and RabbitMQ (README, "Two commands"); TEST_REDIS_URL's database
+# number and TEST_DATABASE_NAME keep parallel runs on one machine apart.
 test: install services
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/ruff check .
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.cache import cache
+from django.core.mail import mail_admins
 from django.utils import timezone
 
 from digest import jobs
@@ -28,23 +30,53 @@ class FetchReport:
     errors: list[str] = field(default_factory=list)
 
     @property
+    def all_failed(self) -> bool:
+        return bool(self.errors) and not self.results
+
+    @property
     def new_papers(self) -> int:
         return sum(r.created for r in self.results)
 
 
-def fetch_enabled_sources(slug: str | None = None) -> FetchReport:
-    """Fetches every enabled source (or one); a failing source is reported and the others still run."""
+def fetch_enabled_sources(
+    slug: str | None = None,
+    *,
+    progress: Callable[[str], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> FetchReport:
+    """Fetches every enabled source (or one); a failing source is reported and the others still run.
+
+    A weekday that brings nothing, or where every source failed, is mailed to the ADMINS: a log line alone
+    is read by nobody until readers ask where their email went."""
     report = FetchReport()
-    sources = Source.objects.filter(enabled=True) if slug is None else Source.objects.filter(slug=slug)
+    sources = list(Source.objects.filter(enabled=True) if slug is None else Source.objects.filter(slug=slug))
+    if on_total:
+        on_total(len(sources))
     for source in sources:
         try:
             report.results.append(fetch_source(source))
         except FeedError as error:
             report.errors.append(str(error))
             log.error("source failed source=%s reason=%s", source.slug, error.reason)
-    if report.new_papers == 0 and timezone.localdate().weekday() < 5:
+        if progress:
+            progress(source.slug)
+    if report.all_failed:
+        _tell_admins("all-failed", f"every source failed ({len(report.errors)})", report)
+    elif report.new_papers == 0 and timezone.localdate().weekday() < 5 and slug is None:
         log.warning("weekday fetch found no new papers sources=%s errors=%s", len(report.results), len(report.errors))
+        _tell_admins("nothing-new", "a weekday fetch found no new papers", report)
     return report
+
+
+def _tell_admins(kind: str, what: str, report: FetchReport) -> None:
+    """Once a day for each kind of trouble: a re-run after the morning's run finds nothing new either."""
+    if not cache.add(f"daily:admins-told:{timezone.localdate()}:{kind}", True, 24 * 3600):
+        return
+    lines = [f"{what} on {timezone.localdate():%Y-%m-%d}.", ""]
+    lines += [f"{result.summary()}" for result in report.results]
+    lines += [f"failed: {error}" for error in report.errors]
+    lines += ["", "No edition is built from an empty day; check the sources in the admin (Sources)."]
+    mail_admins(what, "\n".join(lines), fail_silently=True)
 
 
 def queue_fetch(sources: Iterable[Source]) -> list[str]:

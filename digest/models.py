@@ -7,6 +7,7 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -238,6 +239,11 @@ class Edition(models.Model):
         suffix = " (weekly)" if self.kind == self.Kind.WEEKLY else ""
         return f"Edition {self.date:%Y-%m-%d}{suffix}"
 
+    def get_absolute_url(self) -> str:
+        """The public page: a weekly shares its Monday with that day's daily, so it has a path of its own."""
+        name = "digest:archive_weekly" if self.kind == self.Kind.WEEKLY else "digest:archive_edition"
+        return reverse(name, args=[self.date.isoformat()])
+
 
 class EditionEntry(models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="entries")
@@ -253,6 +259,23 @@ class EditionEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition} #{self.position} {self.paper.arxiv_id}"
+
+
+class ReaderView(models.Model):
+    """One variant of an edition as emailed (language, bilingual, the picks): what the email's "view in
+    browser" link shows, so a reader sees exactly their own selection in their own language."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="reader_views")
+    language = models.CharField(max_length=16, choices=LANGUAGE_CHOICES)
+    bilingual = models.BooleanField(default=False)
+    #: [[paper id, matched topic slug], ...] in the email's order.
+    picks = models.JSONField(default=list)
+    #: sha256 of the variant key, so each variant is stored once however many readers share it.
+    key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.edition} {self.language} ({len(self.picks)} papers)"
 
 
 class Delivery(models.Model):

@@ -117,6 +117,9 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=30.0)
 EMAIL_OUTBOX_DIR = Path(env("EMAIL_OUTBOX_DIR", default=str(VAR_DIR / "outbox")))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="每日精選 AI 論文 <digest@daily-ai-papers.example>")
+# ADMINS=ops@example.org,editor@example.org: who hears of a weekday with no papers or with every source down.
+ADMINS = [(address, address) for address in env.list("ADMINS", default=[])]
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].strip(" >"))
 UNSUBSCRIBE_MAILTO = env("UNSUBSCRIBE_MAILTO", default="unsubscribe@daily-ai-papers.example")
 LIST_ID = env("LIST_ID", default="Daily AI Papers <daily.daily-ai-papers.example>")
 
@@ -188,6 +191,9 @@ SEND_RATE_LIMIT_REDIS_URL = env(
     default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "",
 )
 VARIANT_CACHE_SECONDS = env.int("VARIANT_CACHE_SECONDS", default=600)
+# Gmail clips an HTML part past ~102 KB, hiding the footer with the unsubscribe link: later papers of an
+# email past this budget (bytes as sent) show a short form with a link to the reader's web view.
+EMAIL_HTML_BUDGET_BYTES = env.int("EMAIL_HTML_BUDGET_BYTES", default=90 * 1024)
 SOFT_BOUNCES_BEFORE_SUPPRESSION = env.int("SOFT_BOUNCES_BEFORE_SUPPRESSION", default=3)
 
 # --- Translation -------------------------------------------------------------------------------------

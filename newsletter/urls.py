@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from digest.delivery.webhooks import tracking_webhook
+from newsletter.favicon import favicon
 
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("webhooks/<slug:esp>/tracking/", tracking_webhook, name="tracking_webhook"),
     path("anymail/", include("anymail.urls")),

@@ -3,6 +3,35 @@
 # Idempotent: on a machine where everything already runs, it only checks.
 set -euo pipefail
 
+# apt-get fails at once ("Could not get lock") while unattended-upgrades or another install holds apt's locks,
+# as on a machine that has just booted. Wait for them instead: DPkg::Lock::Timeout covers dpkg's lock, and
+# the retry loop covers the package lists' lock of `apt-get update`, which that option does not.
+APT_LOCK_WAIT_SECONDS="${APT_LOCK_WAIT_SECONDS:-600}"
+APT_LOCK_RETRY_SECONDS="${APT_LOCK_RETRY_SECONDS:-5}"
+apt_get() {
+  local sudo=() waited=0 output status
+  [ "$(id -u)" = 0 ] || sudo=(sudo)
+  while true; do
+    status=0
+    output=$("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout="$APT_LOCK_WAIT_SECONDS" \
+      "$@" 2>&1) || status=$?
+    if [ "$status" = 0 ]; then return 0; fi
+    if ! grep -q "Could not get lock\|Unable to acquire the dpkg frontend lock\|Unable to lock directory" <<<"$output" \
+      || [ "$waited" -ge "$APT_LOCK_WAIT_SECONDS" ]; then
+      echo "$output" >&2
+      return "$status"
+    fi
+    echo "apt is busy (another install or update holds its lock); waiting" >&2
+    sleep "$APT_LOCK_RETRY_SECONDS"
+    waited=$((waited + APT_LOCK_RETRY_SECONDS))
+  done
+}
+if [ "${1:-}" = "--apt-get" ]; then  # `ensure_services.sh --apt-get ARGS`: only the waiting apt-get (tests use it)
+  shift
+  apt_get "$@"
+  exit $?
+fi
+
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   echo "starting PostgreSQL"
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
@@ -20,22 +49,18 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; then
 fi
 if [ ! -x /usr/bin/chromium ]; then
   echo "installing Debian's chromium for the browser tests"
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  fi
+  apt_get update -qq && apt_get install -y -qq chromium
 fi
 if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
   echo "installing CJK fonts so browser screenshots show Chinese"
   if [ "$(id -u)" = 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null || true
+    apt_get install -y -qq fonts-noto-cjk || true
   fi
 fi
 if ! command -v docker-compose >/dev/null 2>&1; then
   echo "installing Debian's docker-compose (used only to validate docker-compose.yml)"
   if [ "$(id -u)" = 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null || true
+    apt_get install -y -qq docker-compose || true
   fi
 fi
 for i in $(seq 1 30); do

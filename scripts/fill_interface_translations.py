@@ -27,6 +27,7 @@ ZH_HANS = {
     "Not translated yet; shown in English.": "尚未翻译，暂以英文显示。",
     "Editor's note": "编辑按语",
     "Read on arXiv": "在 arXiv 阅读",
+    "Read on": "继续阅读",
     "Code": "代码",
     "No editions yet.": "暂无往期内容。",
     "Please confirm your subscription to Daily AI Papers by opening this link:": "请打开以下链接，确认订阅每日精选 AI 论文：",

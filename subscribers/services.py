@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from digest.languages import DJANGO_LANGUAGE, LANGUAGE_CHOICES
-from digest.models import Topic
+from digest.models import Delivery, EmailEvent, Topic
 from subscribers.models import Subscriber
 from subscribers.status import confirm, unsubscribe
 from subscribers.tokens import InvalidToken, make_token, read_token
@@ -77,9 +77,30 @@ def send_transactional(to: str, language: str, template: str, context: dict) -> 
 def unsubscribe_by_token(token: str) -> Subscriber:
     """What the inbound-mail hook calls for the `mailto:` List-Unsubscribe address: the token is the one in
     the https link (the mailto subject carries it). Raises InvalidToken for a bad, foreign or revoked one."""
-    subscriber, _ = read_token(token.strip(), "unsubscribe")
-    unsubscribe(subscriber)
+    subscriber, payload = read_token(token.strip(), "unsubscribe")
+    unsubscribe_from_link(subscriber, payload)
     return subscriber
+
+
+def unsubscribe_from_link(subscriber: Subscriber, payload: dict) -> None:
+    """Unsubscribes, and counts it in the results of the edition whose email carried the link (its token
+    names the edition): provider webhooks report only unsubscribes made through the provider's own link."""
+    was_active = subscriber.status == Subscriber.Status.ACTIVE
+    unsubscribe(subscriber)
+    edition_id = payload.get("e")
+    if not was_active or not isinstance(edition_id, int):
+        return
+    delivery = Delivery.objects.filter(edition_id=edition_id, subscriber=subscriber).first()
+    if delivery is not None:
+        EmailEvent.objects.get_or_create(
+            event_id=f"own-unsubscribe-{delivery.pk}",
+            defaults={
+                "event_type": "unsubscribed",
+                "recipient": subscriber.email,
+                "delivery": delivery,
+                "description": "our one-click unsubscribe link",
+            },
+        )
 
 
 UNSUBSCRIBE_SUBJECT = re.compile(r"unsubscribe\s+(\S+)", re.IGNORECASE)

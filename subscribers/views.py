@@ -167,12 +167,12 @@ def confirm_email_change(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        subscriber, _ = read_token(token, "unsubscribe")
+        subscriber, payload = read_token(token, "unsubscribe")
     except InvalidToken as error:
         return _invalid_link(request, error)
     with _in_language(subscriber):
         if request.method == "POST":
-            services.unsubscribe(subscriber)
+            services.unsubscribe_from_link(subscriber, payload)
             context = {
                 "subscriber": subscriber,
                 "resubscribe_url": reverse("subscribers:resubscribe", args=[make_token(subscriber, "resubscribe")]),

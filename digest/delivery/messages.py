@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email.utils import parseaddr
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -9,10 +10,17 @@ from anymail.message import AnymailMessage
 from django.conf import settings
 from django.urls import reverse
 
-from digest.delivery.rendering import RenderedVariant
+from digest.delivery.encoding import CompactMessage
+from digest.delivery.rendering import RenderedVariant, site_name
 from digest.models import Delivery, Edition
 from subscribers.models import Subscriber
 from subscribers.tokens import make_token
+
+
+def from_email(language: str) -> str:
+    """DEFAULT_FROM_EMAIL's address with the site's name in the reader's language and script."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return f"{site_name(language)} <{address}>" if name and language else settings.DEFAULT_FROM_EMAIL
 
 
 def mail_domain() -> str:
@@ -34,8 +42,10 @@ def _url_pattern(name: str) -> str:
 def subscriber_links(subscriber: Subscriber, edition: Edition) -> dict[str, str]:
     site = settings.SITE_URL
     manage = _url_pattern("subscribers:manage").replace("__TOKEN__", make_token(subscriber, "manage"))
-    unsubscribe = _url_pattern("subscribers:unsubscribe").replace("__TOKEN__", make_token(subscriber, "unsubscribe"))
-    archive = _url_pattern("digest:archive_edition").replace("__TOKEN__", edition.date.isoformat())
+    # The edition in the unsubscribe token lets an unsubscribe through our own link count in its results.
+    unsubscribe_token = make_token(subscriber, "unsubscribe", e=edition.pk)
+    unsubscribe = _url_pattern("subscribers:unsubscribe").replace("__TOKEN__", unsubscribe_token)
+    archive = edition.get_absolute_url()
     return {
         "MANAGE_URL": site + manage,
         "UNSUBSCRIBE_URL": site + unsubscribe,
@@ -61,10 +71,10 @@ def list_headers() -> dict[str, str]:
 def build_message(subscriber: Subscriber, delivery: Delivery, variant: RenderedVariant) -> AnymailMessage:
     links = subscriber_links(subscriber, delivery.edition)
     html, text = variant.personalize(links)
-    message = AnymailMessage(
+    message = CompactMessage(
         subject=variant.subject,
         body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=from_email(variant.language),
         to=[subscriber.email],
         headers=personal_headers(links, delivery) | list_headers(),
         metadata={"delivery": str(delivery.pk), "edition": delivery.edition.date.isoformat()},

@@ -15,7 +15,10 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from digest.editions.personalize import Pick
+from digest.delivery.budget import excerpt, fit_to_budget
+from digest.delivery.encoding import wrap_text
+from digest.editions.personalize import Pick, variant_key
+from digest.editions.reader_views import reader_view_for, reader_view_url
 from digest.languages import DJANGO_LANGUAGE, Language
 from digest.models import Edition, Topic
 from digest.translation.variants import convert, localize
@@ -24,6 +27,8 @@ log = logging.getLogger(__name__)
 
 # Per-recipient placeholders: plain ASCII that neither autoescaping nor premailer alters.
 PLACEHOLDERS = ("MANAGE_URL", "UNSUBSCRIBE_URL", "ARCHIVE_URL", "FEEDBACK_URL")
+#: About how long a short-form excerpt is, in English characters (a Chinese character counts two).
+SHORT_FORM_CHARACTERS = 240
 
 
 def placeholder(name: str) -> str:
@@ -36,6 +41,7 @@ class RenderedVariant:
     html: str
     text: str
     paper_count: int
+    language: str = ""
     _html_parts: list[str] = field(init=False, repr=False, compare=False)
     _text_parts: list[str] = field(init=False, repr=False, compare=False)
 
@@ -97,12 +103,18 @@ def site_name(language: str) -> str:
 
 
 def render_variant(edition: Edition, language: str, bilingual: bool, picks: list[Pick]) -> RenderedVariant:
+    """Subject, HTML (CSS inlined, held to the size budget, folded for 8bit) and plain text (wrapped)."""
     context = variant_context(edition, language, bilingual, picks)
+    short_limit = SHORT_FORM_CHARACTERS // (1 if language == Language.EN else 2)
+    for item in context["papers"]:
+        item["excerpt"] = excerpt(item["text"].abstract, short_limit)
+    view = reader_view_for(edition, variant_key(edition.pk, language, bilingual, picks))
     context.update(
         manage_url=placeholder("MANAGE_URL"),
         unsubscribe_url=placeholder("UNSUBSCRIBE_URL"),
         archive_url=placeholder("ARCHIVE_URL"),
         feedback_url=placeholder("FEEDBACK_URL"),
+        view_url=reader_view_url(view),
     )
     with translation.override(DJANGO_LANGUAGE.get(language, "en")):
         subject = render_to_string("email/digest_subject.txt", context).strip()
@@ -116,7 +128,17 @@ def render_variant(edition: Edition, language: str, bilingual: bool, picks: list
         disable_validation=True,
         allow_network=False,
     )
-    return RenderedVariant(subject=" ".join(subject.split()), html=inlined, text=text, paper_count=len(picks))
+    fitted, full = fit_to_budget(inlined, [placeholder(name) for name in PLACEHOLDERS])
+    if full < len(picks):
+        log.info("email over budget: short form from paper %s of %s edition=%s language=%s bilingual=%s",
+                 full + 1, len(picks), edition.pk, language, bilingual)  # fmt: skip
+    return RenderedVariant(
+        subject=" ".join(subject.split()),
+        html=fitted,
+        text=wrap_text(text),
+        paper_count=len(picks),
+        language=language,
+    )
 
 
 def _authors(names: list[str], shown: int = 5) -> str:

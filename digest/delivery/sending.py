@@ -31,6 +31,7 @@ from digest.delivery.providers.batching import chunks, send_batch
 from digest.delivery.providers.outcomes import SendResult, result_for_recipient, verdict_for
 from digest.delivery.recording import BatchOutcome, Recorder, record
 from digest.delivery.rendering import RenderedVariant, render_variant
+from digest.delivery.signals import deliveries_recorded
 from digest.editions.personalize import VariantKey, pick_papers, variant_key
 from digest.editions.selectors import edition_entries
 from digest.models import Delivery, Edition, SiteSettings
@@ -140,6 +141,7 @@ def send_deliveries(delivery_ids: list[int]) -> BatchOutcome:
     finally:
         recorder.flush()
         connections.close()
+    deliveries_recorded.send(None, sent=outcome.sent, failed=outcome.failed, retry=len(outcome.retry))
     for edition in {row.edition for row in rows}:
         finish_edition_if_done(edition)
     return outcome

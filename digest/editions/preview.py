@@ -50,7 +50,7 @@ def preview_links(edition: Edition, language: str) -> dict[str, str]:
         "UNSUBSCRIBE_URL": site + reverse("subscribers:subscribe"),
         # A test or preview has no reader to vote as: the link leads to the clear "link cannot be used" page.
         "FEEDBACK_URL": f"{site}/feedback/preview",
-        "ARCHIVE_URL": site + reverse("digest:archive_edition", args=[edition.date.isoformat()]) + f"?lang={language}",
+        "ARCHIVE_URL": site + edition.get_absolute_url() + f"?lang={language}",
     }
 
 

@@ -10,6 +10,7 @@ import opencc
 
 from digest.languages import OPENCC_CONFIG, Language
 from digest.models import Paper
+from digest.papers.latex import latex_to_unicode
 from digest.translation.glossary import Glossary, active_glossary, convert_protected
 from digest.translation.service import current_translation
 
@@ -54,16 +55,18 @@ class LocalizedPaper:
 
 
 def localize(paper: Paper, language: str) -> LocalizedPaper:
+    """The paper as a reader sees it, LaTeX shown as Unicode text (the stored text keeps the source)."""
+    title, abstract = latex_to_unicode(paper.title), latex_to_unicode(paper.abstract)
     if language == Language.EN:
-        return LocalizedPaper(paper.title, paper.abstract, False, paper.title, paper.abstract)
+        return LocalizedPaper(title, abstract, False, title, abstract)
     translation = current_translation(paper)
     if translation is None:
-        return LocalizedPaper(paper.title, paper.abstract, False, paper.title, paper.abstract)
+        return LocalizedPaper(title, abstract, False, title, abstract)
     glossary = active_glossary()
     return LocalizedPaper(
-        convert_translation(translation.title, language, glossary),
-        convert_translation(translation.abstract, language, glossary),
+        latex_to_unicode(convert_translation(translation.title, language, glossary)),
+        latex_to_unicode(convert_translation(translation.abstract, language, glossary)),
         True,
-        paper.title,
-        paper.abstract,
+        title,
+        abstract,
     )

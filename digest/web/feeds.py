@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -25,6 +27,11 @@ from digest.models import Edition
 
 PUBLISHED = (Edition.Status.SENDING, Edition.Status.SENT)
 FEED_ITEMS = 30
+
+
+def edition_tag(edition: Edition, language: str) -> str:
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"tag:{host},{edition.date:%Y-%m-%d}:edition/{edition.date:%Y-%m-%d}/{edition.kind}/{language}"
 
 
 @dataclass(frozen=True)
@@ -63,13 +70,15 @@ class EditionsRssFeed(Feed):
         return [FeedEdition(edition, language) for edition in editions]
 
     def item_title(self, item: FeedEdition) -> str:
-        return f"{site_name(item.language)} · {item.edition.date:%Y-%m-%d}"
+        weekly = f" · {gettext('Weekly')}" if item.edition.kind == Edition.Kind.WEEKLY else ""
+        return f"{site_name(item.language)} · {item.edition.date:%Y-%m-%d}{weekly}"
 
     def item_link(self, item: FeedEdition) -> str:
-        return reverse("digest:archive_edition", args=[item.edition.date.isoformat()]) + f"?lang={item.language}"
+        return item.edition.get_absolute_url() + f"?lang={item.language}"
 
     def item_guid(self, item: FeedEdition) -> str:
-        return f"edition-{item.edition.date:%Y-%m-%d}-{item.language}"
+        """A tag: URI (RFC 4151): Atom ids must be URIs, and this one stays the same if the site moves."""
+        return edition_tag(item.edition, item.language)
 
     item_guid_is_permalink = False
 

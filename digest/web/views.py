@@ -7,7 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -39,12 +39,19 @@ def archive_index(request: HttpRequest) -> HttpResponse:
         )
 
 
-def archive_edition(request: HttpRequest, edition_date: str) -> HttpResponse:
+def archive_edition(request: HttpRequest, edition_date: str, kind: str = Edition.Kind.DAILY) -> HttpResponse:
+    """/archive/<date>/ is that day's daily, /archive/<date>/weekly/ the weekly: a Monday has both."""
     try:
         day = date.fromisoformat(edition_date)
     except ValueError:
         raise Http404("no such edition") from None
-    edition = get_object_or_404(Edition, date=day, status__in=PUBLISHED)
+    edition = Edition.objects.filter(date=day, kind=kind, status__in=PUBLISHED).first()
+    if edition is None:
+        # Links sent before weeklies had a path of their own point at /archive/<date>/.
+        weekly = Edition.objects.filter(date=day, kind=Edition.Kind.WEEKLY, status__in=PUBLISHED).first()
+        if kind == Edition.Kind.DAILY and weekly is not None:
+            return redirect(weekly.get_absolute_url() + (f"?{request.GET.urlencode()}" if request.GET else ""))
+        raise Http404("no such edition")
     language = _language(request)
     # The page is the same for every reader (no personal links, no form), so it is rendered once per
     # edition, variant and ARCHIVE_CACHE_SECONDS; created_at in the key keeps a re-created edition apart.
@@ -62,12 +69,13 @@ def archive_edition(request: HttpRequest, edition_date: str) -> HttpResponse:
 
 def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     """One paper with its English original and every Chinese variant; only papers of published editions."""
-    paper = get_object_or_404(
-        Paper.objects.prefetch_related("topics", "translations"),
+    # distinct(): a paper in two published editions (a daily and the week's weekly) joins twice.
+    published = Paper.objects.filter(
         arxiv_id=arxiv_id[:32],
         edition_entries__edition__status__in=PUBLISHED,
         edition_entries__excluded=False,
-    )
+    ).distinct()
+    paper = get_object_or_404(published.prefetch_related("topics", "translations"))
     language = _language(request)
     versions = [
         {"code": code, "label": label, "text": localize(paper, code)}
@@ -81,6 +89,7 @@ def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     )
     context = {
         "paper": paper,
+        "english": localize(paper, Language.EN),
         "versions": versions,
         "translated": any(v["text"].translated for v in versions),
         "topics": [topic_label(t, language) for t in paper.topics.all()],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import email
+import os
 import random
 import shutil
 import signal
@@ -12,7 +13,9 @@ import socket
 import subprocess
 import threading
 import time
+import uuid
 from collections import Counter
+from collections.abc import Iterator
 
 import pytest
 
@@ -25,7 +28,6 @@ from tests.workers import TEST_REDIS_URL, Worker, broker_client, database_url_fo
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 DAY = datetime.date(2025, 5, 28)
-RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
 
 
 def make_edition_and_readers(count: int) -> Edition:
@@ -108,13 +110,34 @@ def test_sigkill_of_a_worker_mid_send_on_redis_loses_and_doubles_nothing(outbox_
     kill_one_worker_mid_send(TEST_REDIS_URL, outbox_dir, tmp_path)
 
 
-def test_sigkill_of_a_worker_mid_send_on_rabbitmq_loses_and_doubles_nothing(outbox_dir, tmp_path):
+@pytest.fixture
+def rabbitmq_url() -> Iterator[str]:
+    """TEST_RABBITMQ_URL when given; else a vhost of this run's own, made with rabbitmqctl and removed after,
+    so purging its queues never touches another run's (or production's) default vhost."""
+    given = os.environ.get("TEST_RABBITMQ_URL")
+    if given:
+        yield given
+        return
     try:
         socket.create_connection(("127.0.0.1", 5672), timeout=2).close()
     except OSError:
         pytest.fail("RabbitMQ is not running on 127.0.0.1:5672 (start it: rabbitmq-server -detached)")
-    broker_client(RABBITMQ_URL).control.purge()
-    kill_one_worker_mid_send(RABBITMQ_URL, outbox_dir, tmp_path)
+    if shutil.which("rabbitmqctl") is None:
+        pytest.fail("set TEST_RABBITMQ_URL, or install rabbitmqctl so the test can make a vhost of its own")
+    vhost = f"newsletter-test-{uuid.uuid4().hex[:12]}"
+    ctl = ["rabbitmqctl", "-q"]
+    subprocess.run([*ctl, "add_vhost", vhost], check=True, capture_output=True, timeout=60)
+    try:
+        grant = [*ctl, "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"]
+        subprocess.run(grant, check=True, capture_output=True, timeout=60)
+        yield f"amqp://guest:guest@127.0.0.1:5672/{vhost}"
+    finally:
+        subprocess.run([*ctl, "delete_vhost", vhost], capture_output=True, timeout=60)
+
+
+def test_sigkill_of_a_worker_mid_send_on_rabbitmq_loses_and_doubles_nothing(rabbitmq_url, outbox_dir, tmp_path):
+    broker_client(rabbitmq_url).control.purge()  # only this run's vhost (or the URL it was given)
+    kill_one_worker_mid_send(rabbitmq_url, outbox_dir, tmp_path)
 
 
 @pytest.fixture

@@ -164,3 +164,17 @@ def test_import_subscribers_rejects_a_wrong_header(tmp_path):
     path.write_text("mail,lang\nx@example.com,en\n")
     with pytest.raises(CommandError, match="header must be"):
         run("import_subscribers", str(path))
+
+
+@pytest.mark.django_db
+def test_demo_readers_live_in_time_zones_that_match_their_language(topics):
+    from digest.management.commands.demo import Command
+
+    Command(stdout=StringIO())._demo_subscribers()
+    zones = dict(Subscriber.objects.values_list("language", "time_zone"))
+    assert zones == {
+        "zh-Hant-TW": "Asia/Taipei",
+        "zh-Hant-HK": "Asia/Hong_Kong",
+        "zh-Hans": "Asia/Shanghai",
+        "en": "Europe/London",
+    }

@@ -7,7 +7,7 @@ from email import policy
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from digest.daily import fetch_enabled_sources
 from digest.models import Delivery, Edition, Source
@@ -79,3 +79,36 @@ def test_run_daily_builds_but_holds_an_edition_that_needs_approval(feeds, settin
     assert Edition.objects.get().status == "draft"
     assert not list(outbox_dir.glob("*.eml"))
     assert "waiting for an editor's approval" in caplog.text
+
+
+def test_a_weekday_fetch_that_finds_nothing_mails_the_admins_once(topics, settings, mailoutbox):
+    settings.ADMINS = [("ops", "ops@example.org")]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with LoopbackServer(lambda request: Reply(200, sample("arxiv_rss_cs.AI_2025-05-28.xml"))) as server:
+        Source.objects.all().delete()
+        Source.objects.create(slug="ai", name="cs.AI", kind="arxiv_rss", url=server.url + "/rss")
+        fetch_enabled_sources()
+        with time_machine.travel(datetime.datetime(2025, 5, 29, 9, 0, tzinfo=datetime.UTC)):
+            fetch_enabled_sources()
+            fetch_enabled_sources()  # a re-run the same morning does not mail again
+    (message,) = mailoutbox
+    assert message.to == ["ops@example.org"] and "found no new papers" in message.subject
+    assert "ai: 0 new" in message.body or "not modified" in message.body
+
+
+def test_when_every_source_fails_run_daily_exits_non_zero_and_mails_the_admins(topics, settings, mailoutbox):
+    settings.ADMINS = [("ops", "ops@example.org")]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    Source.objects.all().delete()
+    Source.objects.create(slug="down", name="down", kind="arxiv_rss", url="http://127.0.0.1:9/rss")
+    with pytest.raises(CommandError, match="every source failed"):
+        call_command("run_daily")
+    (message,) = mailoutbox
+    assert "every source failed" in message.subject and "down" in message.body
+    assert not Edition.objects.exists()
+
+
+def test_fetch_papers_shows_progress_per_source(feeds, capsys):
+    call_command("fetch_papers")
+    captured = capsys.readouterr()
+    assert "fetching" in captured.err and "2/2" in captured.err

@@ -87,3 +87,15 @@ def test_an_archive_page_is_rendered_once_then_served_from_the_cache(client, pub
     with django_assert_max_num_queries(1):  # only the edition lookup
         second = client.get("/archive/2025-05-28/?lang=zh-Hans")
     assert first.content == second.content and "数据与内存的研究" in second.content.decode()
+
+
+def test_atom_entry_ids_are_tag_uris_distinct_for_a_daily_and_a_weekly_of_one_date(client, published):
+    EditionEntryFactory(
+        edition__status=Edition.Status.SENT, edition__date=published.edition.date, edition__kind=Edition.Kind.WEEKLY
+    )
+    root = ET.fromstring(client.get("/archive/feed/zh-Hant-TW/atom/").content)
+    ids = [entry.find(f"{ATOM}id").text for entry in root.iter(f"{ATOM}entry")]
+    assert sorted(ids) == [
+        "tag:papers.example.org,2025-05-28:edition/2025-05-28/daily/zh-Hant-TW",
+        "tag:papers.example.org,2025-05-28:edition/2025-05-28/weekly/zh-Hant-TW",
+    ]

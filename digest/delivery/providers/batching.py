@@ -21,7 +21,7 @@ from anymail.message import AnymailMessage
 from django.conf import settings
 
 from digest.delivery import ratelimit
-from digest.delivery.messages import list_headers, personal_headers, subscriber_links
+from digest.delivery.messages import from_email, list_headers, personal_headers, subscriber_links
 from digest.delivery.providers.base import MergeProfile
 from digest.delivery.providers.outcomes import SendResult, result_for_recipient, verdict_for
 from digest.delivery.rendering import PLACEHOLDERS, RenderedVariant
@@ -58,7 +58,7 @@ def build_batch_message(variant: RenderedVariant, recipients: list[Recipient], p
     message = AnymailMessage(
         subject=variant.subject,
         body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=from_email(variant.language),
         to=[subscriber.email for _, subscriber in recipients],
         headers=list_headers(),
         metadata={"edition": edition.date.isoformat()},

@@ -27,6 +27,14 @@ REFERENCE_TRANSLATIONS = "translations_zh-Hans_hf_daily_2025-05-28.json"
 DEMO_PASSWORD = "demo-admin"  # noqa: S105  (a local demo account, printed to the user)
 
 
+DEMO_TIME_ZONES = {
+    "zh-Hant-TW": "Asia/Taipei",
+    "zh-Hant-HK": "Asia/Hong_Kong",
+    "zh-Hans": "Asia/Shanghai",
+    "en": "Europe/London",
+}
+
+
 class Command(BaseCommand):
     help = "Load the sample feeds, build the sample day's edition and send it to demo subscribers' outbox."
 
@@ -69,6 +77,7 @@ class Command(BaseCommand):
         self.stdout.write("The sample data is one real day (2025-05-28); the demo builds and sends that day's edition.")
 
     def _demo_subscribers(self):
+        """One reader per language, each in a time zone where that language is read."""
         topics = {t.slug: t for t in Topic.objects.all()}
         plans = [
             ("demo-tw@example.com", "zh-Hant-TW", False, ["llm", "rl-alignment", "agents"], 10),
@@ -82,6 +91,7 @@ class Command(BaseCommand):
                 email=email,
                 defaults={
                     "language": language,
+                    "time_zone": DEMO_TIME_ZONES[language],
                     "bilingual": bilingual,
                     "max_papers": max_papers,
                     "status": Subscriber.Status.ACTIVE,
@@ -89,7 +99,7 @@ class Command(BaseCommand):
             )
             subscriber.topics.set([topics[s] for s in slugs])
             self.stdout.write(
-                f"subscriber {email}: {language}{' bilingual' if bilingual else ''}, "
+                f"subscriber {email}: {language}{' bilingual' if bilingual else ''}, {DEMO_TIME_ZONES[language]}, "
                 f"topics {', '.join(slugs) or 'all'}, up to {max_papers} papers"
             )
 

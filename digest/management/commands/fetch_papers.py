@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from digest.daily import fetch_enabled_sources
 from digest.models import Source
@@ -34,7 +35,15 @@ class Command(BaseCommand):
             return
         if options["source"] and not Source.objects.filter(slug=options["source"]).exists():
             raise CommandError(f"no source with slug {options['source']!r}")
-        report = fetch_enabled_sources(options["source"])
+        with tqdm(desc="fetching", unit="source", disable=options["verbosity"] < 1) as bar:
+
+            def set_total(total: int) -> None:
+                bar.total = total
+                bar.refresh()
+
+            report = fetch_enabled_sources(
+                options["source"], progress=lambda slug: bar.set_postfix_str(slug) or bar.update(1), on_total=set_total
+            )
         for result in report.results:
             self._report_skips(result)
             self.stdout.write(result.summary())

@@ -1,0 +1,100 @@
+"""The archive, a reader's own view and the email itself at 600 px and 375 px, Taiwan and Hong Kong, light and
+dark (Chromium's emulated prefers-color-scheme): math reads as text, nothing scrolls sideways, dark is dark.
+Screenshots go to var/screenshots/reading-*.png for a person to look at."""
+
+import email
+import re
+from email import policy
+
+import pytest
+
+from digest.delivery.fanout import send_edition
+from digest.editions.build import build_edition
+from digest.models import Edition
+from tests.e2e.conftest import screenshot
+from tests.factories import PaperFactory, SubscriberFactory, TranslationFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+LONG_URL = "https://github.com/example-lab/" + "memory-efficient-serving-of-large-language-models-" * 3
+VARIANTS = [(width, language, scheme) for width in (600, 375) for language in ("zh-Hant-TW", "zh-Hant-HK")
+            for scheme in ("light", "dark")]  # fmt: skip
+
+
+@pytest.fixture
+def emails(topics, outbox_dir):
+    paper = PaperFactory(
+        title=r"Convergence in $\mathcal{O}(1/\sqrt{T})$ for Adaptive Optimizers",
+        abstract=r"We prove a rate of $\mathcal{O}(1/\sqrt{T})$ with $x^2 \leq \epsilon$; code at "
+        + rf"\href{{{LONG_URL}}}{{codes}}.",
+        topics=[topics["llm"]],
+        score=10,
+    )
+    TranslationFactory(
+        paper=paper,
+        title=r"自适应优化器的 $\mathcal{O}(1/\sqrt{T})$ 收敛率",
+        abstract=r"我们证明了 $\mathcal{O}(1/\sqrt{T})$ 的收敛率，且 $x^2 \leq \epsilon$；"
+        + rf"代码见 \href{{{LONG_URL}}}{{codes}}。"
+        + "我们研究数据与内存的性能问题。" * 4,
+    )
+    other = PaperFactory(title="Seeing Through Video Transformers", topics=[topics["llm"]], score=5)
+    TranslationFactory(paper=other, title="透过视频看 Transformer", abstract="我们研究视频理解中的数据与性能问题。" * 3)
+    edition = build_edition(paper.announced_on)
+    SubscriberFactory(email="tw@example.com", language="zh-Hant-TW", bilingual=True)
+    SubscriberFactory(email="hk@example.com", language="zh-Hant-HK", bilingual=True)
+    send_edition(edition)
+    assert Edition.objects.get().status == Edition.Status.SENT
+    parsed = [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in outbox_dir.glob("*.eml")]
+    return {("zh-Hant-TW" if m["To"].startswith("tw") else "zh-Hant-HK"): m for m in parsed}
+
+
+def open_at(browser, width: int, scheme: str):
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme, locale="zh-TW")
+    return context, context.new_page()
+
+
+def assert_reads_well(page, width: int, scheme: str, container: str) -> None:
+    body = page.locator("body").inner_text()
+    assert "𝒪(1/√(T))" in body and "\\mathcal" not in body and "\\href" not in body
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+    background = page.evaluate(f"getComputedStyle(document.querySelector('{container}')).backgroundColor")
+    red, green, blue = (int(n) for n in re.findall(r"\d+", background)[:3])
+    assert (red + green + blue < 150) == (scheme == "dark"), background
+
+
+@pytest.mark.parametrize(("width", "language", "scheme"), VARIANTS)
+def test_the_email_reads_well(browser, emails, width, language, scheme):
+    context, page = open_at(browser, width, scheme)
+    try:
+        page.set_content(emails[language].get_body(("html",)).get_content())
+        assert_reads_well(page, width, scheme, ".container")
+        screenshot(page, f"reading-email-{language}-{width}-{scheme}")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("width", "language", "scheme"), VARIANTS)
+def test_the_readers_own_view_reads_well(browser, live_server, emails, width, language, scheme):
+    html = emails[language].get_body(("html",)).get_content()
+    view = re.search(r'<a href="https://papers\.example\.org(/read/[^"]+)">', html).group(1)
+    context, page = open_at(browser, width, scheme)
+    try:
+        page.goto(live_server.url + view)
+        assert_reads_well(page, width, scheme, ".paper")
+        screenshot(page, f"reading-view-{language}-{width}-{scheme}")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("width", "language", "scheme"), [v for v in VARIANTS if v[0] == 375])
+def test_the_paper_page_reads_well(browser, live_server, emails, width, language, scheme):
+    from digest.models import Paper
+
+    paper = Paper.objects.get(title__startswith="Convergence")
+    context, page = open_at(browser, width, scheme)
+    try:
+        page.goto(f"{live_server.url}/papers/{paper.arxiv_id}/?lang={language}")
+        assert_reads_well(page, width, scheme, ".paper")
+        screenshot(page, f"reading-paper-{language}-{width}-{scheme}")
+    finally:
+        context.close()

@@ -1,0 +1,64 @@
+"""'View in browser': each email links, signed, to exactly the papers that reader got, in their language."""
+
+import email
+import re
+from email import policy
+
+import pytest
+
+from digest.delivery.fanout import send_edition
+from digest.editions.build import build_edition
+from digest.models import ReaderView
+from tests.factories import PaperFactory, SubscriberFactory, TranslationFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def sent(topics, outbox_dir):
+    llm, vision = topics["llm"], topics["vision"]
+    llm_paper = PaperFactory(title="Memory-Efficient LLM Serving", score=30, topics=[llm])
+    vision_paper = PaperFactory(title="Seeing Through Video Transformers", score=20, topics=[vision])
+    TranslationFactory(paper=llm_paper, title="高效内存的 LLM 服务", abstract="我们提出一种节省内存的方法。")
+    TranslationFactory(paper=vision_paper, title="透过视频看 Transformer", abstract="我们研究视频理解。")
+    edition = build_edition(llm_paper.announced_on)
+    SubscriberFactory(email="tw@example.com", language="zh-Hant-TW", topics=[llm])
+    SubscriberFactory(email="tw2@example.com", language="zh-Hant-TW", topics=[llm])
+    SubscriberFactory(email="hk@example.com", language="zh-Hant-HK", topics=[vision], bilingual=True)
+    send_edition(edition)
+    messages = [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in outbox_dir.glob("*.eml")]
+    return {m["To"]: m for m in messages}
+
+
+def view_link(message):
+    html = message.get_body(("html",)).get_content()
+    return re.search(r'<a href="https://papers\.example\.org(/read/[^"]+)">', html).group(1)
+
+
+def test_view_in_browser_shows_exactly_that_readers_papers_in_their_language(client, sent):
+    response = client.get(view_link(sent["hk@example.com"]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "透過影片看 Transformer" in body or "透過視頻看 Transformer" in body
+    assert "Seeing Through Video Transformers" in body  # bilingual: the English original too
+    assert "LLM 服務" not in body and "/unsubscribe/" not in body
+    assert response["X-Robots-Tag"] == "noindex"
+
+
+def test_readers_who_share_a_variant_share_one_link(sent):
+    assert view_link(sent["tw@example.com"]) == view_link(sent["tw2@example.com"])
+    assert view_link(sent["tw@example.com"]) != view_link(sent["hk@example.com"])
+    assert ReaderView.objects.count() == 2
+
+
+def test_the_plain_text_part_carries_the_same_link(sent):
+    text = sent["tw@example.com"].get_body(("plain",)).get_content()
+    assert f"https://papers.example.org{view_link(sent['tw@example.com'])}" in text
+
+
+def test_a_tampered_view_link_is_a_404(client, sent):
+    link = view_link(sent["tw@example.com"])
+    other_pk = str(ReaderView.objects.order_by("-pk").first().pk + 1)
+    forged = re.sub(r"/read/\d+:", f"/read/{other_pk}:", link)
+    assert client.get(forged).status_code == 404
+    assert client.get("/read/1/").status_code == 404
