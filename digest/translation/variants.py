@@ -51,6 +51,8 @@ class LocalizedPaper:
     translated: bool
     original_title: str
     original_abstract: str
+    #: The model's one-sentence summary in the reader's variant; "" when it gave none (nothing is shown).
+    tldr: str = ""
 
 
 def localize(paper: Paper, language: str) -> LocalizedPaper:
@@ -66,4 +68,5 @@ def localize(paper: Paper, language: str) -> LocalizedPaper:
         True,
         paper.title,
         paper.abstract,
+        convert_translation(translation.tldr, language, glossary) if translation.tldr else "",
     )
