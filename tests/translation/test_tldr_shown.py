@@ -14,7 +14,11 @@ from digest.models import Edition
 from tests.factories import EditionEntryFactory, PaperFactory, SubscriberFactory, TranslationFactory
 
 TLDR = "用更少内存处理数据的软件方法。"
-EXPECTED = {"zh-Hant-TW": "用更少記憶體處理資料的軟體方法。", "zh-Hant-HK": "用更少內存處理數據的軟件方法。", "zh-Hans": TLDR}
+EXPECTED = {
+    "zh-Hant-TW": "用更少記憶體處理資料的軟體方法。",
+    "zh-Hant-HK": "用更少內存處理數據的軟件方法。",
+    "zh-Hans": TLDR,
+}
 
 
 def messages(outbox_dir) -> dict[str, email.message.EmailMessage]:
