@@ -37,6 +37,7 @@ def request_subscription(
     bilingual: bool = False,
     time_zone: str = "Asia/Taipei",
     delivery_hour: int = 7,
+    frequency: str = Subscriber.Frequency.DAILY,
 ) -> None:
     """Records a pending sign-up and mails a confirmation link. An active address is left as it is and
     nothing tells the caller which case happened (no enumeration of subscribers)."""
@@ -51,6 +52,7 @@ def request_subscription(
         subscriber.status = Subscriber.Status.PENDING
         subscriber.language, subscriber.max_papers, subscriber.bilingual = language, max_papers, bilingual
         subscriber.time_zone, subscriber.delivery_hour = time_zone, delivery_hour
+        subscriber.frequency = frequency
         subscriber.save()
         subscriber.topics.set(topics)
     send_confirmation(subscriber)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 KINDS = ("keywords", "authors", "categories")
 #: More would make a preference centre nobody can read, and a variant key nobody shares.
 MAX_ITEMS = 30
@@ -29,14 +31,14 @@ def parse_list(text: str, kind: str) -> list[str]:
         if not item or item.lower() in (i.lower() for i in items):
             continue
         if len(item) > MAX_ITEM_LENGTH or "\x00" in item:
-            raise InvalidInterest(f"{item[:30]!r} is longer than {MAX_ITEM_LENGTH} characters")
+            raise InvalidInterest(_("“%(item)s” is too long.") % {"item": item[:30]})
         if kind == "categories" and not _CATEGORY_RE.match(item):
-            raise InvalidInterest(f"{item!r} is not an arXiv category such as cs.CL")
+            raise InvalidInterest(_("“%(item)s” is not an arXiv category such as cs.CL.") % {"item": item})
         if kind == "keywords" and len(item) < 2:
-            raise InvalidInterest(f"{item!r} is too short to match anything useful")
+            raise InvalidInterest(_("“%(item)s” is too short to match anything useful.") % {"item": item})
         items.append(item)
     if len(items) > MAX_ITEMS:
-        raise InvalidInterest(f"at most {MAX_ITEMS} items")
+        raise InvalidInterest(_("At most %(count)d items.") % {"count": MAX_ITEMS})
     return items
 
 
