@@ -99,7 +99,7 @@ class InterestsField(forms.CharField):
         try:
             return parse_list(text, self.kind)
         except InvalidInterest as error:
-            raise forms.ValidationError(str(error), code="invalid") from None
+            raise forms.ValidationError(error.message, code="invalid", params=error.params) from None
 
 
 class ReaderForm(forms.Form):
