@@ -52,14 +52,19 @@ def _retrain_chunk(ids: list[int], report: RetrainReport) -> None:
         if reset_at is None or updated_at > reset_at:
             votes[subscriber_id].append((paper_id, vote))
     paper_ids = sorted({paper_id for pairs in votes.values() for paper_id, _ in pairs})
-    texts = dict(Paper.objects.filter(pk__in=paper_ids).values_list("pk", "title", "abstract").iterator())
+    texts = {
+        pk: paper_text(title, abstract)
+        for pk, title, abstract in Paper.objects.filter(pk__in=paper_ids).values_list("pk", "title", "abstract")
+    }
     rows = {pk: i for i, pk in enumerate(paper_ids)}
-    matrix = vectorize([paper_text(*texts[pk]) if pk in texts else "" for pk in paper_ids])
+    matrix = vectorize([texts.get(pk, "") for pk in paper_ids]) if paper_ids else None
     now = timezone.now()
     models = []
     for subscriber_id in ids:
         pairs = votes.get(subscriber_id, [])
-        learned = train(matrix[[rows[p] for p, _ in pairs]], [v for _, v in pairs]) if pairs else None
+        learned = (
+            train(matrix[[rows[p] for p, _ in pairs]], [v for _, v in pairs]) if pairs and matrix is not None else None
+        )
         report.readers += 1
         report.trained += learned is not None
         report.cold += learned is None
