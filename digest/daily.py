@@ -14,8 +14,9 @@ from django.utils import timezone
 from digest import jobs
 from digest.delivery.fanout import SendError, SendReport, send_scheduled
 from digest.editions.build import EditionError, build_edition
-from digest.editions.selectors import latest_announcement_date
+from digest.editions.selectors import candidate_papers, latest_announcement_date
 from digest.models import Edition, Source
+from digest.papers.classify import classify
 from digest.papers.ingest import IngestResult, fetch_source
 from digest.sources import FeedError
 from digest.translation import get_translator
@@ -109,7 +110,10 @@ def translate_day(on_date: date) -> TranslateRun | None:
         log.info("no translator configured (TRANSLATOR_BASE_URL/TRANSLATOR_MODEL); papers stay in English")
         return None
     try:
-        return translate_papers(on_date=on_date, translator=translator)
+        run = translate_papers(on_date=on_date, translator=translator)
+        # The model may have named topics for the papers it translated; they join the rules' evidence.
+        classify(candidate_papers(on_date).prefetch_related("translations"))
+        return run
     except Exception:
         # Translation is an improvement, not a precondition: whatever went wrong, the day's email still goes
         # out, untranslated papers in English with a note.

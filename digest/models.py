@@ -113,6 +113,10 @@ class Translation(models.Model):
     language = models.CharField(max_length=16, default="zh-Hans")
     title = models.TextField()
     abstract = models.TextField()
+    #: One sentence (zh-Hans) to scan a paper by, when the model gave one; shown under the title.
+    tldr = models.TextField(blank=True)
+    #: Topic slugs the model chose from the site's list (digest.papers.classify weighs them with the rules).
+    topics = models.JSONField(default=list, blank=True)
     model = models.CharField(max_length=100)
     prompt_version = models.CharField(max_length=20)
     source_hash = models.CharField(max_length=64)

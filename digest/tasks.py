@@ -121,3 +121,12 @@ def build_weekly() -> str | None:
 @shared_task
 def forget_lost_retranslations() -> int:
     return editor_translations.forget_lost_retranslations()
+
+
+@shared_task
+def retrain_readers() -> dict[str, int]:
+    """Nightly, an hour before the daily run: every voter's relevance model in one bulk pass (never per request)."""
+    from subscribers.learning import retrain_readers as retrain
+
+    report = retrain()
+    return {"readers": report.readers, "trained": report.trained, "cold": report.cold}

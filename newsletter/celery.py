@@ -26,6 +26,11 @@ def schedule_daily_run(sender: Celery, **_: object) -> None:
             "task": "digest.tasks.build_weekly",
             "schedule": crontab(day_of_week="mon", hour=settings.DAILY_RUN_HOUR, minute=settings.DAILY_RUN_MINUTE),
         },
+        # What readers' 👍/👎 taught, learned in bulk before the day's editions are picked per reader.
+        "retrain-readers": {
+            "task": "digest.tasks.retrain_readers",
+            "schedule": crontab(hour=(settings.DAILY_RUN_HOUR - 1) % 24, minute=settings.DAILY_RUN_MINUTE),
+        },
         # Readers' local mornings: whoever's delivery hour has come gets the newest edition.
         "send-due": {"task": "digest.tasks.send_due", "schedule": crontab(minute="*/15")},
         # Rows a killed worker or a lost broker message left behind go round again.

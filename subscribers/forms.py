@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from digest.editions.interests import KINDS, InvalidInterest, format_list, parse_list
 from digest.languages import LANGUAGE_CHOICES
 from digest.models import Topic
 from subscribers.models import Subscriber
@@ -76,8 +77,38 @@ def _pause_choices() -> list[tuple[int, str]]:
     ]
 
 
-class PreferencesForm(forms.Form):
+def _frequency_choices() -> list[tuple[str, str]]:
+    return [
+        (Subscriber.Frequency.DAILY.value, _("Every weekday")),
+        (Subscriber.Frequency.WEEKLY.value, _("Weekly: the week's top papers, on Monday")),
+    ]
+
+
+class InterestsField(forms.CharField):
+    """Keywords, authors or arXiv categories separated by commas; cleaned into a list (digest.editions.interests)."""
+
+    def __init__(self, kind: str, **kwargs) -> None:
+        self.kind = kind
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 3000)
+        kwargs.setdefault("help_text", _("Separate several with commas."))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        try:
+            return parse_list(text, self.kind)
+        except InvalidInterest as error:
+            raise forms.ValidationError(error.message, code="invalid", params=error.params) from None
+
+
+class ReaderForm(forms.Form):
+    """What both the sign-up page and the preference centre ask."""
+
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, widget=FastSelect)
+    frequency = forms.ChoiceField(
+        label=_("How often"), choices=_frequency_choices, initial="daily", widget=forms.RadioSelect, required=False
+    )  # not sent (an older form, a script): daily on sign-up, unchanged in the preference centre
     topics = TopicsField(
         label=_("Topics"),
         queryset=Topic.objects.all(),
@@ -105,12 +136,31 @@ class PreferencesForm(forms.Form):
     bilingual = forms.BooleanField(label=_("Also show the English original"), required=False)
 
 
-class SubscribeForm(PreferencesForm):
+class PreferencesForm(ReaderForm):
+    """The preference centre adds what a reader follows and mutes."""
+
+    follow_keywords = InterestsField("keywords", label=_("Follow keywords"))
+    follow_authors = InterestsField("authors", label=_("Follow authors"))
+    follow_categories = InterestsField("categories", label=_("Follow arXiv categories (e.g. cs.CL)"))
+    mute_keywords = InterestsField("keywords", label=_("Mute keywords"))
+    mute_authors = InterestsField("authors", label=_("Mute authors"))
+    mute_categories = InterestsField("categories", label=_("Mute arXiv categories"))
+
+    def preferences(self) -> dict:
+        """cleaned_data in the shape subscribers.preferences.update_preferences takes."""
+        data = dict(self.cleaned_data)
+        data["frequency"] = data.get("frequency") or None
+        follows = {kind: data.pop(f"follow_{kind}") for kind in KINDS}
+        mutes = {kind: data.pop(f"mute_{kind}") for kind in KINDS}
+        return {**data, "follows": follows, "mutes": mutes}
+
+
+class SubscribeForm(ReaderForm):
     email = forms.EmailField(label=_("Email"), max_length=254)
     # Honeypot: hidden from people, filled in by simple bots.
     website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
 
-    field_order = ["email", "language", "topics", "max_papers", "delivery_hour", "time_zone", "bilingual"]
+    field_order = ["email", "language", "frequency", "topics", "max_papers", "delivery_hour", "time_zone", "bilingual"]
 
     def clean_email(self) -> str:
         return _no_line_breaks(self.cleaned_data["email"])
@@ -135,6 +185,9 @@ class EmailChangeForm(forms.Form):
 def preferences_initial(subscriber: Subscriber) -> dict:
     return {
         "language": subscriber.language,
+        "frequency": subscriber.frequency,
+        **{f"follow_{kind}": format_list((subscriber.follows or {}).get(kind, [])) for kind in KINDS},
+        **{f"mute_{kind}": format_list((subscriber.mutes or {}).get(kind, [])) for kind in KINDS},
         "bilingual": subscriber.bilingual,
         "topics": list(subscriber.topics.all()),
         "max_papers": subscriber.max_papers,

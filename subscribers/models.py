@@ -51,6 +51,10 @@ class Subscriber(models.Model):
     soft_bounces = models.PositiveSmallIntegerField(default=0)
     #: Nothing is sent before this moment (the reader chose "pause for N days"); null: not paused.
     paused_until = models.DateTimeField(null=True, blank=True)
+    #: What the reader follows and mutes: {"keywords": [...], "authors": [...], "categories": [...]} each (see
+    #: digest.editions.interests). A followed paper comes first whatever its topic; a muted one never comes.
+    follows = models.JSONField(default=dict, blank=True)
+    mutes = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(Lower("email"), name="subscriber_email_unique_ci")]
@@ -84,3 +88,21 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscriber_id} {self.get_vote_display()} {self.paper_id}"
+
+
+class ReaderModel(models.Model):
+    """What a reader's 👍/👎 taught us: a linear model over hashed title+abstract terms, retrained nightly in bulk
+    (subscribers.learning). Only the strongest weights are kept, so a reader costs a few kilobytes and scoring an
+    edition at send time is one small sparse product."""
+
+    subscriber = models.OneToOneField(Subscriber, on_delete=models.CASCADE, related_name="reader_model")
+    #: {"i": [feature index, ...], "w": [weight, ...]}; empty until the reader has voted enough.
+    weights = models.JSONField(default=dict, blank=True)
+    intercept = models.FloatField(default=0.0)
+    votes = models.PositiveIntegerField(default=0)
+    trained_at = models.DateTimeField(null=True, blank=True)
+    #: The reader pressed "reset": votes before this moment no longer teach the model.
+    reset_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"model of {self.subscriber_id} ({self.votes} votes)"

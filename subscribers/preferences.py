@@ -35,12 +35,20 @@ def update_preferences(
     max_papers: int,
     time_zone: str,
     delivery_hour: int,
+    frequency: str | None = None,
+    follows: dict | None = None,
+    mutes: dict | None = None,
 ) -> None:
     """Saves everything or nothing. An unsubscribed reader who saves preferences (the "just reduce topics
     instead" offer) is subscribed again: the manage link proves the mailbox. Suppressed stays suppressed."""
     with transaction.atomic():
         subscriber.language, subscriber.bilingual, subscriber.max_papers = language, bilingual, max_papers
         subscriber.time_zone, subscriber.delivery_hour = time_zone, delivery_hour
+        subscriber.frequency = frequency or subscriber.frequency
+        if follows is not None:
+            subscriber.follows = follows
+        if mutes is not None:
+            subscriber.mutes = mutes
         subscriber.save()
         subscriber.topics.set(topics)
         if subscriber.status == Subscriber.Status.UNSUBSCRIBED:

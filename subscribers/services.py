@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from digest.editions.interests import KINDS, InvalidInterest, parse_list
 from digest.languages import DJANGO_LANGUAGE, LANGUAGE_CHOICES
 from digest.models import Delivery, EmailEvent, Topic
 from subscribers.models import Subscriber
@@ -37,6 +38,7 @@ def request_subscription(
     bilingual: bool = False,
     time_zone: str = "Asia/Taipei",
     delivery_hour: int = 7,
+    frequency: str = Subscriber.Frequency.DAILY,
 ) -> None:
     """Records a pending sign-up and mails a confirmation link. An active address is left as it is and
     nothing tells the caller which case happened (no enumeration of subscribers)."""
@@ -51,6 +53,7 @@ def request_subscription(
         subscriber.status = Subscriber.Status.PENDING
         subscriber.language, subscriber.max_papers, subscriber.bilingual = language, max_papers, bilingual
         subscriber.time_zone, subscriber.delivery_hour = time_zone, delivery_hour
+        subscriber.frequency = frequency
         subscriber.save()
         subscriber.topics.set(topics)
     send_confirmation(subscriber)
@@ -130,6 +133,9 @@ class ImportReport:
 
 
 HEADER = ["email", "language", "topics", "bilingual", "max_papers"]
+#: Columns a file may add after HEADER, in any order: frequency (daily or weekly) and follows/mutes, each a list
+#: joined by ";" like topics. A file without them imports as before (daily, nothing followed or muted).
+OPTIONAL_COLUMNS = ["frequency", *(f"{side}_{kind}" for side in ("follow", "mute") for kind in KINDS)]
 
 
 def import_subscribers(path: Path, *, dry_run: bool = False) -> ImportReport:
@@ -139,8 +145,18 @@ def import_subscribers(path: Path, *, dry_run: bool = False) -> ImportReport:
     topics = {topic.slug: topic for topic in Topic.objects.all()}
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
-        if [name.strip() for name in (reader.fieldnames or [])] != HEADER:
-            raise ValueError(f"header must be {','.join(HEADER)}; found {','.join(reader.fieldnames or [])}")
+        names = [name.strip() for name in (reader.fieldnames or [])]
+        extra = names[len(HEADER) :]
+        if (
+            names[: len(HEADER)] != HEADER
+            or any(n not in OPTIONAL_COLUMNS for n in extra)
+            or len(set(extra)) < len(extra)
+        ):
+            raise ValueError(
+                f"header must be {','.join(HEADER)}, optionally followed by any of {','.join(OPTIONAL_COLUMNS)}; "
+                f"found {','.join(reader.fieldnames or [])}"
+            )
+        reader.fieldnames = names
         for row in reader:
             line = reader.line_num
             try:
@@ -186,10 +202,23 @@ def _import_row(row: dict[str, str], topics: dict[str, Topic]) -> dict:
     max_text = (row.get("max_papers") or "").strip()
     if max_text and (not max_text.isdigit() or not 1 <= int(max_text) <= 50):
         raise ValidationError(f"max_papers must be a whole number from 1 to 50, not {max_text!r}")
-    return {
+    values = {
         "email": email,
         "language": language,
         "topics": [topics[s] for s in slugs],
         "bilingual": bilingual_text in ("1", "true", "yes"),
         "max_papers": int(max_text) if max_text else settings.DEFAULT_MAX_PAPERS,
     }
+    if "frequency" in row:
+        frequency = (row.get("frequency") or "").strip().lower() or Subscriber.Frequency.DAILY
+        if frequency not in Subscriber.Frequency.values:
+            raise ValidationError(f"frequency must be daily or weekly, not {frequency!r}")
+        values["frequency"] = frequency
+    for side in ("follows", "mutes"):
+        columns = {kind: f"{side[:-1]}_{kind}" for kind in KINDS}
+        if any(column in row for column in columns.values()):
+            try:
+                values[side] = {kind: parse_list(row.get(column) or "", kind) for kind, column in columns.items()}
+            except InvalidInterest as error:
+                raise ValidationError(f"{side}: {error}") from None
+    return values

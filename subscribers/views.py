@@ -16,7 +16,7 @@ from django_ratelimit.core import is_ratelimited
 from digest.languages import DJANGO_LANGUAGE, DJANGO_TO_LANGUAGE
 from digest.models import Paper
 from digest.translation.variants import localize
-from subscribers import feedback, preferences, services
+from subscribers import feedback, learning, preferences, services
 from subscribers.forms import EmailChangeForm, PauseForm, PreferencesForm, SubscribeForm, preferences_initial
 from subscribers.models import Subscriber
 from subscribers.tokens import InvalidToken, make_token, read_token
@@ -79,6 +79,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                     language=data["language"],
                     topics=list(data["topics"]),
                     max_papers=data["max_papers"],
+                    frequency=data["frequency"] or Subscriber.Frequency.DAILY,
                     bilingual=data["bilingual"],
                     time_zone=data["time_zone"],
                     delivery_hour=data["delivery_hour"],
@@ -112,7 +113,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     email_form = EmailChangeForm(request.POST if action == "email" else None)
     notice = ""
     if action == "preferences" and form.is_valid():
-        preferences.update_preferences(subscriber, **form.cleaned_data)
+        preferences.update_preferences(subscriber, **form.preferences())
         notice = "saved"
     elif action == "pause" and pause_form.is_valid():
         preferences.pause(subscriber, pause_form.cleaned_data["days"])
@@ -120,6 +121,9 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     elif action == "email" and email_form.is_valid():
         preferences.request_email_change(subscriber, email_form.cleaned_data["new_email"])
         notice = "email_sent"
+    elif action == "reset_learning":
+        learning.reset_learning(subscriber)
+        notice = "learning_reset"
     elif action == "signout":
         preferences.sign_out_everywhere(subscriber)
         with _in_language(subscriber):
@@ -134,6 +138,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         "paused": preferences.is_paused(subscriber),
         "deliveries": preferences.recent_deliveries(subscriber),
         "fewer": feedback.fewer_of_these(subscriber),
+        "learned": learning.has_learned(subscriber),
         "unsubscribe_url": reverse("subscribers:unsubscribe", args=[make_token(subscriber, "unsubscribe")]),
     }
     with _in_language(subscriber):

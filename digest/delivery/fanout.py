@@ -18,7 +18,8 @@ from django.db.models import Aggregate, CharField, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from digest import jobs
-from digest.editions.personalize import pick_papers
+from digest.editions.interests import Interests
+from digest.editions.personalize import Reader, pick_papers
 from digest.editions.selectors import edition_entries
 from digest.models import Delivery, Edition, SiteSettings
 from subscribers.models import Subscriber
@@ -174,7 +175,13 @@ def _dry_run(edition: Edition, report: SendReport) -> SendReport:
         if subscriber.pk in done:
             report.already_sent += 1
             continue
-        picks = pick_papers(entries, frozenset(t.slug for t in subscriber.topics.all()), subscriber.max_papers)
+        reader = Reader(
+            frozenset(t.slug for t in subscriber.topics.all()),
+            subscriber.max_papers,
+            Interests.from_json(subscriber.follows),
+            Interests.from_json(subscriber.mutes),
+        )  # the learned model is left out: a dry run counts variants, it does not rank
+        picks = pick_papers(entries, reader.topic_slugs, reader.max_papers, reader=reader)
         label = f"{subscriber.language}{' +en' if subscriber.bilingual else ''}, {len(picks)} papers"
         report.by_variant[label] = report.by_variant.get(label, 0) + 1
         report.queued += 1

@@ -82,6 +82,8 @@ def variant_context(edition: Edition, language: str, bilingual: bool, picks: lis
                 "text": localize(paper, language),
                 "topics": [topic_label(t, language) for t in topics],
                 "matched_topic": topic_label(matched, language) if matched else "",
+                "followed": pick.followed,
+                "liked": pick.liked,
                 "featured": pick.entry.featured,
                 "note": convert(pick.entry.note, language) if pick.entry.note else "",
                 "authors": _authors(paper.authors),

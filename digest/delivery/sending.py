@@ -29,10 +29,11 @@ from digest.delivery.messages import build_message, delivery_message_id
 from digest.delivery.providers import LookupFailed, MergeProfile, already_sent, merge_profile
 from digest.delivery.providers.batching import chunks, send_batch
 from digest.delivery.providers.outcomes import SendResult, result_for_recipient, verdict_for
+from digest.delivery.readers import edition_vectors, readers_for
 from digest.delivery.recording import BatchOutcome, Recorder, record
 from digest.delivery.rendering import RenderedVariant, render_variant
 from digest.delivery.signals import deliveries_recorded
-from digest.editions.personalize import VariantKey, pick_papers, variant_key
+from digest.editions.personalize import Reader, VariantKey, pick_papers, variant_key
 from digest.editions.selectors import edition_entries
 from digest.models import Delivery, Edition, SiteSettings
 from subscribers.models import Subscriber
@@ -41,10 +42,10 @@ log = logging.getLogger(__name__)
 
 
 # What the send path reads of a subscriber; loading whole rows cost more than building the message.
-SENDING_FIELDS = ("email", "status", "language", "bilingual", "max_papers", "token_version")
+SENDING_FIELDS = ("email", "status", "language", "bilingual", "max_papers", "token_version", "follows", "mutes")
 
 _variants = TimedCache(size=128)
-_readers_variant = TimedCache(size=512)  # (edition, language, bilingual, topics, size) -> its variant
+_readers_variant = TimedCache(size=512)  # (edition, language, bilingual, Reader.key()) -> its variant
 _entries = TimedCache(size=8)
 _picks = TimedCache(size=512)
 
@@ -154,10 +155,7 @@ def _prepare(rows: list[Delivery], connections: _Connections, outcome: BatchOutc
     left, rows whose workers keep dying, in-doubt rows the provider already has, readers with no papers."""
     subscriber_ids = [r.subscriber_id for r in rows]
     by_id = {s.pk: s for s in Subscriber.objects.filter(pk__in=subscriber_ids).only(*SENDING_FIELDS)}
-    topics: dict[int, set[str]] = {pk: set() for pk in subscriber_ids}
-    through = Subscriber.topics.through.objects.filter(subscriber_id__in=subscriber_ids)
-    for subscriber_id, slug in through.values_list("subscriber_id", "topic__slug"):
-        topics[subscriber_id].add(slug)
+    readers = readers_for(list(by_id.values()))
     prepared: list[tuple[Delivery, Subscriber, RenderedVariant]] = []
     for row in rows:
         subscriber = by_id[row.subscriber_id]
@@ -177,7 +175,7 @@ def _prepare(rows: list[Delivery], connections: _Connections, outcome: BatchOutc
                 record(SendResult(row, Delivery.Status.SENT, provider_message_id=found), outcome)
                 log.warning("in-doubt delivery was already sent delivery=%s", row.pk)
                 continue
-        variant = variant_for(row, subscriber, frozenset(topics[subscriber.pk]))
+        variant = variant_for(row, subscriber, readers[subscriber.pk])
         if variant is None:
             record(SendResult(row, Delivery.Status.SKIPPED, error="no papers in the subscriber's topics"), outcome)
             continue
@@ -228,18 +226,21 @@ def _send_in_batches(
             recorder.add_many(future.result())
 
 
-def variant_for(row: Delivery, subscriber: Subscriber, topics: frozenset[str] | None = None) -> RenderedVariant | None:
-    if topics is None:
-        topics = frozenset(t.slug for t in subscriber.topics.all())
-    readers = (row.edition_id, subscriber.language, subscriber.bilingual, topics, subscriber.max_papers)
-    return _readers_variant.get_or_make(readers, lambda: _pick_and_render(row, subscriber, topics))
+def variant_for(row: Delivery, subscriber: Subscriber, reader: Reader | None = None) -> RenderedVariant | None:
+    if reader is None:
+        reader = readers_for([subscriber])[subscriber.pk]
+    readers = (row.edition_id, subscriber.language, subscriber.bilingual, reader.key())
+    return _readers_variant.get_or_make(readers, lambda: _pick_and_render(row, subscriber, reader))
 
 
-def _pick_and_render(row: Delivery, subscriber: Subscriber, topics: frozenset[str]) -> RenderedVariant | None:
-    """Readers with different topic sets can still share a variant (same picks): keyed by the picks."""
+def _pick_and_render(row: Delivery, subscriber: Subscriber, reader: Reader) -> RenderedVariant | None:
+    """Readers with different topics, follows or models can still share a variant (same picks): keyed by the
+    picks. A learned model only costs a small sparse product against the edition's vectors, made once."""
     entries = _entries.get_or_make(row.edition_id, lambda: edition_entries(row.edition))
-    picks = _picks.get_or_make((row.edition_id, topics, subscriber.max_papers),
-                               lambda: pick_papers(entries, topics, subscriber.max_papers))  # fmt: skip
+    vectors = edition_vectors(row.edition_id, entries) if reader.learned is not None else None
+    picks = _picks.get_or_make((row.edition_id, reader.key()),
+                               lambda: pick_papers(entries, reader.topic_slugs, reader.max_papers,
+                                                   reader=reader, vectors=vectors))  # fmt: skip
     if not picks:
         return None
     key: VariantKey = variant_key(row.edition_id, subscriber.language, subscriber.bilingual, picks)

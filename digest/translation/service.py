@@ -31,7 +31,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from digest.editions.selectors import candidate_papers
-from digest.models import Paper, Translation, TranslationFailure, TranslationRequest
+from digest.models import Paper, Topic, Translation, TranslationFailure, TranslationRequest
 from digest.translation.errors import TranslationError
 from digest.translation.glossary import Glossary, active_glossary
 from digest.translation.translators import Attempt, TranslatedText, Translator
@@ -175,11 +175,14 @@ def _translate_pending(
     consecutive_down = 0
     halt = ""  # why this run stops handing out papers
     queue: Iterator[Paper] = iter(pending)
+    topics = tuple(Topic.objects.values_list("slug", "description_en"))
 
     def work(paper: Paper) -> tuple[TranslatedText | TranslationError, list[Attempt]]:
         attempts: list[Attempt] = []
         try:
-            text = translator.translate(paper.title, paper.abstract, glossary=glossary, on_attempt=attempts.append)
+            text = translator.translate(
+                paper.title, paper.abstract, glossary=glossary, on_attempt=attempts.append, topics=topics
+            )
         except TranslationError as error:
             return error, attempts
         except Exception as error:  # a bug must cost one paper, not the run (and not the day's email)
@@ -287,6 +290,8 @@ def store_translation(
     values = {
         "title": text.title,
         "abstract": text.abstract,
+        "tldr": text.tldr,
+        "topics": list(text.topics),
         "prompt_tokens": text.prompt_tokens,
         "completion_tokens": text.completion_tokens,
     }

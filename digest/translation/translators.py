@@ -6,7 +6,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -18,7 +18,7 @@ from django.conf import settings
 from digest.translation.errors import TranslationError
 from digest.translation.glossary import Glossary, prompt_glossary
 from digest.translation.prompt import PROMPT_VERSION, build_messages
-from digest.translation.validation import parse_reply
+from digest.translation.validation import parse_reply, reply_extras
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,9 @@ class TranslatedText:
     abstract: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    #: Optional in the reply (protocol v3): one Simplified Chinese sentence, and slugs of the site's topics.
+    tldr: str = ""
+    topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,13 @@ class Translator(Protocol):
     prompt_version: str
 
     def translate(
-        self, title: str, abstract: str, *, glossary: Glossary = (), on_attempt: AttemptCallback | None = None
+        self,
+        title: str,
+        abstract: str,
+        *,
+        glossary: Glossary = (),
+        on_attempt: AttemptCallback | None = None,
+        topics: Sequence[tuple[str, str]] = (),
     ) -> TranslatedText: ...
 
 
@@ -91,16 +100,23 @@ class OpenAICompatibleTranslator:
         self.client = client or httpx.Client(timeout=limits, headers=headers)
 
     def translate(
-        self, title: str, abstract: str, *, glossary: Glossary = (), on_attempt: AttemptCallback | None = None
+        self,
+        title: str,
+        abstract: str,
+        *,
+        glossary: Glossary = (),
+        on_attempt: AttemptCallback | None = None,
+        topics: Sequence[tuple[str, str]] = (),
     ) -> TranslatedText:
-        """The validated Simplified Chinese text, or TranslationError after the last attempt. Every request
+        """`topics` are the site's (slug, description) pairs the model may choose from. The validated Simplified
+        Chinese text, or TranslationError after the last attempt. Every request
         is reported to `on_attempt` (tokens of refused replies are billed too)."""
         report = on_attempt or (lambda attempt: None)
         feedback = ""
         for attempt in range(self.max_retries + 1):
             started = time.monotonic()
             try:
-                text, http_status = self._request(title, abstract, glossary, feedback)
+                text, http_status = self._request(title, abstract, glossary, feedback, topics)
             except TranslationError as error:
                 report(
                     Attempt(
@@ -136,11 +152,17 @@ class OpenAICompatibleTranslator:
     def _backoff(self, attempt: int) -> float:
         return self.backoff_seconds * (2**attempt) * (0.5 + random.random())
 
-    def _request(self, title: str, abstract: str, glossary: Glossary, feedback: str) -> tuple[TranslatedText, int]:
+    def _request(
+        self, title: str, abstract: str, glossary: Glossary, feedback: str, topics: Sequence[tuple[str, str]] = ()
+    ) -> tuple[TranslatedText, int]:
         payload = {
             "model": self.model,
             "messages": build_messages(
-                title, abstract, glossary=prompt_glossary(glossary, title, abstract), feedback=feedback
+                title,
+                abstract,
+                glossary=prompt_glossary(glossary, title, abstract),
+                feedback=feedback,
+                topics=topics,
             ),
             "response_format": {"type": "json_object"},
             "temperature": 0.2,
@@ -171,7 +193,10 @@ class OpenAICompatibleTranslator:
         except TranslationError as error:
             error.http_status, error.prompt_tokens, error.completion_tokens = status, prompt_tokens, completion_tokens
             raise
-        text = TranslatedText(translated_title, translated_abstract, prompt_tokens, completion_tokens)
+        tldr, chosen_topics = reply_extras(content, (slug for slug, _ in topics))
+        text = TranslatedText(
+            translated_title, translated_abstract, prompt_tokens, completion_tokens, tldr, chosen_topics
+        )
         return text, status
 
 

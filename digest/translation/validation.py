@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 
 from digest.translation.errors import TranslationError
 from digest.translation.glossary import Glossary, missing_terms
@@ -63,6 +64,34 @@ def parse_reply(content: str, source_title: str, source_abstract: str, glossary:
     if missing:
         raise TranslationError(f"glossary terms not rendered as required: {', '.join(missing)}")
     return title, abstract
+
+
+#: A TL;DR is one sentence: longer than this it is a second abstract, not a line to scan.
+TLDR_MAX_CHARS = 120
+MAX_MODEL_TOPICS = 3
+
+
+def reply_extras(content: str, topic_slugs: Iterable[str]) -> tuple[str, tuple[str, ...]]:
+    """The optional "tldr" and "topics" of a reply parse_reply accepted, as (tldr, topic slugs).
+
+    Both are optional (protocol v3) and neither is worth refusing a good translation for: a TL;DR that is not a
+    short Chinese sentence without markup is dropped (no TL;DR is shown), and topics keep only the site's slugs,
+    at most MAX_MODEL_TOPICS (rules then decide alone)."""
+    data = json.loads(_strip_code_fence(content))
+    tldr = data.get("tldr")
+    tldr = " ".join(tldr.split()) if isinstance(tldr, str) else ""
+    if tldr and (
+        len(tldr) > TLDR_MAX_CHARS or not _CJK_RE.search(tldr) or _MARKUP_RE.search(tldr) or _CONTROL_RE.search(tldr)
+    ):
+        tldr = ""
+    known = set(topic_slugs)
+    raw_topics = data.get("topics")
+    topics: list[str] = []
+    if isinstance(raw_topics, list):
+        for slug in raw_topics:
+            if isinstance(slug, str) and slug.strip() in known and slug.strip() not in topics:
+                topics.append(slug.strip())
+    return tldr, tuple(topics[:MAX_MODEL_TOPICS])
 
 
 def check_text(translated: str, source: str, *, field: str) -> None:

@@ -52,6 +52,8 @@ class LocalizedPaper:
     translated: bool
     original_title: str
     original_abstract: str
+    #: The model's one-sentence summary in the reader's variant; "" when it gave none (nothing is shown).
+    tldr: str = ""
 
 
 def localize(paper: Paper, language: str) -> LocalizedPaper:
@@ -69,4 +71,5 @@ def localize(paper: Paper, language: str) -> LocalizedPaper:
         True,
         title,
         abstract,
+        latex_to_unicode(convert_translation(translation.tldr, language, glossary)) if translation.tldr else "",
     )

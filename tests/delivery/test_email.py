@@ -133,7 +133,7 @@ def test_why_line_names_the_matched_topic_or_the_editors(day, topics, outbox_dir
     send_edition(edition)
     text = text_of(read_outbox(outbox_dir)["en@example.com"])
     assert "Why you got this: chosen by our editors." in text
-    assert "Why you got this: you follow Large language models." in text
+    assert f"Why you got this: you follow {topics['llm'].name_en}." in text
     assert text.index("Editors Love This") < text.index("Memory-Efficient LLM Serving")
 
 

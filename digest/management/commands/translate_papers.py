@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from digest.editions.selectors import latest_announcement_date
+from digest.editions.selectors import candidate_papers, latest_announcement_date
 from digest.management.commands._helpers import parse_date
+from digest.papers.classify import classify
 from digest.translation import get_translator
 from digest.translation.service import translate_papers
 
@@ -54,6 +55,7 @@ class Command(BaseCommand):
             return
         with tqdm(desc=f"translating {on_date}", unit="paper", disable=options["verbosity"] < 1) as bar:
             run = translate_papers(**common, progress=bar.update, on_total=_set_total(bar))
+        classify(candidate_papers(on_date).prefetch_related("translations"))  # with the topics the model named
         self.stdout.write(run.summary())
 
 

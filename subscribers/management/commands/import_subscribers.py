@@ -8,6 +8,8 @@ from subscribers.services import import_subscribers
 class Command(BaseCommand):
     help = (
         "Import active subscribers from a CSV with header email,language,topics,bilingual,max_papers "
+        "(optionally followed by frequency, follow_keywords, follow_authors, follow_categories, mute_keywords, "
+        "mute_authors, mute_categories; lists joined by ;) "
         "(topics: slugs joined by ';', empty for all). Bad rows are reported by line; good rows are kept."
     )
 
