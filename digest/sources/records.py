@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from digest.text import without_hidden_characters
+
 #: arXiv's abstract limit is 1,920 characters; anything far beyond is not an abstract.
 MAX_ABSTRACT_CHARS = 6000
 MAX_TITLE_CHARS = 500
@@ -74,9 +76,9 @@ def plain_text(value: str, *, is_html: bool = False, limit: int | None = None) -
 
     The result is still untrusted: templates autoescape it.
     """
-    text = value or ""
+    text = without_hidden_characters(value or "")
     if is_html:
-        text = html.unescape(_TAG_RE.sub(" ", text))
+        text = without_hidden_characters(html.unescape(_TAG_RE.sub(" ", text)))  # &#7; decodes to a control
     text = _SPACE_RE.sub(" ", text).strip()
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"

@@ -87,3 +87,13 @@ def test_an_archive_page_is_rendered_once_then_served_from_the_cache(client, pub
     with django_assert_max_num_queries(1):  # only the edition lookup
         second = client.get("/archive/2025-05-28/?lang=zh-Hans")
     assert first.content == second.content and "数据与内存的研究" in second.content.decode()
+
+
+def test_a_control_character_stored_before_cleaning_does_not_break_the_feeds(client, published):
+    type(published.paper).objects.filter(pk=published.paper.pk).update(title="Bell\x07 and \x1bescape")
+    published.note = "note\x0bwith vertical tab"
+    published.save()
+    for kind in ("rss", "atom"):
+        response = client.get(f"/archive/feed/en/{kind}/")
+        assert response.status_code == 200
+        assert "Bell and escape" in response.content.decode()
