@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 #: in the process that saved; other processes see the change within this many seconds).
 CACHE_SECONDS = 60.0
 
+
 @dataclass(frozen=True)
 class Term:
     """A glossary entry as plain, hashable values (usable as an lru_cache key)."""
