@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -15,7 +16,15 @@ VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env("SECRET_KEY", default="insecure-development-key-change-me-in-production-0123456789")
+# No usable default: whoever knows the key can sign any reader's preference and unsubscribe links. With DEBUG on
+# (development only) a fixed, published key is used, and `check --deploy` refuses it (subscribers.E001).
+DEVELOPMENT_SECRET_KEY = "development-only-key-never-used-with-debug-off-5b1e0f9a7c2d4e6f8a0b1c3d5e7f9a1b"  # noqa: S105  (published on purpose)
+SECRET_KEY = env("SECRET_KEY", default="") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set and DEBUG is off: set SECRET_KEY to a long random value "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), or DEBUG=true for development"
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Written in Simplified Chinese; OpenCC makes the Traditional forms (每日精選 AI 論文).
