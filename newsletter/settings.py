@@ -216,7 +216,8 @@ TRANSLATOR_PRICE_CURRENCY = env("TRANSLATOR_PRICE_CURRENCY", default="USD")
 # or every worker process counts on its own (manage.py check --deploy warns).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 SUBSCRIBE_RATE_PER_IP = env("SUBSCRIBE_RATE_PER_IP", default="20/h")
-SUBSCRIBE_RATE_PER_ADDRESS = env("SUBSCRIBE_RATE_PER_ADDRESS", default="3/h")
+SUBSCRIBE_RATE_PER_ADDRESS = env("SUBSCRIBE_RATE_PER_ADDRESS", default="3/h")  # sign-ups and address changes
+EMAIL_CHANGE_RATE_PER_READER = env("EMAIL_CHANGE_RATE_PER_READER", default="5/h")
 # Public archive pages are the same for everyone: each is rendered at most once per this many seconds.
 ARCHIVE_CACHE_SECONDS = env.int("ARCHIVE_CACHE_SECONDS", default=60)
 # Behind a reverse proxy REMOTE_ADDR is the proxy: name the header it sets, e.g. HTTP_X_REAL_IP.

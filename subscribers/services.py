@@ -15,16 +15,18 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
+from digest import jobs
 from digest.languages import DJANGO_LANGUAGE, LANGUAGE_CHOICES
 from digest.models import Topic
+from subscribers import status
 from subscribers.models import Subscriber
-from subscribers.status import confirm, unsubscribe
+from subscribers.status import unsubscribe
 from subscribers.tokens import InvalidToken, make_token, read_token
 
 log = logging.getLogger(__name__)
-__all__ = ["confirm", "unsubscribe"]  # status changes live in subscribers.status; views call them from here
+__all__ = ["unsubscribe"]  # status changes live in subscribers.status; views call them from here
 LANGUAGES = {code for code, _ in LANGUAGE_CHOICES}
 
 
@@ -38,29 +40,77 @@ def request_subscription(
     time_zone: str = "Asia/Taipei",
     delivery_hour: int = 7,
 ) -> None:
-    """Records a pending sign-up and mails a confirmation link. An active address is left as it is and
-    nothing tells the caller which case happened (no enumeration of subscribers)."""
+    """Records a pending sign-up and queues its confirmation email. Nothing tells the caller which case
+    happened (no enumeration of subscribers):
+
+    - new or pending: pending with these preferences, a confirmation mailed;
+    - active: left as it is, nothing mailed;
+    - unsubscribed: status and preferences stay; a confirmation carrying the requested preferences is mailed,
+      and only the reader clicking it (before any later unsubscribe) brings them back;
+    - suppressed (bounce, complaint): nothing changes and nothing is mailed; an admin can lift it.
+
+    The email goes out from a task with retries, so a mail provider outage never loses the sign-up."""
     email = email.strip().lower()
+    wanted = {"l": language, "t": [t.pk for t in topics], "m": max_papers, "b": bilingual, "z": time_zone,
+              "h": delivery_hour}  # fmt: skip
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(email__iexact=email).first()
-        if subscriber is not None and subscriber.status == Subscriber.Status.ACTIVE:
-            log.info("sign-up for an active address subscriber=%s", subscriber.pk)
+        if subscriber is not None and subscriber.status in (Subscriber.Status.ACTIVE, Subscriber.Status.SUPPRESSED):
+            log.info("sign-up for an %s address subscriber=%s", subscriber.status, subscriber.pk)
             return
-        if subscriber is None:
-            subscriber = Subscriber(email=email)
-        subscriber.status = Subscriber.Status.PENDING
-        subscriber.language, subscriber.max_papers, subscriber.bilingual = language, max_papers, bilingual
-        subscriber.time_zone, subscriber.delivery_hour = time_zone, delivery_hour
-        subscriber.save()
-        subscriber.topics.set(topics)
-    send_confirmation(subscriber)
+        if subscriber is not None and subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+            extra = {"u": _stamp(subscriber.unsubscribed_at), "p": wanted}
+        else:
+            subscriber = subscriber or Subscriber(email=email)
+            status.mark_pending(subscriber)
+            _apply_preferences(subscriber, wanted)
+            extra = {}
+    jobs.enqueue(jobs.SEND_CONFIRMATION, subscriber.pk, extra)
 
 
-def send_confirmation(subscriber: Subscriber) -> None:
-    link = settings.SITE_URL + reverse("subscribers:confirm", args=[make_token(subscriber, "confirm")])
-    send_transactional(
-        subscriber.email, subscriber.language, "confirm", {"link": link, "days": settings.CONFIRM_LINK_MAX_AGE_DAYS}
+def _stamp(moment) -> str:
+    return moment.isoformat() if moment else ""
+
+
+def _apply_preferences(subscriber: Subscriber, wanted: dict) -> None:
+    subscriber.language, subscriber.max_papers, subscriber.bilingual = wanted["l"], wanted["m"], wanted["b"]
+    subscriber.time_zone, subscriber.delivery_hour = wanted["z"], wanted["h"]
+    subscriber.save()
+    subscriber.topics.set(Topic.objects.filter(pk__in=wanted["t"]))
+
+
+def send_confirmation(subscriber: Subscriber, extra: dict | None = None) -> bool:
+    """Mails the confirmation link if the reader can still use it (pending, or unsubscribed for a re-opt-in);
+    returns whether a message went out. Raises what the mail backend raises (the task retries)."""
+    extra = extra or {}
+    usable = subscriber.status == Subscriber.Status.PENDING and not extra
+    usable = usable or (
+        subscriber.status == Subscriber.Status.UNSUBSCRIBED and extra.get("u") == _stamp(subscriber.unsubscribed_at)
     )
+    if not usable:
+        return False
+    link = settings.SITE_URL + reverse("subscribers:confirm", args=[make_token(subscriber, "confirm", **extra)])
+    language = (extra.get("p") or {}).get("l") or subscriber.language
+    send_transactional(
+        subscriber.email, language, "confirm", {"link": link, "days": settings.CONFIRM_LINK_MAX_AGE_DAYS}
+    )
+    return True
+
+
+def confirm_subscription(subscriber: Subscriber, payload: dict) -> bool:
+    """What POST on a confirm link does: a pending reader becomes active; an unsubscribed one comes back with
+    the preferences they asked for, if the link was made after their last unsubscribe. Anything else (an old
+    link after an unsubscribe, a suppression) changes nothing and returns False; an active reader is True."""
+    if subscriber.status == Subscriber.Status.ACTIVE:
+        return True
+    if subscriber.status == Subscriber.Status.PENDING and "u" not in payload:
+        return status.confirm(subscriber)
+    reopt = subscriber.status == Subscriber.Status.UNSUBSCRIBED and "u" in payload
+    if reopt and payload["u"] == _stamp(subscriber.unsubscribed_at) and isinstance(payload.get("p"), dict):
+        with transaction.atomic():
+            _apply_preferences(subscriber, payload["p"])
+            return status.reactivate(subscriber)
+    return False
 
 
 def send_transactional(to: str, language: str, template: str, context: dict) -> None:
@@ -95,9 +145,9 @@ def unsubscribe_by_mail_subject(subject: str) -> Subscriber:
 
 def resubscribe(subscriber: Subscriber) -> bool:
     """The one-click "subscribe me again" offered right after unsubscribing: the signed link proves the
-    mailbox, so it counts as a confirmation. A suppressed address (bounce, complaint) is left alone: it
-    must sign up and confirm again. Returns whether the reader is active now."""
-    confirm(subscriber)
+    mailbox, so it counts as a confirmation. A suppressed address (bounce, complaint) is left alone.
+    Returns whether the reader is active now."""
+    status.reactivate(subscriber)
     return subscriber.status == Subscriber.Status.ACTIVE
 
 
@@ -133,11 +183,16 @@ def import_subscribers(path: Path, *, dry_run: bool = False) -> ImportReport:
                 report.created += not exists
                 continue
             with transaction.atomic():
-                subscriber, created = Subscriber.objects.update_or_create(
-                    email=values["email"],
-                    defaults={k: v for k, v in values.items() if k not in ("email", "topics")}
-                    | {"status": Subscriber.Status.ACTIVE, "confirmed_at": timezone.now()},
-                )
+                subscriber = Subscriber.objects.select_for_update().filter(email__iexact=values["email"]).first()
+                created = subscriber is None
+                subscriber = subscriber or Subscriber(email=values["email"])
+                if not status.activate_imported(subscriber):
+                    report.errors.append((line, f"{values['email']} is {subscriber.status}; not re-imported"))
+                    continue
+                for name, value in values.items():
+                    if name not in ("email", "topics"):
+                        setattr(subscriber, name, value)
+                subscriber.save()
                 subscriber.topics.set(values["topics"])
             report.created += created
             report.updated += not created
@@ -152,6 +207,8 @@ def _import_row(row: dict[str, str], topics: dict[str, Topic]) -> dict:
         raise ValidationError(f"invalid email {email!r}") from None
     if Subscriber.objects.filter(email__iexact=email, status=Subscriber.Status.SUPPRESSED).exists():
         raise ValidationError(f"{email} is suppressed (bounce or complaint); not re-imported")
+    if Subscriber.objects.filter(email__iexact=email, status=Subscriber.Status.UNSUBSCRIBED).exists():
+        raise ValidationError(f"{email} unsubscribed; only the reader can subscribe again")
     language = (row.get("language") or "").strip()
     if language not in LANGUAGES:
         raise ValidationError(f"language must be one of {', '.join(sorted(LANGUAGES))}, not {language!r}")
