@@ -19,6 +19,7 @@ FETCH_SOURCE = "digest.tasks.fetch_papers"
 SEND_DELIVERIES = "digest.tasks.send_deliveries"
 RETRANSLATE_PAPER = "digest.tasks.retranslate_paper"
 SEND_CONFIRMATION = "subscribers.tasks.send_confirmation"
+IMPORT_SUBSCRIBERS = "subscribers.tasks.import_subscribers"
 
 
 def enqueue_on_commit(task_name: str, *args: object) -> None:

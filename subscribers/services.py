@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import logging
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,12 +17,14 @@ from digest import jobs
 from digest.languages import DJANGO_LANGUAGE, LANGUAGE_CHOICES
 from digest.models import Topic
 from subscribers import status
+from subscribers.importing import HEADER, ImportFailed, ImportReport, import_csv
 from subscribers.models import Subscriber
 from subscribers.status import unsubscribe
 from subscribers.tokens import InvalidToken, make_token, read_token
 
 log = logging.getLogger(__name__)
-__all__ = ["unsubscribe"]  # status changes live in subscribers.status; views call them from here
+# Status changes live in subscribers.status and the CSV import in subscribers.importing; callers reach them here.
+__all__ = ["HEADER", "ImportFailed", "ImportReport", "unsubscribe"]
 LANGUAGES = {code for code, _ in LANGUAGE_CHOICES}
 
 
@@ -151,81 +149,6 @@ def resubscribe(subscriber: Subscriber) -> bool:
     return subscriber.status == Subscriber.Status.ACTIVE
 
 
-@dataclass
-class ImportReport:
-    created: int = 0
-    updated: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
-
-
-HEADER = ["email", "language", "topics", "bilingual", "max_papers"]
-
-
 def import_subscribers(path: Path, *, dry_run: bool = False) -> ImportReport:
-    """Rows become active subscribers (the importer vouches for consent); bad rows are reported by line
-    number and good rows kept."""
-    report = ImportReport()
-    topics = {topic.slug: topic for topic in Topic.objects.all()}
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        if [name.strip() for name in (reader.fieldnames or [])] != HEADER:
-            raise ValueError(f"header must be {','.join(HEADER)}; found {','.join(reader.fieldnames or [])}")
-        for row in reader:
-            line = reader.line_num
-            try:
-                values = _import_row(row, topics)
-            except ValidationError as error:
-                report.errors.append((line, "; ".join(error.messages)))
-                continue
-            if dry_run:
-                exists = Subscriber.objects.filter(email__iexact=values["email"]).exists()
-                report.updated += exists
-                report.created += not exists
-                continue
-            with transaction.atomic():
-                subscriber = Subscriber.objects.select_for_update().filter(email__iexact=values["email"]).first()
-                created = subscriber is None
-                subscriber = subscriber or Subscriber(email=values["email"])
-                if not status.activate_imported(subscriber):
-                    report.errors.append((line, f"{values['email']} is {subscriber.status}; not re-imported"))
-                    continue
-                for name, value in values.items():
-                    if name not in ("email", "topics"):
-                        setattr(subscriber, name, value)
-                subscriber.save()
-                subscriber.topics.set(values["topics"])
-            report.created += created
-            report.updated += not created
-    return report
-
-
-def _import_row(row: dict[str, str], topics: dict[str, Topic]) -> dict:
-    email = (row.get("email") or "").strip().lower()
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise ValidationError(f"invalid email {email!r}") from None
-    if Subscriber.objects.filter(email__iexact=email, status=Subscriber.Status.SUPPRESSED).exists():
-        raise ValidationError(f"{email} is suppressed (bounce or complaint); not re-imported")
-    if Subscriber.objects.filter(email__iexact=email, status=Subscriber.Status.UNSUBSCRIBED).exists():
-        raise ValidationError(f"{email} unsubscribed; only the reader can subscribe again")
-    language = (row.get("language") or "").strip()
-    if language not in LANGUAGES:
-        raise ValidationError(f"language must be one of {', '.join(sorted(LANGUAGES))}, not {language!r}")
-    slugs = [s.strip() for s in (row.get("topics") or "").split(";") if s.strip()]
-    unknown = [s for s in slugs if s not in topics]
-    if unknown:
-        raise ValidationError(f"unknown topics: {', '.join(unknown)}")
-    bilingual_text = (row.get("bilingual") or "").strip().lower()
-    if bilingual_text not in ("", "0", "1", "true", "false", "yes", "no"):
-        raise ValidationError(f"bilingual must be true or false, not {bilingual_text!r}")
-    max_text = (row.get("max_papers") or "").strip()
-    if max_text and (not max_text.isdigit() or not 1 <= int(max_text) <= 50):
-        raise ValidationError(f"max_papers must be a whole number from 1 to 50, not {max_text!r}")
-    return {
-        "email": email,
-        "language": language,
-        "topics": [topics[s] for s in slugs],
-        "bilingual": bilingual_text in ("1", "true", "yes"),
-        "max_papers": int(max_text) if max_text else settings.DEFAULT_MAX_PAPERS,
-    }
+    """A CSV file on disk through subscribers.importing (the CLI's entry point)."""
+    return import_csv(path.read_bytes(), dry_run=dry_run)

@@ -35,3 +35,12 @@ def send_confirmation(self, subscriber_id: int, extra: dict | None = None) -> bo
             return False
         log.warning("confirmation failed, will retry subscriber=%s error=%s", subscriber_id, type(error).__name__)
         raise self.retry(exc=error, countdown=min(60 * 2**self.request.retries, 3600)) from None
+
+
+@shared_task(acks_late=True)
+def import_subscribers(import_id: int) -> str | None:
+    """Runs one uploaded CSV import (subscribers.importing.run_import); the row holds the report."""
+    from subscribers.importing import run_import
+
+    job = run_import(import_id)
+    return job.status if job else None
