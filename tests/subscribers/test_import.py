@@ -29,7 +29,7 @@ def test_a_bad_byte_near_the_end_imports_nothing_and_says_which_line(topics, tmp
 
 def test_a_field_past_the_csv_limit_near_the_end_imports_nothing(topics):
     content = (HEADER + rows(50) + "x" * 200_000 + "@example.org,en,,,\n").encode()
-    with pytest.raises(ImportFailed, match="line 52: .*nothing was imported"):
+    with pytest.raises(ImportFailed, match=r"line 52: .*nothing was imported"):
         import_csv(content)
     assert not Subscriber.objects.exists()
 
