@@ -6,21 +6,24 @@ Editors override per paper (Paper.topics_locked) and edit the rules in the admin
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+import re2
+
 from digest.models import Paper, Topic
+from digest.papers.topic_patterns import compile_keyword
 
 log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=512)
-def _compiled(pattern: str) -> re.Pattern[str] | None:
+def _compiled(pattern: str):
+    """RE2 (no backtracking, see digest.papers.topic_patterns); a stored pattern RE2 cannot run is skipped."""
     try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error:
-        log.warning("topic keyword is not a valid regular expression pattern=%r", pattern)
+        return compile_keyword(pattern)
+    except re2.error:
+        log.warning("topic keyword is not a pattern RE2 can run pattern=%r", pattern)
         return None
 
 
