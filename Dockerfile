@@ -8,7 +8,9 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml ./
 COPY . .
+# The build steps load the settings, which need a key; it is not kept in the image (run it with SECRET_KEY set).
 RUN pip install --no-cache-dir . "polib==1.2.0" \
+ && export SECRET_KEY=image-build-only \
  && python manage.py compilemessages --ignore=.venv -v 0 \
  && python scripts/django_traditional_catalogues.py \
  && python manage.py collectstatic --no-input -v 0

@@ -6,6 +6,12 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsletter
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
+# Local runs (demo, runserver, worker, bench) use a key of this machine's own, made once under var/: the settings
+# refuse to start without SECRET_KEY when DEBUG is off, and a published default would sign anyone's links.
+LOCAL_SECRET_KEY = $(shell test -s var/secret_key || (mkdir -p var && python3 -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key); cat var/secret_key)
+SECRET_KEY ?= $(LOCAL_SECRET_KEY)
+export SECRET_KEY
+
 .PHONY: install demo test run worker beat bench lint messages clean services
 
 $(STAMP): pyproject.toml

@@ -10,6 +10,7 @@ RUNS = [
     ["esp_bench.py", "--messages", "20000"],
     ["translation_bench.py"],
     ["web_bench.py"],
+    ["import_bench.py", "--rows", "5000"],
 ]
 
 

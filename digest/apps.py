@@ -9,6 +9,6 @@ class DigestConfig(AppConfig):
 
     def ready(self) -> None:
         from digest.admin.roles import setup_roles_after_migrate
-        from digest.delivery import tracking  # noqa: F401  (connects anymail's tracking signal)
+        from digest.delivery import checks, tracking  # noqa: F401  (deployment checks; anymail's tracking signal)
 
         post_migrate.connect(setup_roles_after_migrate, sender=self, dispatch_uid="digest.setup_roles")

@@ -18,12 +18,20 @@ log = logging.getLogger(__name__)
 FETCH_SOURCE = "digest.tasks.fetch_papers"
 SEND_DELIVERIES = "digest.tasks.send_deliveries"
 RETRANSLATE_PAPER = "digest.tasks.retranslate_paper"
+SEND_CONFIRMATION = "subscribers.tasks.send_confirmation"
+IMPORT_SUBSCRIBERS = "subscribers.tasks.import_subscribers"
 
 
 def enqueue_on_commit(task_name: str, *args: object) -> None:
     """Sends the task after the current transaction commits (at once outside one), so a worker never
     picks up an id whose row it cannot see yet."""
     transaction.on_commit(lambda: _send(task_name, args))
+
+
+def enqueue(task_name: str, *args: object) -> None:
+    """Sends the task now: for a caller whose own transaction has already committed what the task reads
+    (the task must still cope with a row it cannot see, by retrying)."""
+    _send(task_name, args)
 
 
 def _send(task_name: str, args: tuple) -> None:

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -15,7 +16,15 @@ VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env("SECRET_KEY", default="insecure-development-key-change-me-in-production-0123456789")
+# No usable default: whoever knows the key can sign any reader's preference and unsubscribe links. With DEBUG on
+# (development only) a fixed, published key is used, and `check --deploy` refuses it (subscribers.E001).
+DEVELOPMENT_SECRET_KEY = "development-only-key-never-used-with-debug-off-5b1e0f9a7c2d4e6f8a0b1c3d5e7f9a1b"  # noqa: S105  (published on purpose)
+SECRET_KEY = env("SECRET_KEY", default="") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set and DEBUG is off: set SECRET_KEY to a long random value "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), or DEBUG=true for development"
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Written in Simplified Chinese; OpenCC makes the Traditional forms (每日精選 AI 論文).
@@ -219,7 +228,8 @@ TRANSLATOR_PRICE_CURRENCY = env("TRANSLATOR_PRICE_CURRENCY", default="USD")
 # or every worker process counts on its own (manage.py check --deploy warns).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 SUBSCRIBE_RATE_PER_IP = env("SUBSCRIBE_RATE_PER_IP", default="20/h")
-SUBSCRIBE_RATE_PER_ADDRESS = env("SUBSCRIBE_RATE_PER_ADDRESS", default="3/h")
+SUBSCRIBE_RATE_PER_ADDRESS = env("SUBSCRIBE_RATE_PER_ADDRESS", default="3/h")  # sign-ups and address changes
+EMAIL_CHANGE_RATE_PER_READER = env("EMAIL_CHANGE_RATE_PER_READER", default="5/h")
 # Public archive pages are the same for everyone: each is rendered at most once per this many seconds.
 ARCHIVE_CACHE_SECONDS = env.int("ARCHIVE_CACHE_SECONDS", default=60)
 # Behind a reverse proxy REMOTE_ADDR is the proxy: name the header it sets, e.g. HTTP_X_REAL_IP.

@@ -6,25 +6,23 @@ Only admins (the "admin" group or superusers) have permissions on subscribers; e
 from __future__ import annotations
 
 import csv
-import tempfile
-from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.models import ADDITION, LogEntry
-from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from digest import jobs
 from subscribers import status
-from subscribers.models import Subscriber
-from subscribers.services import HEADER, import_subscribers
+from subscribers.importing import HEADER, progress_key
+from subscribers.models import Subscriber, SubscriberImport
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -54,6 +52,11 @@ class SubscriberAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="subscribers_subscriber_import"),
+            path(
+                "import/<int:import_id>/",
+                self.admin_site.admin_view(self.import_status_view),
+                name="subscribers_subscriber_import_status",
+            ),
             *super().get_urls(),
         ]
 
@@ -109,51 +112,50 @@ class SubscriberAdmin(admin.ModelAdmin):
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
+        """Takes the file and queues its import (a worker runs it: a big file outlives a web request), then
+        shows the import's own page with its progress and report."""
+        self._check_import_permission(request)
         form = ImportForm(request.POST or None, request.FILES or None)
-        report = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             if upload.size > MAX_IMPORT_BYTES:
                 limit = MAX_IMPORT_BYTES // (1024 * 1024)
                 messages.error(request, gettext("The file is over %(megabytes)d MB.") % {"megabytes": limit})
                 return redirect("admin:subscribers_subscriber_import")
-            with tempfile.TemporaryDirectory() as directory:
-                path = Path(directory) / "import.csv"
-                path.write_bytes(upload.read())
-                try:
-                    report = import_subscribers(path, dry_run=form.cleaned_data["dry_run"])
-                except (ValueError, UnicodeDecodeError, csv.Error) as error:
-                    messages.error(request, gettext("The file could not be imported: %(error)s") % {"error": error})
-                    return redirect("admin:subscribers_subscriber_import")
-            verb = "would create" if form.cleaned_data["dry_run"] else "created"
-            summary = f"{verb} {report.created}, updated {report.updated}, {len(report.errors)} rows refused"
-            if not form.cleaned_data["dry_run"]:
-                LogEntry.objects.create(
-                    user_id=request.user.pk,
-                    content_type=ContentType.objects.get_for_model(Subscriber),
-                    object_repr="CSV import",
-                    action_flag=ADDITION,
-                    change_message=f"CSV import: {summary}",
-                )
-            figures = {"created": report.created, "updated": report.updated, "refused": len(report.errors)}
-            if form.cleaned_data["dry_run"]:
-                shown = gettext(
-                    "Import (dry run): would create %(created)d, update %(updated)d, %(refused)d rows refused."
-                )
-            else:
-                shown = gettext("Import: created %(created)d, updated %(updated)d, %(refused)d rows refused.")
-            messages.success(request, shown % figures)
+            job = SubscriberImport.objects.create(
+                created_by=request.user,
+                filename=(upload.name or "")[:200],
+                content=upload.read(),
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            jobs.enqueue(jobs.IMPORT_SUBSCRIBERS, job.pk)
+            return redirect("admin:subscribers_subscriber_import_status", job.pk)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": gettext("Import subscribers from CSV"),
             "form": form,
-            "report": report,
             "header": ",".join(HEADER),
         }
         return TemplateResponse(request, "admin/subscribers/subscriber/import.html", context)
+
+    def import_status_view(self, request: HttpRequest, import_id: int) -> HttpResponse:
+        self._check_import_permission(request)
+        job = get_object_or_404(SubscriberImport.objects.defer("content"), pk=import_id)
+        running = job.status in (SubscriberImport.Status.QUEUED, SubscriberImport.Status.RUNNING)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("CSV import"),
+            "job": job,
+            "running": running,
+            "progress": cache.get(progress_key(job.pk)) if running else None,
+        }
+        return TemplateResponse(request, "admin/subscribers/subscriber/import_status.html", context)
+
+    def _check_import_permission(self, request: HttpRequest) -> None:
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
 
 
 def _safe_cell(value: str) -> str:

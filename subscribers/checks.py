@@ -25,3 +25,30 @@ def rate_limit_cache_is_shared(app_configs, **kwargs) -> list[checks.CheckMessag
             )
         ]
     return []
+
+
+#: Keys that have been published (in this repository's history, its compose file, or as the DEBUG key):
+#: whoever has one can sign any reader's preference and unsubscribe links.
+PUBLISHED_SECRET_KEYS = frozenset(
+    {
+        "insecure-development-key-change-me-in-production-0123456789",
+        "change-me-in-production",
+        getattr(settings, "DEVELOPMENT_SECRET_KEY", ""),
+    }
+    - {""}
+)
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def secret_key_is_not_published(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """Signed reader links are only as secret as SECRET_KEY; a key anyone can read signs for anyone."""
+    if settings.SECRET_KEY in PUBLISHED_SECRET_KEYS:
+        return [
+            checks.Error(
+                "SECRET_KEY is a published development value: anyone can sign preference and unsubscribe links",
+                hint="set SECRET_KEY to a long random value, e.g. python -c 'import secrets; "
+                "print(secrets.token_urlsafe(50))'",
+                id="subscribers.E001",
+            )
+        ]
+    return []

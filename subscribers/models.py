@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from digest.languages import LANGUAGE_CHOICES, Language
 from digest.models import Paper, Topic
@@ -106,3 +107,29 @@ class ReaderModel(models.Model):
 
     def __str__(self) -> str:
         return f"model of {self.subscriber_id} ({self.votes} votes)"
+class SubscriberImport(models.Model):
+    """One uploaded CSV file and what importing it did: run by a worker, with progress and a report.
+
+    The file is kept until the import ends so a worker can read it; the report keeps the refused rows."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed (nothing imported)")
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    filename = models.CharField(max_length=200, blank=True)
+    content = models.BinaryField(blank=True)
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="[line, reason] for each refused row")
+    failure = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"CSV import {self.pk} ({self.status})"

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from digest.models import Delivery, Topic
+from subscribers import status
 from subscribers.models import Subscriber
-from subscribers.services import confirm, send_transactional
+from subscribers.services import send_transactional
 from subscribers.tokens import make_token
 
 log = logging.getLogger(__name__)
@@ -51,8 +52,7 @@ def update_preferences(
             subscriber.mutes = mutes
         subscriber.save()
         subscriber.topics.set(topics)
-        if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
-            confirm(subscriber)
+        status.reactivate(subscriber)
 
 
 def pause(subscriber: Subscriber, days: int) -> None:

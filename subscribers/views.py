@@ -58,6 +58,28 @@ def _subscribe_limited(request: HttpRequest, email: str | None) -> bool:
     )
 
 
+def _email_change_limited(request: HttpRequest, subscriber: Subscriber, new_email: str) -> bool:
+    """Per reader (one manage link must not mail the world) and per target address, counted with sign-ups to
+    that address: both mail a link to a mailbox the sender may not own."""
+    if is_ratelimited(
+        request,
+        group="email-change-reader",
+        key=lambda _group, _request: str(subscriber.pk),
+        rate=settings.EMAIL_CHANGE_RATE_PER_READER,
+        method="POST",
+        increment=True,
+    ):
+        return True
+    return is_ratelimited(
+        request,
+        group="subscribe-address",
+        key=lambda _group, _request: new_email.strip().lower(),
+        rate=settings.SUBSCRIBE_RATE_PER_ADDRESS,
+        method="POST",
+        increment=True,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
     page_language = DJANGO_TO_LANGUAGE.get(translation.get_language() or "", "en")
@@ -91,11 +113,16 @@ def subscribe(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows one button (mail scanners follow GETs and must not subscribe anyone); POST confirms."""
     try:
-        subscriber, _ = read_token(token, "confirm", max_age_seconds=_confirm_max_age())
+        subscriber, payload = read_token(token, "confirm", max_age_seconds=_confirm_max_age())
     except InvalidToken as error:
         return _invalid_link(request, error)
-    services.confirm(subscriber)
+    if request.method == "GET":
+        with _in_language(subscriber):
+            return render(request, "subscribers/confirm.html", {"subscriber": subscriber})
+    if not services.confirm_subscription(subscriber, payload):
+        return _invalid_link(request, InvalidToken("revoked"))
     manage_url = reverse("subscribers:manage", args=[make_token(subscriber, "manage")])
     with _in_language(subscriber):
         return render(request, "subscribers/confirmed.html", {"subscriber": subscriber, "manage_url": manage_url})
@@ -119,6 +146,8 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         preferences.pause(subscriber, pause_form.cleaned_data["days"])
         notice = "paused" if pause_form.cleaned_data["days"] else "resumed"
     elif action == "email" and email_form.is_valid():
+        if _email_change_limited(request, subscriber, email_form.cleaned_data["new_email"]):
+            return rate_limited(request)
         preferences.request_email_change(subscriber, email_form.cleaned_data["new_email"])
         notice = "email_sent"
     elif action == "reset_learning":

@@ -1,33 +1,68 @@
 """Anymail's tracking webhooks behind an HTTP basic-auth challenge.
 
-Anymail answers a bad or missing password with 400. Providers such as Mailgun and SendGrid send the
-credentials only after a 401 challenge, and 401/403 is what monitoring expects, so this view checks the
-credentials first (the same ANYMAIL WEBHOOK_SECRET) and hands a request it accepts to anymail's own view.
+Anymail answers a bad or missing password with 400, and without a WEBHOOK_SECRET accepts anyone (with a
+warning). Providers such as Mailgun and SendGrid send the credentials only after a 401 challenge, and 401/403 is
+what monitoring expects, so this view checks the credentials first (the same ANYMAIL WEBHOOK_SECRET) and hands a
+request it accepts to anymail's own view. Without a secret nothing is accepted (403): an open webhook lets
+anyone suppress or unsubscribe any reader. Anymail's views are reached only through here (they are not routed).
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
+from anymail import urls as anymail_urls
 from anymail.utils import get_anymail_setting, get_request_basic_auth
 from django.http import HttpRequest, HttpResponse
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
+
+log = logging.getLogger(__name__)
+
+_warned_unconfigured = False
+
+
+def webhook_secrets() -> list[str]:
+    """The accepted 'user:password' pairs (ANYMAIL_WEBHOOK_SECRET; anymail also takes a list)."""
+    allowed = get_anymail_setting("webhook_secret", default=[])
+    return [allowed] if isinstance(allowed, str) and allowed else [s for s in (allowed or []) if s]
+
+
+def anymail_tracking_view(esp: str) -> Callable | None:
+    """Anymail's tracking view for `esp`, looked up by its URL name (mandrill has one combined view)."""
+    names = (f"{esp}_tracking_webhook", f"{esp}_webhook")
+    for pattern in anymail_urls.urlpatterns:
+        if getattr(pattern, "name", None) in names:
+            return pattern.callback
+    return None
+
+
+def _text(body: str, status: int) -> HttpResponse:
+    return HttpResponse(body, status=status, content_type="text/plain")
 
 
 @csrf_exempt
 def tracking_webhook(request: HttpRequest, esp: str) -> HttpResponse:
-    try:
-        view = resolve(reverse(f"anymail:{esp}_tracking_webhook")).func
-    except (NoReverseMatch, Resolver404):
-        return HttpResponse("unknown provider", status=404, content_type="text/plain")
-    allowed = get_anymail_setting("webhook_secret", default=[])
-    allowed = [allowed] if isinstance(allowed, str) and allowed else list(allowed or [])
-    if allowed:
-        given = get_request_basic_auth(request)
-        if given is None:
-            response = HttpResponse("authentication required", status=401, content_type="text/plain")
-            response["WWW-Authenticate"] = 'Basic realm="newsletter webhooks"'
-            return response
-        if not any(constant_time_compare(given, secret) for secret in allowed):
-            return HttpResponse("wrong credentials", status=403, content_type="text/plain")
+    view = anymail_tracking_view(esp)
+    if view is None:
+        return _text("unknown provider", 404)
+    allowed = webhook_secrets()
+    if not allowed:
+        _warn_unconfigured_once()
+        return _text("webhooks are not configured", 403)
+    given = get_request_basic_auth(request)
+    if given is None:
+        response = _text("authentication required", 401)
+        response["WWW-Authenticate"] = 'Basic realm="newsletter webhooks"'
+        return response
+    if not any(constant_time_compare(given, secret) for secret in allowed):
+        return _text("wrong credentials", 403)
     return view(request)
+
+
+def _warn_unconfigured_once() -> None:
+    global _warned_unconfigured
+    if not _warned_unconfigured:
+        _warned_unconfigured = True
+        log.error("tracking webhook refused: ANYMAIL_WEBHOOK_SECRET is not set, so every webhook POST gets 403")

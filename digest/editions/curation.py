@@ -19,6 +19,7 @@ from digest.editions.editor_text import edition_name
 from digest.editions.errors import CurationError, TranslatorFailed
 from digest.models import Edition, EditionEntry, Paper
 from digest.papers.arxiv_lookup import fetch_arxiv_paper, normalize_arxiv_id
+from digest.text import without_hidden_characters
 
 __all__ = ["CurationError", "TranslatorFailed"]
 
@@ -98,7 +99,7 @@ def set_excluded(entry: EditionEntry, excluded: bool = True) -> EditionEntry:
 def set_note(entry: EditionEntry, note: str) -> EditionEntry:
     """The editor's note is shown under the paper in every variant (OpenCC converts it like the rest)."""
     ensure_editable(entry.edition)
-    note = (note or "").strip()
+    note = without_hidden_characters(note or "").strip()
     if len(note) > MAX_NOTE_CHARS:
         raise CurationError(
             gettext_noop("a note is at most %(limit)s characters; this one has %(length)s"),

@@ -19,6 +19,7 @@ from digest.editions.editor_text import edition_name
 from digest.editions.errors import CurationError, TranslatorFailed
 from digest.languages import TRANSLATION_LANGUAGE
 from digest.models import Edition, Paper, Translation, TranslationFailure
+from digest.text import without_hidden_characters
 from digest.translation import TranslationError, get_translator
 from digest.translation.glossary import active_glossary
 from digest.translation.service import record_requests, store_translation
@@ -51,7 +52,7 @@ def save_editor_translation(paper: Paper, title: str, abstract: str) -> Translat
     It is a Translation row with by_editor=True for the paper's current text, so it wins over every model
     translation of the same text, including ones made later by a re-translation.
     """
-    title, abstract = (title or "").strip(), (abstract or "").strip()
+    title, abstract = without_hidden_characters(title or "").strip(), without_hidden_characters(abstract or "").strip()
     if not title:
         raise CurationError(gettext_noop("the translated title cannot be empty"))
     _ensure_translation_editable(paper)

@@ -11,11 +11,13 @@ topics too (Translation.topics, from its JSON reply); they count as strong evide
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+import re2
+
 from digest.models import Paper, Topic
+from digest.papers.topic_patterns import compile_keyword
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +27,12 @@ PRIMARY_CATEGORY, OTHER_CATEGORY, IN_TITLE, IN_ABSTRACT, NAMED_BY_MODEL = 3, 1, 
 
 
 @lru_cache(maxsize=512)
-def _compiled(pattern: str) -> re.Pattern[str] | None:
+def _compiled(pattern: str):
+    """RE2 (no backtracking, see digest.papers.topic_patterns); a stored pattern RE2 cannot run is skipped."""
     try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error:
-        log.warning("topic keyword is not a valid regular expression pattern=%r", pattern)
+        return compile_keyword(pattern)
+    except re2.error:
+        log.warning("topic keyword is not a pattern RE2 can run pattern=%r", pattern)
         return None
 
 

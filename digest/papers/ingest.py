@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, field
 
 import httpx
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from digest.models import Paper, Source
@@ -51,13 +51,19 @@ def fetch_source(source: Source, *, client: httpx.Client | None = None) -> Inges
             content, etag, last_modified = response
             result = ingest_document(content, source.kind, source=source)
             source.etag, source.last_modified = etag, last_modified
-        source.last_status, source.last_error = "ok", ""
+        source.last_status, source.last_error = "ok", skipped_report(result.skipped)
         source.last_result = result.summary().removeprefix(f"{source.slug}: ")[:300]
     except FeedError as error:
         error.source = source.slug
         source.last_status, source.last_error = "error", error.reason
         source.last_result = ""
         raise
+    except Exception as error:
+        # Whatever one upstream document does to us, it fails this source only: the day goes on with the others.
+        log.exception("fetch failed source=%s", source.slug)
+        reason = f"could not store the document: {error.__class__.__name__}: {str(error)[:300]}"
+        source.last_status, source.last_error, source.last_result = "error", reason, ""
+        raise FeedError(reason, source=source.slug) from error
     finally:
         source.last_fetched_at = timezone.now()
         source.save(
@@ -81,7 +87,14 @@ def ingest_document(content: bytes, kind: str, *, source: Source | None = None) 
     with transaction.atomic():
         touched = []
         for record in parsed.records:
-            paper, outcome = upsert_paper(record)
+            try:
+                with transaction.atomic():  # a savepoint: one row the database refuses skips that item only
+                    paper, outcome = upsert_paper(record)
+            except DatabaseError as error:
+                reason = f"{record.arxiv_id}: not stored: {str(error).splitlines()[0][:200]}"
+                log.warning("skipped feed item source=%s reason=%s", result.source, reason)
+                result.skipped.append((record.item, reason))
+                continue
             setattr(result, outcome, getattr(result, outcome) + 1)
             if source is not None:
                 paper.sources.add(source)
@@ -89,6 +102,14 @@ def ingest_document(content: bytes, kind: str, *, source: Source | None = None) 
                 touched.append(paper)
         classify(touched)
     return result
+
+
+def skipped_report(skipped: list[tuple[int, str]], limit: int = 20) -> str:
+    """The skipped items as an operator reads them on the Source ("item 3: 2505.00001: no title")."""
+    lines = [f"item {number}: {reason}" for number, reason in skipped[:limit]]
+    if len(skipped) > limit:
+        lines.append(f"… and {len(skipped) - limit} more")
+    return "\n".join(lines)
 
 
 def upsert_paper(record: PaperRecord) -> tuple[Paper, str]:

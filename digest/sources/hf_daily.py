@@ -22,6 +22,8 @@ def parse(content: bytes) -> ParseResult:
         document = json.loads(content)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise FeedError(f"not valid JSON: {error}") from None
+    except RecursionError:
+        raise FeedError("JSON nested too deeply to read") from None
     if not isinstance(document, list):
         detail = document.get("error") if isinstance(document, dict) else None
         raise FeedError(
@@ -43,9 +45,9 @@ def _record(element: object) -> PaperRecord | str:
     announced = _iso_date(paper.get("submittedOnDailyAt")) or _iso_date(element.get("publishedAt"))
     if announced is None:
         return f"{ids[0]}: no date"
-    authors = [
-        plain_text(str(a.get("name", ""))) for a in paper.get("authors", []) if isinstance(a, dict) and a.get("name")
-    ]
+    listed = paper.get("authors")
+    listed = listed if isinstance(listed, list) else []  # null or a string: the paper is kept without authors
+    authors = [plain_text(str(a["name"])) for a in listed if isinstance(a, dict) and isinstance(a.get("name"), str)]
     code_url = str(paper.get("githubRepo") or "")
     upvotes = paper.get("upvotes", 0)
     return PaperRecord(

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+
+from digest.text import without_hidden_characters
 
 #: arXiv's abstract limit is 1,920 characters; anything far beyond is not an abstract.
 MAX_ABSTRACT_CHARS = 6000
 MAX_TITLE_CHARS = 500
+#: The Paper columns a record must fit (tests check these against digest.models.Paper): a value past them would
+#: make PostgreSQL refuse the whole document's transaction.
+MAX_ARXIV_ID_CHARS = 32
+MAX_CATEGORY_CHARS = 32
+MAX_URL_CHARS = 300
+MAX_SCORE = 2**31 - 1
+MAX_VERSION = 32767
+MAX_AUTHORS, MAX_AUTHOR_CHARS, MAX_CATEGORIES = 1000, 300, 50
+#: What a parser may raise on an item of unexpected shape; that item is skipped, the others kept.
+ITEM_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError)
 
 ARXIV_ID_RE = re.compile(r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z.\-]+/\d{7})(?:v(?P<version>\d+))?", re.IGNORECASE)
 _TAG_RE = re.compile(r"<[^>]*>")
@@ -41,6 +53,8 @@ class PaperRecord:
     primary_category: str = ""
     score: int = 0
     code_url: str = ""
+    #: Where the item is in its document (numbered from 1), for reports about it.
+    item: int = field(default=0, compare=False)
 
     @property
     def abs_url(self) -> str:
@@ -74,9 +88,9 @@ def plain_text(value: str, *, is_html: bool = False, limit: int | None = None) -
 
     The result is still untrusted: templates autoescape it.
     """
-    text = value or ""
+    text = without_hidden_characters(value or "")
     if is_html:
-        text = html.unescape(_TAG_RE.sub(" ", text))
+        text = without_hidden_characters(html.unescape(_TAG_RE.sub(" ", text)))  # &#7; decodes to a control
     text = _SPACE_RE.sub(" ", text).strip()
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
@@ -88,13 +102,36 @@ def collect(items, to_record, result: ParseResult) -> ParseResult:
     then keeps one record per arXiv id."""
     records = []
     for number, item in enumerate(items, start=1):
-        record_or_reason = to_record(item)
+        try:
+            record_or_reason = fit_to_columns(to_record(item))
+            if not isinstance(record_or_reason, str):
+                record_or_reason = replace(record_or_reason, item=number)
+        except ITEM_ERRORS as error:
+            record_or_reason = f"unreadable item ({error.__class__.__name__})"
         if isinstance(record_or_reason, str):
             result.skipped.append((number, record_or_reason))
         else:
             records.append(record_or_reason)
     result.records = dedupe(records)
     return result
+
+
+def fit_to_columns(record: PaperRecord | str) -> PaperRecord | str:
+    """A record cut to what the Paper columns hold: an id that cannot fit is a skip reason; a category is
+    truncated, an over-long URL dropped (a cut URL points elsewhere), counts clamped."""
+    if isinstance(record, str):
+        return record
+    if len(record.arxiv_id) > MAX_ARXIV_ID_CHARS:
+        return f"arXiv id longer than {MAX_ARXIV_ID_CHARS} characters: {record.arxiv_id[:40]}…"
+    return replace(
+        record,
+        version=min(max(record.version, 1), MAX_VERSION),
+        authors=[name[:MAX_AUTHOR_CHARS] for name in record.authors[:MAX_AUTHORS]],
+        categories=list(dict.fromkeys(c[:MAX_CATEGORY_CHARS] for c in record.categories[:MAX_CATEGORIES])),
+        primary_category=record.primary_category[:MAX_CATEGORY_CHARS],
+        score=min(max(record.score, 0), MAX_SCORE),
+        code_url=record.code_url if len(record.code_url) <= MAX_URL_CHARS else "",
+    )
 
 
 def dedupe(records: list[PaperRecord]) -> list[PaperRecord]:

@@ -6,8 +6,8 @@ A term is matched in the English source as a whole word (plural -s/-es allowed),
 the model's attention on what matters.
 
 After conversion, a Simplified rendering in the stored text (状态空间模型) would be rewritten by OpenCC like any
-other text; spans that are glossary renderings are swapped for placeholders OpenCC leaves alone (private-use
-code points), converted around, then restored with the variant's fixed rendering.
+other text; the text is cut at the glossary renderings, the rest converted piece by piece and each rendering
+shown in the variant's fixed form (no placeholder characters: feed text may contain any character).
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ log = logging.getLogger(__name__)
 #: How long a process keeps the glossary before reading it again (saves in the admin clear it at once
 #: in the process that saved; other processes see the change within this many seconds).
 CACHE_SECONDS = 60.0
-
-_PLACEHOLDER_OPEN, _PLACEHOLDER_CLOSE = "\ue000", "\ue001"
 
 
 @dataclass(frozen=True)
@@ -87,30 +85,38 @@ def missing_terms(glossary: Glossary, source: str, translated: str) -> list[str]
 
 def convert_protected(text: str, glossary: Glossary, language: str, convert_plain) -> str:
     """`convert_plain(text, language)` with every glossary rendering in `text` shielded from OpenCC and shown
-    in the variant's fixed form. Longer renderings first, so 大语言模型 wins over a shorter overlapping term."""
-    protected: list[str] = []
+    in the variant's fixed form. Longer renderings first, so 大语言模型 wins over a shorter overlapping term.
 
-    def shield(match: re.Match[str], term: Term) -> str:
-        protected.append(term.rendering(language, convert_plain))
-        return f"{_PLACEHOLDER_OPEN}{len(protected) - 1}{_PLACEHOLDER_CLOSE}"
-
+    No in-band markers: the text is cut into spans (plain text, or a glossary rendering), the plain spans are
+    converted one by one and the renderings put in between, so nothing a feed or an editor writes can be
+    mistaken for our own bookkeeping."""
+    spans: list[tuple[str, str | None]] = [(text, None)]  # (text, fixed rendering or None for plain text)
     for term in sorted(glossary, key=lambda t: len(t.target), reverse=True):
-        if not term.target or term.target not in text:
+        if not term.target or term.target.lower() not in text.lower():
             continue
         flags = 0 if (term.case_sensitive or not term.keep_verbatim) else re.IGNORECASE
         pattern = re.compile(re.escape(term.target), flags)
-        if term.keep_verbatim:
-            # Keep the casing the text has (Transformers, tokens): the term is shielded as written.
-            text = pattern.sub(lambda m: _shield_verbatim(m, protected), text)
-        else:
-            text = pattern.sub(lambda m, term=term: shield(m, term), text)
-    converted = convert_plain(text, language)
-    return re.sub(rf"{_PLACEHOLDER_OPEN}(\d+){_PLACEHOLDER_CLOSE}", lambda m: protected[int(m.group(1))], converted)
+        fixed = None if term.keep_verbatim else term.rendering(language, convert_plain)
+        spans = [piece for span in spans for piece in _cut(span, pattern, fixed)]
+    return "".join(rendering if rendering is not None else convert_plain(part, language) for part, rendering in spans)
 
 
-def _shield_verbatim(match: re.Match[str], protected: list[str]) -> str:
-    protected.append(match.group(0))
-    return f"{_PLACEHOLDER_OPEN}{len(protected) - 1}{_PLACEHOLDER_CLOSE}"
+def _cut(span: tuple[str, str | None], pattern: re.Pattern[str], fixed: str | None) -> list[tuple[str, str | None]]:
+    """One plain span split at each match of `pattern`; a match becomes a shielded span: the fixed rendering,
+    or (a verbatim term, fixed=None) the text as written, keeping its casing (Transformers, tokens)."""
+    text, rendering = span
+    if rendering is not None:
+        return [span]
+    pieces: list[tuple[str, str | None]] = []
+    last = 0
+    for match in pattern.finditer(text):
+        if match.start() > last:
+            pieces.append((text[last : match.start()], None))
+        pieces.append((match.group(0), fixed if fixed is not None else match.group(0)))
+        last = match.end()
+    if last < len(text):
+        pieces.append((text[last:], None))
+    return pieces
 
 
 _lock = threading.Lock()

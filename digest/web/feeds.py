@@ -24,6 +24,7 @@ from digest.editions.personalize import pick_papers
 from digest.editions.selectors import edition_entries
 from digest.languages import DJANGO_LANGUAGE
 from digest.models import Edition
+from digest.text import without_hidden_characters
 
 PUBLISHED = (Edition.Status.SENDING, Edition.Status.SENT)
 FEED_ITEMS = 30
@@ -88,7 +89,9 @@ class EditionsRssFeed(Feed):
     def item_description(self, item: FeedEdition) -> str:
         entries = edition_entries(item.edition)
         picks = pick_papers(entries, frozenset(), len(entries))
-        return render_to_string("digest/feed_item.html", variant_context(item.edition, item.language, False, picks))
+        html = render_to_string("digest/feed_item.html", variant_context(item.edition, item.language, False, picks))
+        # Rows stored before ingest cleaned text may still hold a control character, which XML 1.0 cannot carry.
+        return without_hidden_characters(html)
 
 
 class EditionsAtomFeed(EditionsRssFeed):

@@ -54,7 +54,7 @@ def test_export_writes_the_import_format(admin_client_, topics):
 def test_import_creates_subscribers_and_reports_bad_rows(admin_client_, topics):
     body = "email,language,topics,bilingual,max_papers\nnew@example.org,zh-Hant-HK,llm;vision,false,5\nbad,xx,,,\n"
     upload = SimpleUploadedFile("subs.csv", body.encode(), content_type="text/csv")
-    response = admin_client_.post(reverse("admin:subscribers_subscriber_import"), {"file": upload})
+    response = admin_client_.post(reverse("admin:subscribers_subscriber_import"), {"file": upload}, follow=True)
     assert response.status_code == 200
     created = Subscriber.objects.get(email="new@example.org")
     assert created.status == "active" and created.language == "zh-Hant-HK" and created.max_papers == 5

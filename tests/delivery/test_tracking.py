@@ -113,3 +113,28 @@ def test_bounced_address_is_left_out_of_the_next_edition(client, outbox_dir):
     post(client, bounce("gone@example.com"), **auth())
     send_edition(EditionEntryFactory().edition)
     assert list(Delivery.objects.values_list("subscriber__email", flat=True)) == ["fine@example.com"]
+
+
+def test_without_a_webhook_secret_every_event_is_refused_with_403_and_logged_once(
+    client, settings, caplog, monkeypatch
+):
+    monkeypatch.setattr("digest.delivery.webhooks._warned_unconfigured", False)
+    settings.ANYMAIL = {k: v for k, v in settings.ANYMAIL.items() if k != "WEBHOOK_SECRET"}
+    SubscriberFactory(email="victim@example.com")
+    first = post(client, bounce("victim@example.com"))
+    second = post(client, bounce("victim@example.com", event_id=43))
+    assert (first.status_code, second.status_code) == (403, 403)
+    assert not EmailEvent.objects.exists() and Subscriber.objects.get().status == "active"
+    assert sum("ANYMAIL_WEBHOOK_SECRET" in record.getMessage() for record in caplog.records) == 1
+
+
+def test_anymails_own_webhook_urls_are_not_reachable_around_the_check(client, settings):
+    settings.ANYMAIL = {k: v for k, v in settings.ANYMAIL.items() if k != "WEBHOOK_SECRET"}
+    SubscriberFactory(email="victim@example.com")
+    response = post_to(client, "/anymail/postmark/tracking/", bounce("victim@example.com"))
+    assert response.status_code in (403, 404)
+    assert Subscriber.objects.get().status == "active"
+
+
+def post_to(client, url, payload, **headers):
+    return client.post(url, json.dumps(payload), content_type="application/json", **headers)

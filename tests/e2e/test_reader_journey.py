@@ -53,6 +53,11 @@ def test_subscribe_confirm_change_topics_unsubscribe(page, live_server, topics, 
     assert subscriber.status == "pending" and subscriber.max_papers == 5
 
     page.goto(confirmation_link(outbox_dir, live_server))
+    assert page.locator("h1").inner_text() == "確認訂閱"
+    screenshot(page, "03-confirm-button")
+    subscriber.refresh_from_db()
+    assert subscriber.status == "pending"  # opening the link (a mail scanner) confirms nothing
+    click_and_wait(page, "form button:has-text('確認訂閱')")
     assert page.locator("h1").inner_text() == "訂閱成功"
     screenshot(page, "03-confirmed")
     subscriber.refresh_from_db()

@@ -146,3 +146,17 @@ def test_approved_edition_content_is_frozen(edition, change):
         change(entry)
     entry.refresh_from_db()
     assert (entry.featured, entry.excluded, entry.note, entry.position) == (False, False, "", 0)
+
+
+def test_note_loses_control_and_private_use_characters(edition):
+    entry = set_note(ordered_entries(edition)[0], "值得\x08一读\ue000\ue001\x00\n第二行")
+    entry.refresh_from_db()
+    assert entry.note == "值得一读\n第二行"
+
+
+def test_editor_translation_loses_control_and_private_use_characters(edition):
+    from digest.editions.editor_translations import save_editor_translation
+
+    paper = ordered_entries(edition)[0].paper
+    saved = save_editor_translation(paper, "标题\ue000\ue001\x07", "摘要\x1b与\ue0009\ue001公式")
+    assert (saved.title, saved.abstract) == ("标题", "摘要与9公式")

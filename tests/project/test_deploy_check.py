@@ -1,6 +1,7 @@
 """`manage.py check --deploy` passes with production settings, and warns when they are incomplete."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -16,6 +17,7 @@ PRODUCTION = {
     "SITE_URL": "https://papers.example.org",
     "CACHE_URL": "redis://127.0.0.1:6379/2",
     "DATABASE_URL": "sqlite:////tmp/never-opened.sqlite3",
+    "ANYMAIL_WEBHOOK_SECRET": "hook:" + secrets.token_urlsafe(24),
 }
 
 
@@ -47,3 +49,15 @@ def test_check_deploy_fails_without_https():
     result = check_deploy(**(PRODUCTION | {"SECURE_SSL": "false"}))
     assert result.returncode != 0
     assert "security.W004" in result.stderr + result.stdout  # no HSTS
+
+
+def test_check_deploy_flags_unauthenticated_tracking_webhooks():
+    result = check_deploy(**{k: v for k, v in PRODUCTION.items() if k != "ANYMAIL_WEBHOOK_SECRET"})
+    assert result.returncode != 0
+    assert "digest.E001" in result.stderr + result.stdout and "ANYMAIL_WEBHOOK_SECRET" in result.stdout + result.stderr
+
+
+def test_check_deploy_without_https_leaves_only_what_the_reverse_proxy_answers():
+    result = check_deploy(**(PRODUCTION | {"SECURE_SSL": "false"}))
+    ids = set(re.findall(r"\((\w+\.[WE]\d+)\)", result.stdout + result.stderr))
+    assert ids == {"security.W004", "security.W008", "security.W012", "security.W016"}, result.stderr

@@ -129,3 +129,22 @@ def test_hostile_feed_text_is_reduced_to_plain_text_and_links_rebuilt_from_the_i
         assert len(record.abstract) <= 6000
     authors = [name for record in result.records for name in record.authors]
     assert "Zhang Wei (张伟)" in authors
+
+
+HIDDEN = "\x00\x08\x1b\x7f\x85\ue000\ue001\uffff\U000f0000"
+
+
+def test_control_and_private_use_characters_are_dropped_from_feed_text():
+    document = (
+        b'[{"paper": {"id": "2505.00001", "title": "Bad\\u0008 Title \\ue000x\\ue001", '
+        b'"summary": "An \\u001b[31m abstract\\u0000 with \\uffff noise", "authors": [{"name": "A\\u0007 B"}], '
+        b'"submittedOnDailyAt": "2025-05-28T00:00:00Z"}}]'
+    )
+    (record,) = hf(document).records
+    assert (record.title, record.abstract, record.authors) == ("Bad Title x", "An [31m abstract with noise", ["A B"])
+
+
+def test_plain_text_drops_every_hidden_character_but_keeps_chinese_and_math():
+    from digest.sources.records import plain_text
+
+    assert plain_text(f"状态空间模型{HIDDEN} $\\alpha$ 𝔼") == "状态空间模型 $\\alpha$ 𝔼"

@@ -199,13 +199,15 @@ def test_a_suppressed_address_is_not_revived_by_the_resubscribe_link(client):
     assert subscriber.status == "suppressed" and "Please subscribe again" in response.content.decode()
 
 
-def test_unsubscribed_or_suppressed_address_gets_nothing_until_it_confirms_again(client, topics, outbox_dir):
-    gone = SubscriberFactory(email="gone@example.com", status=Subscriber.Status.SUPPRESSED)
+def test_unsubscribed_address_gets_nothing_until_it_confirms_again(client, topics, outbox_dir):
+    gone = SubscriberFactory(email="gone@example.com", status=Subscriber.Status.UNSUBSCRIBED)
     edition = EditionFactory()
     services.request_subscription("gone@example.com", language="en", topics=[], max_papers=5)
-    assert gone not in recipients(edition)  # pending now, not active
+    assert gone not in recipients(edition)  # still unsubscribed
     (message,) = messages(outbox_dir)
     client.get(link_in(message))
+    assert gone not in recipients(edition)  # a GET (a mail scanner) confirms nothing
+    client.post(link_in(message))
     assert gone in recipients(edition)
 
 

@@ -40,7 +40,7 @@ def test_subscribe_then_confirm_activates(client, topics, outbox_dir):
     response = subscribe(client)
     assert response.status_code == 200
     assert Subscriber.objects.get().status == "pending"
-    assert client.get(confirm_link(outbox_dir)).status_code == 200
+    assert client.post(confirm_link(outbox_dir)).status_code == 200
     subscriber = Subscriber.objects.get()
     assert subscriber.status == "active" and [t.slug for t in subscriber.topics.all()] == ["llm"]
 
@@ -181,7 +181,7 @@ def test_confirm_link_within_seven_days_still_works(client):
     subscriber = SubscriberFactory(status="pending")
     with time_machine.travel(datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=6)):
         token = make_token(subscriber, "confirm")
-    assert client.get(f"/confirm/{token}/").status_code == 200
+    assert client.post(f"/confirm/{token}/").status_code == 200
     subscriber.refresh_from_db()
     assert subscriber.status == "active"
 

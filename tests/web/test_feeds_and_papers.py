@@ -99,3 +99,11 @@ def test_atom_entry_ids_are_tag_uris_distinct_for_a_daily_and_a_weekly_of_one_da
         "tag:papers.example.org,2025-05-28:edition/2025-05-28/daily/zh-Hant-TW",
         "tag:papers.example.org,2025-05-28:edition/2025-05-28/weekly/zh-Hant-TW",
     ]
+def test_a_control_character_stored_before_cleaning_does_not_break_the_feeds(client, published):
+    type(published.paper).objects.filter(pk=published.paper.pk).update(title="Bell\x07 and \x1bescape")
+    published.note = "note\x0bwith vertical tab"
+    published.save()
+    for kind in ("rss", "atom"):
+        response = client.get(f"/archive/feed/en/{kind}/")
+        assert response.status_code == 200
+        assert "Bell and escape" in response.content.decode()

@@ -14,6 +14,7 @@ from digest.models import Topic
 from digest.papers.ingest import ingest_document
 from digest.translation import get_translator
 from digest.translation.service import load_reference_translations, translate_papers
+from subscribers import status
 from subscribers.models import Subscriber
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_data"
@@ -87,16 +88,12 @@ class Command(BaseCommand):
         ]
         assert {p[1] for p in plans} == {code for code, _ in LANGUAGE_CHOICES}
         for email, language, bilingual, slugs, max_papers in plans:
-            subscriber, _ = Subscriber.objects.update_or_create(
-                email=email,
-                defaults={
-                    "language": language,
-                    "time_zone": DEMO_TIME_ZONES[language],
-                    "bilingual": bilingual,
-                    "max_papers": max_papers,
-                    "status": Subscriber.Status.ACTIVE,
-                },
-            )
+            subscriber = Subscriber.objects.filter(email=email).first() or Subscriber(email=email)
+            # Like an import: new demo readers are active; one unsubscribed in the demo stays so (subscribers.status).
+            status.activate_imported(subscriber)
+            subscriber.language, subscriber.bilingual, subscriber.max_papers = language, bilingual, max_papers
+            subscriber.time_zone = DEMO_TIME_ZONES[language]
+            subscriber.save()
             subscriber.topics.set([topics[s] for s in slugs])
             self.stdout.write(
                 f"subscriber {email}: {language}{' bilingual' if bilingual else ''}, {DEMO_TIME_ZONES[language]}, "

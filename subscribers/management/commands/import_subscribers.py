@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from subscribers.services import import_subscribers
+from subscribers.services import ImportFailed, import_subscribers
 
 
 class Command(BaseCommand):
@@ -10,7 +10,8 @@ class Command(BaseCommand):
         "Import active subscribers from a CSV with header email,language,topics,bilingual,max_papers "
         "(optionally followed by frequency, follow_keywords, follow_authors, follow_categories, mute_keywords, "
         "mute_authors, mute_categories; lists joined by ;) "
-        "(topics: slugs joined by ';', empty for all). Bad rows are reported by line; good rows are kept."
+        "(topics: slugs joined by ';', empty for all). Bad rows are reported by line; good rows are kept; a file "
+        "that cannot be read to its end imports nothing."
     )
 
     def add_arguments(self, parser):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             raise CommandError(f"no such file: {path}")
         try:
             report = import_subscribers(path, dry_run=options["dry_run"])
-        except (ValueError, UnicodeDecodeError) as error:
+        except ImportFailed as error:
             raise CommandError(f"{path}: {error}") from None
         for line, reason in report.errors:
             self.stderr.write(self.style.WARNING(f"line {line}: {reason}"))
