@@ -122,6 +122,12 @@ class Translation(models.Model):
     superseded_at = models.DateTimeField(
         null=True, blank=True, help_text="set when `translate_papers --force` replaced this text; no longer shown"
     )
+    review_reasons = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="soft deviations the reply checks accepted (and repaired where a rule could); an editor clears "
+        "them after reading the text",
+    )
 
     class Meta:
         constraints = [
@@ -192,6 +198,12 @@ class GlossaryTerm(models.Model):
         "Hong Kong rendering", max_length=100, blank=True, help_text="empty: OpenCC s2hk of the Simplified rendering"
     )
     case_sensitive = models.BooleanField(default=False, help_text="match the English term only with this casing")
+    variants = models.TextField(
+        "accepted variants",
+        blank=True,
+        help_text="other Simplified renderings models write (one per line, e.g. 大型语言模型): a reply using one is "
+        "accepted, the variant replaced by the required form, and flagged for review",
+    )
     enabled = models.BooleanField(default=True)
     notes = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -201,6 +213,9 @@ class GlossaryTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+    def variant_list(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.variants.replace("，", "\n").splitlines() if line.strip())
 
     def clean(self) -> None:
         if not self.keep_verbatim and not self.zh_hans.strip():

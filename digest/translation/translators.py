@@ -18,7 +18,7 @@ from django.conf import settings
 from digest.translation.errors import TranslationError
 from digest.translation.glossary import Glossary, prompt_glossary
 from digest.translation.prompt import PROMPT_VERSION, build_messages
-from digest.translation.validation import parse_reply
+from digest.translation.validation import check_reply
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ class TranslatedText:
     abstract: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    review_reasons: tuple[str, ...] = ()  # soft deviations accepted (validation.check_reply), for the editors
 
 
 @dataclass(frozen=True)
@@ -167,11 +168,11 @@ class OpenAICompatibleTranslator:
         usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
         prompt_tokens, completion_tokens = _tokens(usage, "prompt_tokens"), _tokens(usage, "completion_tokens")
         try:
-            translated_title, translated_abstract = parse_reply(content, title, abstract, glossary)
+            checked = check_reply(content, title, abstract, glossary)
         except TranslationError as error:
             error.http_status, error.prompt_tokens, error.completion_tokens = status, prompt_tokens, completion_tokens
             raise
-        text = TranslatedText(translated_title, translated_abstract, prompt_tokens, completion_tokens)
+        text = TranslatedText(checked.title, checked.abstract, prompt_tokens, completion_tokens, checked.review_reasons)
         return text, status
 
 

@@ -44,6 +44,15 @@ def convert_translation(text: str, language: str, glossary: Glossary = ()) -> st
     return convert_protected(text, relevant, language, convert)
 
 
+def to_variant(text: str, language: str) -> str:
+    """Any Simplified text a reader sees (translation, topic label, editor's note, interface string) in their
+    variant, with the same glossary renderings everywhere: one conversion for emails, archive, RSS and
+    admin previews."""
+    if not text or language not in OPENCC_CONFIG:
+        return text
+    return convert_translation(text, language, active_glossary())
+
+
 @dataclass(frozen=True)
 class LocalizedPaper:
     title: str

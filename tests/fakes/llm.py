@@ -37,7 +37,10 @@ def plausible_translation(title: str, abstract: str, renderings: list[str] = ())
     """Chinese text of about the right length that keeps every LaTeX span, URL, arXiv id, number with unit
     and glossary rendering, as a good model does."""
     kept = " ".join([*_KEEP_RE.findall(abstract), *renderings])
-    filler = "本文提出一种新方法并在多个基准上验证其效果。" * max(1, len(abstract) // 60)
+    # Distinct sentences: a reply that says one sentence over and over is refused as a loop.
+    filler = "".join(
+        f"本文第{i + 1}部分提出一种新方法并在多个基准上验证其效果。" for i in range(max(1, len(abstract) // 60))
+    )
     return {"title": f"译：{title}的研究", "abstract": f"{filler}{kept}"}
 
 

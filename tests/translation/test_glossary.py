@@ -47,7 +47,7 @@ def test_a_reply_that_drops_a_verbatim_term_is_refused_with_the_reason(serve, se
     paper = PaperFactory(abstract="We evaluate LLM agents on many long-horizon planning benchmarks and tasks.")
     run = translate_papers([paper], translator=get_translator())
     assert run.failed == 1
-    assert "glossary terms not rendered as required: LLM" in TranslationFailure.objects.get().reason
+    assert "lost the names kept verbatim by the glossary: LLM" in TranslationFailure.objects.get().reason
     assert "LLM" in server.requests[1].json()["messages"][-1]["content"]
 
 
