@@ -222,6 +222,40 @@ class GlossaryTerm(models.Model):
             raise ValidationError("Give a Simplified rendering, or tick 'keep verbatim'.")
 
 
+class VariantPhrase(models.Model):
+    """An editor's entry in the AI-domain phrase table: how a Simplified phrase reads in Taiwan and Hong Kong.
+
+    Applied at render time (digest/translation/phrases), so a new row changes the next email, archive page or
+    feed without re-translating anything; it replaces the shipped row for the same phrase."""
+
+    zh_hans = models.CharField(
+        "Simplified phrase", max_length=100, unique=True, help_text="as the stored translation writes it, e.g. 鲁棒性"
+    )
+    zh_hant_tw = models.CharField(
+        "Taiwan form", max_length=100, blank=True, help_text="e.g. 穩健性; empty: the shipped form or OpenCC's"
+    )
+    zh_hant_hk = models.CharField(
+        "Hong Kong form", max_length=100, blank=True, help_text="e.g. 穩健性; empty: the shipped form or OpenCC's"
+    )
+    enabled = models.BooleanField(default=True)
+    notes = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["zh_hans"]
+        verbose_name = "variant phrase"
+
+    def __str__(self) -> str:
+        return self.zh_hans
+
+    def clean(self) -> None:
+        self.zh_hans = self.zh_hans.strip()
+        if not self.zh_hant_tw.strip() and not self.zh_hant_hk.strip():
+            raise ValidationError("Give the Taiwan form, the Hong Kong form, or both.")
+        if any(ch in self.zh_hans for ch in "\ue000\ue001\ue002\ue003"):
+            raise ValidationError("The phrase contains a reserved character.")
+
+
 class Edition(models.Model):
     class Status(models.TextChoices):
         # The labels are interface text (the admin shows them); the stored values are not.

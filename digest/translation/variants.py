@@ -11,6 +11,7 @@ import opencc
 from digest.languages import OPENCC_CONFIG, Language
 from digest.models import Paper
 from digest.translation.glossary import Glossary, active_glossary, convert_protected
+from digest.translation.phrases import PhraseTable, active_phrases, convert_quotes
 from digest.translation.service import current_translation
 
 _local = threading.local()
@@ -31,17 +32,29 @@ def convert(text: str, language: str) -> str:
     return _converter(config).convert(text) if config else text
 
 
+_NO_PHRASES = PhraseTable()
+
+
 @lru_cache(maxsize=20000)
-def convert_translation(text: str, language: str, glossary: Glossary = ()) -> str:
-    """A stored translation in the reader's variant, glossary renderings shielded from OpenCC and shown in the
-    variant's fixed form. Cached on (text, variant, glossary): a paper is converted once per variant for a
-    whole send, and a glossary edit makes a new key rather than a stale hit."""
-    if language not in OPENCC_CONFIG:
+def convert_translation(text: str, language: str, glossary: Glossary = (), phrases: PhraseTable = _NO_PHRASES) -> str:
+    """A stored translation in the reader's variant: glossary renderings shielded from OpenCC and shown in the
+    variant's fixed form, then the phrase table's forms, then OpenCC for the rest, then Taiwan/Hong Kong
+    quotation marks. Cached on (text, variant, glossary, phrases): a paper is converted once per variant for
+    a whole send, and an edit of either table makes a new key rather than a stale hit."""
+    if language not in OPENCC_CONFIG or OPENCC_CONFIG[language] is None:
         return text
+
+    def plain(segment: str, variant: str) -> str:
+        return phrases.apply(segment, variant, convert)
+
     relevant = tuple(term for term in glossary if term.target and term.target.lower() in text.lower())
-    if not relevant:
-        return convert(text, language)
-    return convert_protected(text, relevant, language, convert)
+    converted = convert_protected(text, relevant, language, plain) if relevant else plain(text, language)
+    return convert_quotes(converted)
+
+
+def forget_conversions() -> None:
+    """Drops every cached conversion (a phrase or glossary edit in the admin)."""
+    convert_translation.cache_clear()
 
 
 def to_variant(text: str, language: str) -> str:
@@ -50,7 +63,7 @@ def to_variant(text: str, language: str) -> str:
     admin previews."""
     if not text or language not in OPENCC_CONFIG:
         return text
-    return convert_translation(text, language, active_glossary())
+    return convert_translation(text, language, active_glossary(), active_phrases())
 
 
 @dataclass(frozen=True)
@@ -68,10 +81,9 @@ def localize(paper: Paper, language: str) -> LocalizedPaper:
     translation = current_translation(paper)
     if translation is None:
         return LocalizedPaper(paper.title, paper.abstract, False, paper.title, paper.abstract)
-    glossary = active_glossary()
     return LocalizedPaper(
-        convert_translation(translation.title, language, glossary),
-        convert_translation(translation.abstract, language, glossary),
+        to_variant(translation.title, language),
+        to_variant(translation.abstract, language),
         True,
         paper.title,
         paper.abstract,
