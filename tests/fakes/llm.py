@@ -21,7 +21,7 @@ def source_of(request: Request) -> dict[str, str]:
 
 
 _KEEP_RE = re.compile(
-    r"\$[^$]+\$|\\\(.+?\\\)|https?://[^\s)\]}>,;\"']+|(?<![\d.])\d{4}\.\d{4,5}(?:v\d+)?"
+    r"(?:(?<![\w.])\d+(?:\.\d+)?\s?)?\$[^$]+\$|\\\(.+?\\\)|https?://[^\s)\]}>,;\"']+|(?<![\d.])\d{4}\.\d{4,5}(?:v\d+)?"
     r"|(?<![\w.])\d+(?:\.\d+)?\s?(?:%|×|x\b|[KMBT]\b|k\b|[KMGT]B\b|ms\b|GHz\b|MHz\b|FLOPs\b|fps\b|dB\b)"
 )
 _GLOSSARY_LINE_RE = re.compile(r"^- .+ → (?:keep as )?(.+)$", re.MULTILINE)
