@@ -50,3 +50,11 @@ def test_saving_an_editors_version_leaves_no_flag_on_what_readers_get(edition, f
     editor_translations.save_editor_translation(flagged, "编辑的标题", "编辑的摘要。")
     shown = Translation.objects.get(paper=flagged, by_editor=True)
     assert shown.review_reasons == []
+
+
+def test_the_flag_speaks_the_editors_language(editor_client, edition, flagged):
+    url = reverse("admin:digest_edition_curate", args=[edition.pk])
+    text = editor_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-Hant-TW,zh;q=0.9").text
+    assert "2 處偏差待審閱" in text and "deviations to review" not in text
+    page = editor_client.get(translation_url(edition, flagged), HTTP_ACCEPT_LANGUAGE="zh-HK,zh;q=0.9").text
+    assert "已審閱：譯文沒有問題" in page
