@@ -76,3 +76,23 @@ def test_taiwan_and_hong_kong_get_corner_brackets_for_quotes(language):
 def test_simplified_readers_keep_their_quotes_and_apostrophes_stay():
     assert convert_translation("我们称之为“协同”。", "zh-Hans", (), TABLE) == "我们称之为“协同”。"
     assert convert_quotes("Bayes’ rule 与 don’t") == "Bayes’ rule 与 don’t"
+
+
+@pytest.mark.parametrize(("locale_dir", "language"), [("zh_TW", "zh-Hant-TW"), ("zh_HK", "zh-Hant-HK")])
+def test_the_interface_strings_use_no_form_the_watch_list_rules_out(locale_dir, language):
+    """The interface, the phrase table and the audit speak with one voice."""
+    import polib
+    from django.conf import settings
+
+    from digest.translation.phrases import watch_list
+
+    catalog = polib.pofile(str(settings.BASE_DIR / "locale" / locale_dir / "LC_MESSAGES" / "django.po"))
+    forms = [w.form for w in watch_list() if w.language == language]
+    found = [
+        (form, entry.msgid)
+        for entry in catalog
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]
+        for form in forms
+        if form in text
+    ]
+    assert found == []
