@@ -9,6 +9,7 @@ RUNS = [
     ["send_bench.py", "--subscribers", "10000", "100000"],
     ["esp_bench.py", "--messages", "20000"],
     ["translation_bench.py"],
+    ["reply_checks_bench.py"],
     ["web_bench.py"],
     ["import_bench.py", "--rows", "5000"],
 ]

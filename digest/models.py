@@ -127,6 +127,12 @@ class Translation(models.Model):
     superseded_at = models.DateTimeField(
         null=True, blank=True, help_text="set when `translate_papers --force` replaced this text; no longer shown"
     )
+    review_reasons = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="soft deviations the reply checks accepted (and repaired where a rule could); an editor clears "
+        "them after reading the text",
+    )
 
     class Meta:
         constraints = [
@@ -197,6 +203,12 @@ class GlossaryTerm(models.Model):
         "Hong Kong rendering", max_length=100, blank=True, help_text="empty: OpenCC s2hk of the Simplified rendering"
     )
     case_sensitive = models.BooleanField(default=False, help_text="match the English term only with this casing")
+    variants = models.TextField(
+        "accepted variants",
+        blank=True,
+        help_text="other Simplified renderings models write (one per line, e.g. 大型语言模型): a reply using one is "
+        "accepted, the variant replaced by the required form, and flagged for review",
+    )
     enabled = models.BooleanField(default=True)
     notes = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -207,9 +219,46 @@ class GlossaryTerm(models.Model):
     def __str__(self) -> str:
         return self.term
 
+    def variant_list(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.variants.replace("，", "\n").splitlines() if line.strip())
+
     def clean(self) -> None:
         if not self.keep_verbatim and not self.zh_hans.strip():
             raise ValidationError("Give a Simplified rendering, or tick 'keep verbatim'.")
+
+
+class VariantPhrase(models.Model):
+    """An editor's entry in the AI-domain phrase table: how a Simplified phrase reads in Taiwan and Hong Kong.
+
+    Applied at render time (digest/translation/phrases), so a new row changes the next email, archive page or
+    feed without re-translating anything; it replaces the shipped row for the same phrase."""
+
+    zh_hans = models.CharField(
+        "Simplified phrase", max_length=100, unique=True, help_text="as the stored translation writes it, e.g. 鲁棒性"
+    )
+    zh_hant_tw = models.CharField(
+        "Taiwan form", max_length=100, blank=True, help_text="e.g. 穩健性; empty: the shipped form or OpenCC's"
+    )
+    zh_hant_hk = models.CharField(
+        "Hong Kong form", max_length=100, blank=True, help_text="e.g. 穩健性; empty: the shipped form or OpenCC's"
+    )
+    enabled = models.BooleanField(default=True)
+    notes = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["zh_hans"]
+        verbose_name = "variant phrase"
+
+    def __str__(self) -> str:
+        return self.zh_hans
+
+    def clean(self) -> None:
+        self.zh_hans = self.zh_hans.strip()
+        if not self.zh_hant_tw.strip() and not self.zh_hant_hk.strip():
+            raise ValidationError("Give the Taiwan form, the Hong Kong form, or both.")
+        if any(ch in self.zh_hans for ch in "\ue000\ue001\ue002\ue003"):
+            raise ValidationError("The phrase contains a reserved character.")
 
 
 class Edition(models.Model):

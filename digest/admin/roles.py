@@ -37,6 +37,10 @@ EDITOR_PERMISSIONS = {
         "add_glossaryterm",
         "change_glossaryterm",
         "delete_glossaryterm",
+        "view_variantphrase",
+        "add_variantphrase",
+        "change_variantphrase",
+        "delete_variantphrase",
     ],
 }
 

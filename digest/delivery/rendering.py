@@ -21,7 +21,7 @@ from digest.editions.personalize import Pick, variant_key
 from digest.editions.reader_views import reader_view_for, reader_view_url
 from digest.languages import DJANGO_LANGUAGE, Language
 from digest.models import Edition, Topic
-from digest.translation.variants import convert, localize
+from digest.translation.variants import localize, to_variant
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def _fill(parts: list[str], links: dict[str, str]) -> str:
 
 
 def topic_label(topic: Topic, language: str) -> str:
-    return topic.name_en if language == Language.EN else convert(topic.name_zh, language)
+    return topic.name_en if language == Language.EN else to_variant(topic.name_zh, language)
 
 
 def variant_context(edition: Edition, language: str, bilingual: bool, picks: list[Pick]) -> dict:
@@ -85,7 +85,7 @@ def variant_context(edition: Edition, language: str, bilingual: bool, picks: lis
                 "followed": pick.followed,
                 "liked": pick.liked,
                 "featured": pick.entry.featured,
-                "note": convert(pick.entry.note, language) if pick.entry.note else "",
+                "note": to_variant(pick.entry.note, language) if pick.entry.note else "",
                 "authors": _authors(paper.authors),
             }
         )
@@ -101,7 +101,7 @@ def variant_context(edition: Edition, language: str, bilingual: bool, picks: lis
 
 
 def site_name(language: str) -> str:
-    return "Daily AI Papers" if language == Language.EN else convert(settings.SITE_NAME, language)
+    return "Daily AI Papers" if language == Language.EN else to_variant(settings.SITE_NAME, language)
 
 
 def render_variant(edition: Edition, language: str, bilingual: bool, picks: list[Pick]) -> RenderedVariant:

@@ -74,6 +74,17 @@ def discard_editor_translation(paper: Paper) -> int:
     return deleted
 
 
+def clear_review(paper: Paper) -> int:
+    """An editor read the flagged translation and accepts it as it is: its review reasons are cleared (saving
+    an editor's version clears them too, since that text is the editor's own). Returns how many rows changed."""
+    _ensure_translation_editable(paper)
+    return (
+        Translation.objects.filter(paper=paper, source_hash=paper.source_hash, superseded_at=None)
+        .exclude(review_reasons=[])
+        .update(review_reasons=[])
+    )
+
+
 def _configured_translator():
     translator = get_translator()
     if translator is None:

@@ -36,6 +36,7 @@ class Term:
     zh_hant_hk: str = ""
     keep_verbatim: bool = False
     case_sensitive: bool = False
+    variants: tuple[str, ...] = ()  # other renderings a model writes, repaired to `target` (see repairs.py)
 
     @property
     def target(self) -> str:
@@ -139,6 +140,7 @@ def active_glossary() -> Glossary:
             zh_hant_hk=row.zh_hant_hk.strip(),
             keep_verbatim=row.keep_verbatim,
             case_sensitive=row.case_sensitive,
+            variants=row.variant_list(),
         )
         for row in GlossaryTerm.objects.filter(enabled=True)
         if row.term.strip() and (row.keep_verbatim or row.zh_hans.strip())

@@ -207,7 +207,7 @@ def _translate_pending(
                 paper = in_flight.pop(future)
                 outcome, attempts = future.result()
                 _record(paper, outcome, attempts, run, translator, force=force)
-                if isinstance(outcome, TranslationError) and outcome.provider_down:
+                if _no_answer(outcome, attempts):
                     consecutive_down += 1
                 else:
                     consecutive_down = 0
@@ -235,6 +235,15 @@ def _translate_pending(
     if halt:
         run.stopped = halt
         log.warning("translation stopped reason=%r deferred=%s", halt, remaining)
+
+
+def _no_answer(outcome: TranslatedText | TranslationError, attempts: list[Attempt]) -> bool:
+    """Whether the provider gave this paper no answer at all (every attempt refused, timed out, 429 or 5xx).
+    Only those count towards the circuit breaker: a provider that answers, even badly, is up, and a day of
+    refused replies must not stop the run."""
+    if not isinstance(outcome, TranslationError):
+        return False
+    return outcome.provider_down and all(attempt.provider_down for attempt in attempts)
 
 
 def record_requests(paper: Paper, translator: Translator, attempts: list[Attempt]) -> None:
@@ -294,6 +303,7 @@ def store_translation(
         "topics": list(text.topics),
         "prompt_tokens": text.prompt_tokens,
         "completion_tokens": text.completion_tokens,
+        "review_reasons": list(text.review_reasons),
     }
     if replace:
         with transaction.atomic():

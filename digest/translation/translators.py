@@ -18,7 +18,7 @@ from django.conf import settings
 from digest.translation.errors import TranslationError
 from digest.translation.glossary import Glossary, prompt_glossary
 from digest.translation.prompt import PROMPT_VERSION, build_messages
-from digest.translation.validation import parse_reply, reply_extras
+from digest.translation.validation import check_reply, reply_extras
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ class TranslatedText:
     #: Optional in the reply (protocol v3): one Simplified Chinese sentence, and slugs of the site's topics.
     tldr: str = ""
     topics: tuple[str, ...] = ()
+    review_reasons: tuple[str, ...] = ()  # soft deviations accepted (validation.check_reply), for the editors
 
 
 @dataclass(frozen=True)
@@ -189,13 +190,19 @@ class OpenAICompatibleTranslator:
         usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
         prompt_tokens, completion_tokens = _tokens(usage, "prompt_tokens"), _tokens(usage, "completion_tokens")
         try:
-            translated_title, translated_abstract = parse_reply(content, title, abstract, glossary)
+            checked = check_reply(content, title, abstract, glossary)
         except TranslationError as error:
             error.http_status, error.prompt_tokens, error.completion_tokens = status, prompt_tokens, completion_tokens
             raise
         tldr, chosen_topics = reply_extras(content, (slug for slug, _ in topics))
         text = TranslatedText(
-            translated_title, translated_abstract, prompt_tokens, completion_tokens, tldr, chosen_topics
+            checked.title,
+            checked.abstract,
+            prompt_tokens,
+            completion_tokens,
+            tldr=tldr,
+            topics=chosen_topics,
+            review_reasons=checked.review_reasons,
         )
         return text, status
 

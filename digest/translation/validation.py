@@ -1,19 +1,22 @@
-"""Checks every model reply before it is stored: a reply that fails is a TranslationError, never an email.
+"""Checks every model reply before it is stored: hard failures are refused, soft deviations accepted.
 
-The rules (each failure names itself in the error, which goes back into the prompt on the retry and into the
-admin when the paper stays English):
+Refused (a TranslationError, retried with the reason in the prompt; the paper stays English if every attempt
+fails) is only what hurts a reader:
 
-- the content is one JSON object with string "title" and "abstract" (a ```json fence is tolerated);
-- neither is empty, nor the English source echoed back;
-- no HTML tag, Markdown link, heading or bold, nor a control character, unless the source had them;
-- mostly Chinese: the title has some CJK, the abstract at least one CJK character per two Latin letters;
-- length within bounds of the source: Chinese runs at 0.26-0.44 of the English character count on the
+- the content is not one JSON object with string "title" and "abstract" (a ```json fence is tolerated);
+- either is empty, or the English source echoed back;
+- an HTML tag, Markdown link, heading or bold, a control, bidi or private-use character, unless the source had it;
+- not mostly Chinese: the title has some CJK, the abstract at least one CJK character per two Latin letters;
+- length outside bounds of the source: Chinese runs at 0.26-0.44 of the English character count on the
   reference translations, so an abstract must be 0.15-1.0 times the source (+50), a title at most
-  1.5 times (+20): a reply that loops or pads is refused;
-- every LaTeX span ($...$, \\(...\\)), URL, arXiv id and number with a unit (7B, 32k, 85.3%, 2.5x, 10 ms)
-  of the source appears in the translation (whitespace ignored);
-- every glossary term that occurs in the source appears in its required form (verbatim or the fixed
-  Simplified rendering) in the translated title or abstract.
+  1.5 times (+20); and a whole sentence said three times: a reply that loops, pads or stops half-way is refused;
+- a URL, arXiv id, number with a unit or LaTeX span of the source found in no accepted form (spans.py);
+- an acronym the glossary keeps verbatim and case-sensitive (LLM, CLIP) missing: a lost name.
+
+Accepted, repaired where a rule can do it safely, and flagged for an editor (`CheckedReply.review_reasons`):
+a glossary term in a known variant (replaced by the required form) or in another rendering, and a LaTeX span
+written as the Unicode it stands for. A number whose unit is worded differently (60k as 6 万) is verified
+equal arithmetically and not flagged.
 """
 
 from __future__ import annotations
@@ -21,32 +24,40 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from digest.translation.errors import TranslationError
-from digest.translation.glossary import Glossary, missing_terms
+from digest.translation.glossary import Glossary
+from digest.translation.repairs import repair_glossary
+from digest.translation.spans import compact, missing_spans, unicode_latex
 
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
-_LATEX_RE = re.compile(r"\$[^$]+\$|\\\(.+?\\\)")
-# A URL, without the sentence's full stop after it.
-_URL_RE = re.compile(r"https?://[^\s)\]}>,;\"'，。；）]*[^\s)\]}>,;\"'，。；）.]")
-_ARXIV_ID_RE = re.compile(r"(?<![\d.])\d{4}\.\d{4,5}(?:v\d+)?(?![\d])")
-# A number followed by a unit symbol or abbreviation. Words such as "billion" are left out on purpose:
-# the prompt asks for 7180 亿 for "718 billion".
-_NUMBER_WITH_UNIT_RE = re.compile(
-    r"(?<![\w.])\d+(?:\.\d+)?\s?(?:%|×|x\b|[KMBT]\b|k\b|[KMGT]B\b|ms\b|GHz\b|MHz\b|FLOPs\b|fps\b|dB\b)"
-)
 _MARKUP_RE = re.compile(
     r"<\s*/?\s*[a-zA-Z!][^>]*>|\]\([a-z]+:|^\s*#{1,6}\s|\*\*|__\w|javascript:", re.MULTILINE | re.IGNORECASE
 )
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# Controls (tab and newlines allowed), bidi overrides and isolates, and private-use code points (which would
+# also collide with the placeholders the variant conversion uses).
+_CONTROL_RE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ue000-\uf8ff\U000f0000-\U0010ffff]"
+)
+
+_SENTENCE_END_RE = re.compile(r"[。！？；!?;\n]|\.\s")
 
 #: Bounds on len(translation) / len(source); see the module docstring for where they come from.
 ABSTRACT_MAX_RATIO, ABSTRACT_MIN_RATIO, TITLE_MAX_RATIO = 1.0, 0.15, 1.5
 
 
-def parse_reply(content: str, source_title: str, source_abstract: str, glossary: Glossary = ()) -> tuple[str, str]:
-    """Returns (title, abstract) from a chat-completions message content, or raises TranslationError."""
+@dataclass(frozen=True)
+class CheckedReply:
+    title: str
+    abstract: str
+    review_reasons: tuple[str, ...] = ()  # soft deviations accepted (and repaired where a rule could)
+
+
+def check_reply(content: str, source_title: str, source_abstract: str, glossary: Glossary = ()) -> CheckedReply:
+    """The accepted (possibly repaired) title and abstract with the reasons to review them, or TranslationError
+    naming the first hard failure."""
     try:
         data = json.loads(_strip_code_fence(content))
     except (TypeError, json.JSONDecodeError) as error:
@@ -57,13 +68,14 @@ def parse_reply(content: str, source_title: str, source_abstract: str, glossary:
     if not isinstance(title, str) or not isinstance(abstract, str):
         raise TranslationError("reply lacks a string 'title' and 'abstract'")
     title, abstract = title.strip(), abstract.strip()
-    check_text(title, source_title, field="title")
+    reasons: list[str] = []
+    check_text(title, source_title, field="title", reasons=reasons)
     if source_abstract:
-        check_text(abstract, source_abstract, field="abstract")
-    missing = missing_terms(glossary, f"{source_title}\n{source_abstract}", f"{title}\n{abstract}")
-    if missing:
-        raise TranslationError(f"glossary terms not rendered as required: {', '.join(missing)}")
-    return title, abstract
+        check_text(abstract, source_abstract, field="abstract", reasons=reasons)
+    repair = repair_glossary(glossary, f"{source_title}\n{source_abstract}", title, abstract)
+    if repair.lost_names:
+        raise TranslationError(f"lost the names kept verbatim by the glossary: {', '.join(repair.lost_names)}")
+    return CheckedReply(repair.title, repair.abstract, tuple(dict.fromkeys([*reasons, *repair.notes])))
 
 
 #: A TL;DR is one sentence: longer than this it is a second abstract, not a line to scan.
@@ -94,15 +106,22 @@ def reply_extras(content: str, topic_slugs: Iterable[str]) -> tuple[str, tuple[s
     return tldr, tuple(topics[:MAX_MODEL_TOPICS])
 
 
-def check_text(translated: str, source: str, *, field: str) -> None:
+def parse_reply(content: str, source_title: str, source_abstract: str, glossary: Glossary = ()) -> tuple[str, str]:
+    """(title, abstract) of an accepted reply; see check_reply."""
+    checked = check_reply(content, source_title, source_abstract, glossary)
+    return checked.title, checked.abstract
+
+
+def check_text(translated: str, source: str, *, field: str, reasons: list[str] | None = None) -> None:
+    """Raises TranslationError on a hard failure; appends soft deviations to `reasons`."""
     if not translated:
         raise TranslationError(f"{field} is empty")
-    if _normalize(translated).lower() == _normalize(source).lower():
+    if compact(translated).lower() == compact(source).lower():
         raise TranslationError(f"{field} is the English source echoed back")
     if _MARKUP_RE.search(translated) and not _MARKUP_RE.search(source):
         raise TranslationError(f"{field} contains HTML or Markdown")
     if _CONTROL_RE.search(translated):
-        raise TranslationError(f"{field} contains control characters")
+        raise TranslationError(f"{field} contains control or private-use characters")
     cjk = len(_CJK_RE.findall(translated))
     latin = len(_LATIN_LETTER_RE.findall(translated))
     # Titles may be mostly names ("Absolute Zero：..."), so they need only some Chinese.
@@ -113,20 +132,28 @@ def check_text(translated: str, source: str, *, field: str) -> None:
         raise TranslationError(f"{field} is too long ({len(translated)} characters for {len(source)})")
     if field == "abstract" and len(translated) < ABSTRACT_MIN_RATIO * len(source):
         raise TranslationError(f"{field} is too short ({len(translated)} characters for {len(source)})")
-    kept = _normalize(translated)
-    for pattern, what in (
-        (_LATEX_RE, "LaTeX span"),
-        (_URL_RE, "URL"),
-        (_ARXIV_ID_RE, "arXiv id"),
-        (_NUMBER_WITH_UNIT_RE, "number with unit"),
-    ):
-        for span in pattern.findall(source):
-            if _normalize(span) not in kept:
-                raise TranslationError(f"{field} dropped the {what} {span!r}")
+    repeated = _repeated_sentence(translated, times=3)
+    if repeated and not _repeated_sentence(source, times=2):
+        raise TranslationError(f"{field} repeats itself ({repeated[:30]!r}...)")
+    lost = missing_spans(source, translated)
+    if lost:
+        kind, span = lost[0]
+        raise TranslationError(f"{field} dropped the {kind} {span!r}")
+    if reasons is not None:
+        reasons.extend(f"{field}: LaTeX {span} written as {text}" for span, text in unicode_latex(source, translated))
 
 
-def _normalize(text: str) -> str:
-    return re.sub(r"\s+", "", text).rstrip(".")
+def _repeated_sentence(text: str, *, times: int) -> str:
+    """A sentence (12 characters or more) said `times` times or more. A translation saying one sentence three
+    times is a model that loops, even within the length bound, unless the source itself repeats."""
+    counts: dict[str, int] = {}
+    for sentence in _SENTENCE_END_RE.split(text):
+        sentence = sentence.strip()
+        if len(sentence) >= 12:
+            counts[sentence] = counts.get(sentence, 0) + 1
+            if counts[sentence] >= times:
+                return sentence
+    return ""
 
 
 def _strip_code_fence(content: str) -> str:

@@ -12,6 +12,7 @@ from digest.languages import OPENCC_CONFIG, Language
 from digest.models import Paper
 from digest.papers.latex import latex_to_unicode
 from digest.translation.glossary import Glossary, active_glossary, convert_protected
+from digest.translation.phrases import PhraseTable, active_phrases, convert_quotes
 from digest.translation.service import current_translation
 
 _local = threading.local()
@@ -32,17 +33,38 @@ def convert(text: str, language: str) -> str:
     return _converter(config).convert(text) if config else text
 
 
+_NO_PHRASES = PhraseTable()
+
+
 @lru_cache(maxsize=20000)
-def convert_translation(text: str, language: str, glossary: Glossary = ()) -> str:
-    """A stored translation in the reader's variant, glossary renderings shielded from OpenCC and shown in the
-    variant's fixed form. Cached on (text, variant, glossary): a paper is converted once per variant for a
-    whole send, and a glossary edit makes a new key rather than a stale hit."""
-    if language not in OPENCC_CONFIG:
+def convert_translation(text: str, language: str, glossary: Glossary = (), phrases: PhraseTable = _NO_PHRASES) -> str:
+    """A stored translation in the reader's variant: glossary renderings shielded from OpenCC and shown in the
+    variant's fixed form, then the phrase table's forms, then OpenCC for the rest, then Taiwan/Hong Kong
+    quotation marks. Cached on (text, variant, glossary, phrases): a paper is converted once per variant for
+    a whole send, and an edit of either table makes a new key rather than a stale hit."""
+    if language not in OPENCC_CONFIG or OPENCC_CONFIG[language] is None:
         return text
+
+    def plain(segment: str, variant: str) -> str:
+        return phrases.apply(segment, variant, convert)
+
     relevant = tuple(term for term in glossary if term.target and term.target.lower() in text.lower())
-    if not relevant:
-        return convert(text, language)
-    return convert_protected(text, relevant, language, convert)
+    converted = convert_protected(text, relevant, language, plain) if relevant else plain(text, language)
+    return convert_quotes(converted)
+
+
+def forget_conversions() -> None:
+    """Drops every cached conversion (a phrase or glossary edit in the admin)."""
+    convert_translation.cache_clear()
+
+
+def to_variant(text: str, language: str) -> str:
+    """Any Simplified text a reader sees (translation, topic label, editor's note, interface string) in their
+    variant, with the same glossary renderings everywhere: one conversion for emails, archive, RSS and
+    admin previews."""
+    if not text or language not in OPENCC_CONFIG:
+        return text
+    return convert_translation(text, language, active_glossary(), active_phrases())
 
 
 @dataclass(frozen=True)
@@ -64,12 +86,11 @@ def localize(paper: Paper, language: str) -> LocalizedPaper:
     translation = current_translation(paper)
     if translation is None:
         return LocalizedPaper(title, abstract, False, title, abstract)
-    glossary = active_glossary()
     return LocalizedPaper(
-        latex_to_unicode(convert_translation(translation.title, language, glossary)),
-        latex_to_unicode(convert_translation(translation.abstract, language, glossary)),
+        latex_to_unicode(to_variant(translation.title, language)),
+        latex_to_unicode(to_variant(translation.abstract, language)),
         True,
         title,
         abstract,
-        latex_to_unicode(convert_translation(translation.tldr, language, glossary)) if translation.tldr else "",
+        latex_to_unicode(to_variant(translation.tldr, language)) if translation.tldr else "",
     )

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from digest.languages import Language, variant_of_django_code
 from digest.models import Topic
-from digest.translation.variants import convert
+from digest.translation.variants import to_variant
 
 register = template.Library()
 
@@ -20,7 +20,7 @@ def page_language() -> str:
 @register.filter
 def topic_name(topic: Topic) -> str:
     language = page_language()
-    return topic.name_en if language == Language.EN else convert(topic.name_zh, language)
+    return topic.name_en if language == Language.EN else to_variant(topic.name_zh, language)
 
 
 @register.filter
@@ -28,4 +28,4 @@ def topic_description(topic: Topic) -> str:
     language = page_language()
     if language == Language.EN or not topic.description_zh:
         return topic.description_en
-    return convert(topic.description_zh, language)
+    return to_variant(topic.description_zh, language)

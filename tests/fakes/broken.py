@@ -11,7 +11,9 @@ import json
 import re
 from collections.abc import Callable
 
-from digest.translation.validation import _LATEX_RE, _NUMBER_WITH_UNIT_RE, _URL_RE
+from digest.translation.spans import LATEX_RE as _LATEX_RE
+from digest.translation.spans import NUMBER_WITH_UNIT_RE as _NUMBER_WITH_UNIT_RE
+from digest.translation.spans import URL_RE as _URL_RE
 
 Breaker = Callable[[str, str, dict[str, str]], str | None]
 
@@ -20,15 +22,21 @@ def _reply(title: str, abstract: str) -> str:
     return json.dumps({"title": title, "abstract": abstract}, ensure_ascii=False)
 
 
-def _drop_first(pattern: re.Pattern[str]) -> Breaker:
+def _drop_first(pattern: re.Pattern[str], *, digits_gone: bool = False) -> Breaker:
+    """Drops the first span of `pattern` that the good translation has verbatim. With `digits_gone`, only a
+    span whose digits then occur nowhere else (a number also written as 1500 万 is not lost)."""
+
     def breaker(title: str, abstract: str, good: dict[str, str]) -> str | None:
-        spans = pattern.findall(abstract)
-        if not spans:
-            return None
-        span = spans[0]
-        compact = re.sub(r"\s+", "", span)
-        broken = re.sub(r"\s*".join(map(re.escape, compact)), "", good["abstract"])
-        return _reply(good["title"], broken)
+        for span in pattern.findall(abstract):
+            compact = re.sub(r"\s+", "", span)
+            broken = re.sub(r"\s*".join(map(re.escape, compact)), "", good["abstract"])
+            # A translation that wrote the span another way ($\\times$ as 倍) has nothing to drop here.
+            if broken == good["abstract"]:
+                continue
+            if digits_gone and any(number in broken for number in re.findall(r"\d+(?:\.\d+)?", span)):
+                continue
+            return _reply(good["title"], broken)
+        return None
 
     return breaker
 
@@ -46,9 +54,10 @@ BREAKERS: dict[str, Breaker] = {
     "Markdown link": lambda t, a, g: _reply(g["title"], g["abstract"] + "[详情](https://evil.example)"),
     "Markdown bold": lambda t, a, g: _reply(f"**{g['title']}**", g["abstract"]),
     "control character": lambda t, a, g: _reply(g["title"], g["abstract"] + "\u202e"),
+    "private-use character": lambda t, a, g: _reply(g["title"], g["abstract"].replace("，", "\ue000", 1)),
     "dropped LaTeX": _drop_first(_LATEX_RE),
     "dropped URL": _drop_first(_URL_RE),
-    "dropped number with unit": _drop_first(_NUMBER_WITH_UNIT_RE),
+    "dropped number with unit": _drop_first(_NUMBER_WITH_UNIT_RE, digits_gone=True),
     "dropped LLM": lambda t, a, g: (
         _reply(g["title"].replace("LLM", "大模型"), g["abstract"].replace("LLM", "大模型"))
         if re.search(r"\bLLMs?\b", t + " " + a)

@@ -21,7 +21,7 @@ def source_of(request: Request) -> dict[str, str]:
 
 
 _KEEP_RE = re.compile(
-    r"\$[^$]+\$|\\\(.+?\\\)|https?://[^\s)\]}>,;\"']+|(?<![\d.])\d{4}\.\d{4,5}(?:v\d+)?"
+    r"(?:(?<![\w.])\d+(?:\.\d+)?\s?)?\$[^$]+\$|\\\(.+?\\\)|https?://[^\s)\]}>,;\"']+|(?<![\d.])\d{4}\.\d{4,5}(?:v\d+)?"
     r"|(?<![\w.])\d+(?:\.\d+)?\s?(?:%|×|x\b|[KMBT]\b|k\b|[KMGT]B\b|ms\b|GHz\b|MHz\b|FLOPs\b|fps\b|dB\b)"
 )
 _GLOSSARY_LINE_RE = re.compile(r"^- .+ → (?:keep as )?(.+)$", re.MULTILINE)
@@ -37,7 +37,10 @@ def plausible_translation(title: str, abstract: str, renderings: list[str] = ())
     """Chinese text of about the right length that keeps every LaTeX span, URL, arXiv id, number with unit
     and glossary rendering, as a good model does."""
     kept = " ".join([*_KEEP_RE.findall(abstract), *renderings])
-    filler = "本文提出一种新方法并在多个基准上验证其效果。" * max(1, len(abstract) // 60)
+    # Distinct sentences: a reply that says one sentence over and over is refused as a loop.
+    filler = "".join(
+        f"本文第{i + 1}部分提出一种新方法并在多个基准上验证其效果。" for i in range(max(1, len(abstract) // 60))
+    )
     return {"title": f"译：{title}的研究", "abstract": f"{filler}{kept}"}
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from digest.delivery.fanout import recipients
 from digest.models import Delivery, Edition
-from digest.translation.variants import convert
+from digest.translation.variants import to_variant
 from subscribers import preferences, services
 from subscribers.feedback import record_feedback
 from subscribers.models import Subscriber
@@ -142,8 +142,8 @@ def test_page_speaks_the_readers_language_with_topic_names_converted(client, top
     body = client.get(manage_url(subscriber), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "你的訂閱偏好" in body and 'lang="zh-Hant-TW"' in body
     llm = topics["llm"]
-    assert convert(llm.name_zh, "zh-Hant-TW") in body
-    assert convert(llm.description_zh, "zh-Hant-TW") in body
+    assert to_variant(llm.name_zh, "zh-Hant-TW") in body
+    assert to_variant(llm.description_zh, "zh-Hant-TW") in body
 
 
 def test_fewer_of_these_suggests_the_topic_of_papers_voted_down(client, topics):

@@ -1,5 +1,6 @@
 """Reply validation, rule by rule, measured on the 25 shipped reference translations (all must pass) and on
-deliberately broken variants of them (all must be refused)."""
+deliberately broken variants of them (all must be refused). The good-but-different corpus is in
+test_reply_corpus.py."""
 
 from __future__ import annotations
 
@@ -8,27 +9,13 @@ import json
 import pytest
 
 from digest.translation import TranslationError
-from digest.translation.glossary import Term
 from digest.translation.validation import parse_reply
 from tests.fakes.broken import BREAKERS
 from tests.fakes.llm import REFERENCE, SAMPLE_DIR
+from tests.translation.corpus.rates import GLOSSARY
 
 HF = json.loads((SAMPLE_DIR / "hf_daily_papers_2025-05-28.json").read_text(encoding="utf-8"))
 SOURCES = {e["paper"]["id"]: e["paper"] for e in HF if e["paper"]["id"] in REFERENCE}
-#: The seeded glossary (migration 0007), as plain terms.
-GLOSSARY = (
-    Term("LLM", keep_verbatim=True, case_sensitive=True),
-    Term("GPU", keep_verbatim=True, case_sensitive=True),
-    Term("CLIP", keep_verbatim=True, case_sensitive=True),
-    Term("RLHF", keep_verbatim=True, case_sensitive=True),
-    Term("MoE", keep_verbatim=True, case_sensitive=True),
-    Term("Transformer", keep_verbatim=True),
-    Term("token", keep_verbatim=True),
-    Term("state space model", zh_hans="状态空间模型"),
-    Term("large language model", zh_hans="大语言模型"),
-    Term("reinforcement learning", zh_hans="强化学习"),
-    Term("diffusion model", zh_hans="扩散模型"),
-)
 
 
 def source(arxiv_id: str) -> tuple[str, str]:
@@ -82,7 +69,7 @@ def test_a_reply_keeping_every_protected_span_passes():
     ("old", "new", "reason"),
     [
         ("2505.01234", "某论文", "arXiv id"),
-        ("7B", "70 亿参数", "number with unit"),
+        ("7B", "数十亿参数", "number with unit"),
         ("85.3%", "八成五", "number with unit"),
         ("https://example.org/code", "代码仓库", "URL"),
     ],

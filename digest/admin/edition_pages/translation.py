@@ -19,7 +19,7 @@ from digest.editions.editor_text import EditorText, shown
 from digest.languages import TRANSLATION_LANGUAGE
 from digest.models import Edition, EditionEntry, Paper, Translation
 from digest.translation.service import current_translation
-from digest.translation.variants import convert
+from digest.translation.variants import to_variant
 
 
 class TranslationPage(EditionPageBase):
@@ -41,6 +41,9 @@ class TranslationPage(EditionPageBase):
                 elif action == "discard":
                     editor_translations.discard_editor_translation(paper)
                     done = gettext_noop("Discarded the editor's translation of %(arxiv_id)s")
+                elif action == "clear_review":
+                    editor_translations.clear_review(paper)
+                    done = gettext_noop("Marked the translation of %(arxiv_id)s as reviewed")
                 elif action == "retranslate":
                     editor_translations.request_retranslation(paper)
                     done = gettext_noop(
@@ -67,8 +70,8 @@ class TranslationPage(EditionPageBase):
             {
                 "code": code,
                 "label": label,
-                "title": convert(current.title, code) if current else "",
-                "abstract": convert(current.abstract, code) if current else "",
+                "title": to_variant(current.title, code) if current else "",
+                "abstract": to_variant(current.abstract, code) if current else "",
             }
             for code, label in CHINESE_VARIANTS
             if code != TRANSLATION_LANGUAGE
