@@ -328,7 +328,7 @@ ZH_HANS = {
     "complaints": "投诉",
     "unsubscribed": "退订",
     "recipients": "收件人",
-    "papers": "论文数",
+    "papers": "论文",
     "Curate": "编排",
     "Preview": "预览",
     "Results": "成效",
