@@ -98,3 +98,14 @@ def test_the_paper_page_reads_well(browser, live_server, emails, width, language
         screenshot(page, f"reading-paper-{language}-{width}-{scheme}")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("width", "language", "scheme"), [v for v in VARIANTS if v[0] == 375])
+def test_the_public_archive_page_reads_well(browser, live_server, emails, width, language, scheme):
+    context, page = open_at(browser, width, scheme)
+    try:
+        page.goto(f"{live_server.url}/archive/2025-05-28/?lang={language}")
+        assert_reads_well(page, width, scheme, ".paper")
+        screenshot(page, f"reading-archive-{language}-{width}-{scheme}")
+    finally:
+        context.close()
