@@ -11,6 +11,7 @@ import pytest
 from digest.delivery.fanout import send_edition
 from digest.editions.build import build_edition
 from digest.models import Edition
+from tests.delivery.test_email_size import make_largest_choice
 from tests.e2e.conftest import screenshot
 from tests.factories import PaperFactory, SubscriberFactory, TranslationFactory
 
@@ -107,5 +108,21 @@ def test_the_public_archive_page_reads_well(browser, live_server, emails, width,
         page.goto(f"{live_server.url}/archive/2025-05-28/?lang={language}")
         assert_reads_well(page, width, scheme, ".paper")
         screenshot(page, f"reading-archive-{language}-{width}-{scheme}")
+    finally:
+        context.close()
+
+
+def test_an_email_past_the_budget_shows_short_forms_and_its_footer(browser, topics, outbox_dir):
+    edition, _reader = make_largest_choice(topics)  # 50 papers, bilingual, Taiwan
+    send_edition(edition)
+    (path,) = outbox_dir.glob("*.eml")
+    html = email.message_from_bytes(path.read_bytes(), policy=policy.default).get_body(("html",)).get_content()
+    context, page = open_at(browser, 375, "light")
+    try:
+        page.set_content(html)
+        assert page.locator("a", has_text="繼續閱讀").count() > 0
+        assert page.locator("a", has_text="退訂").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        screenshot(page, "reading-email-50-papers-bilingual-zh-Hant-TW-375")
     finally:
         context.close()
