@@ -12,7 +12,7 @@ from digest.delivery.fanout import send_edition
 from digest.editions.build import build_edition
 from digest.models import Edition
 from tests.delivery.test_email_size import make_largest_choice
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import SCREENSHOTS, screenshot
 from tests.factories import PaperFactory, SubscriberFactory, TranslationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -124,5 +124,11 @@ def test_an_email_past_the_budget_shows_short_forms_and_its_footer(browser, topi
         assert page.locator("a", has_text="退訂").is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
         screenshot(page, "reading-email-50-papers-bilingual-zh-Hant-TW-375")
+        # Two screens a person can read: where the short forms begin, and the end with the footer.
+        page.locator("a", has_text="繼續閱讀").first.scroll_into_view_if_needed()
+        page.evaluate("window.scrollBy(0, -500)")
+        page.screenshot(path=str(SCREENSHOTS / "reading-email-50-papers-short-forms-begin.png"))
+        page.locator("a", has_text="退訂").scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "reading-email-50-papers-footer.png"))
     finally:
         context.close()
