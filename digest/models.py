@@ -22,19 +22,26 @@ class Source(models.Model):
         ARXIV_API = "arxiv_api", "arXiv API"
         HF_DAILY = "hf_daily", "Hugging Face daily papers"
 
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    url = models.URLField(max_length=500)
-    enabled = models.BooleanField(default=True)
-    etag = models.CharField(max_length=300, blank=True)
-    last_modified = models.CharField(max_length=100, blank=True)
-    last_fetched_at = models.DateTimeField(null=True, blank=True)
-    last_status = models.CharField(max_length=20, blank=True)
-    last_error = models.TextField(blank=True)
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    url = models.URLField(_("url"), max_length=500)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    etag = models.CharField(_("etag"), max_length=300, blank=True)
+    last_modified = models.CharField(_("last modified"), max_length=100, blank=True)
+    last_fetched_at = models.DateTimeField(_("last fetched at"), null=True, blank=True)
+    last_status = models.CharField(_("last status"), max_length=20, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
     last_result = models.CharField(
-        max_length=300, blank=True, help_text="what the last successful fetch stored (new, updated, unchanged)"
+        _("last result"),
+        max_length=300,
+        blank=True,
+        help_text="what the last successful fetch stored (new, updated, unchanged)",
     )
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
 
     def __str__(self) -> str:
         return self.name
@@ -43,16 +50,20 @@ class Source(models.Model):
 class Topic(models.Model):
     """An editorial topic. Names are kept in English and Simplified Chinese; OpenCC makes the rest."""
 
-    slug = models.SlugField(unique=True)
-    name_en = models.CharField(max_length=100)
-    name_zh = models.CharField(max_length=100, help_text="Simplified Chinese; Traditional is converted")
-    description_en = models.CharField(max_length=300, blank=True)
-    description_zh = models.CharField(max_length=300, blank=True)
-    arxiv_categories = models.JSONField(default=list, blank=True, help_text='e.g. ["cs.CV"]')
-    keywords = models.JSONField(default=list, blank=True, help_text="case-insensitive regular expressions")
-    position = models.PositiveSmallIntegerField(default=0)
+    slug = models.SlugField(_("slug"), unique=True)
+    name_en = models.CharField(_("name en"), max_length=100)
+    name_zh = models.CharField(_("name zh"), max_length=100, help_text="Simplified Chinese; Traditional is converted")
+    description_en = models.CharField(_("description en"), max_length=300, blank=True)
+    description_zh = models.CharField(_("description zh"), max_length=300, blank=True)
+    arxiv_categories = models.JSONField(_("arxiv categories"), default=list, blank=True, help_text='e.g. ["cs.CV"]')
+    keywords = models.JSONField(
+        _("keywords"), default=list, blank=True, help_text="case-insensitive regular expressions"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
         ordering = ["position", "slug"]
 
     def __str__(self) -> str:
@@ -68,29 +79,38 @@ class Paper(models.Model):
         REPLACE = "replace", _("replacement")
         REPLACE_CROSS = "replace-cross", _("replacement (cross-list)")
 
-    arxiv_id = models.CharField(max_length=32, unique=True)
-    version = models.PositiveSmallIntegerField(default=1)
-    title = models.TextField()
-    abstract = models.TextField(blank=True)
-    authors = models.JSONField(default=list)
-    categories = models.JSONField(default=list)
-    primary_category = models.CharField(max_length=32, blank=True)
-    abs_url = models.URLField(max_length=300)
-    pdf_url = models.URLField(max_length=300, blank=True)
-    code_url = models.URLField(max_length=300, blank=True)
-    announced_on = models.DateField(db_index=True)
-    announce_type = models.CharField(max_length=20, choices=AnnounceType.choices, default=AnnounceType.NEW)
-    score = models.IntegerField(default=0, help_text="community upvotes where the source has them")
-    sources = models.ManyToManyField(Source, blank=True, related_name="papers")
-    topics = models.ManyToManyField(Topic, blank=True, related_name="papers")
-    topics_locked = models.BooleanField(default=False, help_text="editor chose the topics; rules leave them")
-    retranslation_requested_at = models.DateTimeField(
-        null=True, blank=True, help_text="an editor asked for a re-translation that has not run yet"
+    arxiv_id = models.CharField(_("arxiv id"), max_length=32, unique=True)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    title = models.TextField(_("title"))
+    abstract = models.TextField(_("abstract"), blank=True)
+    authors = models.JSONField(_("authors"), default=list)
+    categories = models.JSONField(_("categories"), default=list)
+    primary_category = models.CharField(_("primary category"), max_length=32, blank=True)
+    abs_url = models.URLField(_("abs url"), max_length=300)
+    pdf_url = models.URLField(_("pdf url"), max_length=300, blank=True)
+    code_url = models.URLField(_("code url"), max_length=300, blank=True)
+    announced_on = models.DateField(_("announced on"), db_index=True)
+    announce_type = models.CharField(
+        _("announce type"), max_length=20, choices=AnnounceType.choices, default=AnnounceType.NEW
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    score = models.IntegerField(_("score"), default=0, help_text="community upvotes where the source has them")
+    sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True, related_name="papers")
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="papers")
+    topics_locked = models.BooleanField(
+        _("topics locked"), default=False, help_text="editor chose the topics; rules leave them"
+    )
+    retranslation_requested_at = models.DateTimeField(
+        _("retranslation requested at"),
+        null=True,
+        blank=True,
+        help_text="an editor asked for a re-translation that has not run yet",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("paper")
+        verbose_name_plural = _("papers")
         ordering = ["-announced_on", "-score", "arxiv_id"]
 
     def __str__(self) -> str:
@@ -109,23 +129,26 @@ def source_hash(title: str, abstract: str) -> str:
 class Translation(models.Model):
     """The model's (or an editor's) Simplified Chinese text of a paper, made once per source text."""
 
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="translations")
-    language = models.CharField(max_length=16, default="zh-Hans")
-    title = models.TextField()
-    abstract = models.TextField()
+    paper = models.ForeignKey(Paper, verbose_name=_("paper"), on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=16, default="zh-Hans")
+    title = models.TextField(_("title"))
+    abstract = models.TextField(_("abstract"))
+    model = models.CharField(_("model"), max_length=100)
+    prompt_version = models.CharField(_("prompt version"), max_length=20)
+    source_hash = models.CharField(_("source hash"), max_length=64)
+    by_editor = models.BooleanField(_("by editor"), default=False)
+    prompt_tokens = models.PositiveIntegerField(_("prompt tokens"), default=0)
+    completion_tokens = models.PositiveIntegerField(_("completion tokens"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     #: One sentence (zh-Hans) to scan a paper by, when the model gave one; shown under the title.
     tldr = models.TextField(blank=True)
     #: Topic slugs the model chose from the site's list (digest.papers.classify weighs them with the rules).
     topics = models.JSONField(default=list, blank=True)
-    model = models.CharField(max_length=100)
-    prompt_version = models.CharField(max_length=20)
-    source_hash = models.CharField(max_length=64)
-    by_editor = models.BooleanField(default=False)
-    prompt_tokens = models.PositiveIntegerField(default=0)
-    completion_tokens = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
     superseded_at = models.DateTimeField(
-        null=True, blank=True, help_text="set when `translate_papers --force` replaced this text; no longer shown"
+        _("superseded at"),
+        null=True,
+        blank=True,
+        help_text="set when `translate_papers --force` replaced this text; no longer shown",
     )
     review_reasons = models.JSONField(
         default=list,
@@ -135,6 +158,8 @@ class Translation(models.Model):
     )
 
     class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
         constraints = [
             models.UniqueConstraint(
                 fields=["paper", "language", "source_hash", "model", "prompt_version"],
@@ -150,10 +175,16 @@ class Translation(models.Model):
 class TranslationFailure(models.Model):
     """A reply we refused or a request that failed, kept so editors see why a paper is in English."""
 
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="translation_failures")
-    model = models.CharField(max_length=100)
-    reason = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    paper = models.ForeignKey(
+        Paper, verbose_name=_("paper"), on_delete=models.CASCADE, related_name="translation_failures"
+    )
+    model = models.CharField(_("model"), max_length=100)
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("translation failure")
+        verbose_name_plural = _("translation failures")
 
     def __str__(self) -> str:
         return f"{self.paper_id}: {self.reason[:80]}"
@@ -170,18 +201,22 @@ class TranslationRequest(models.Model):
         OK = "ok", "ok"
         FAILED = "failed", "failed"
 
-    paper = models.ForeignKey(Paper, null=True, on_delete=models.SET_NULL, related_name="translation_requests")
-    model = models.CharField(max_length=100)
-    prompt_version = models.CharField(max_length=20)
-    status = models.CharField(max_length=10, choices=Status.choices, db_index=True)
-    reason = models.TextField(blank=True)
-    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    prompt_tokens = models.PositiveIntegerField(default=0)
-    completion_tokens = models.PositiveIntegerField(default=0)
-    latency_ms = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    paper = models.ForeignKey(
+        Paper, verbose_name=_("paper"), null=True, on_delete=models.SET_NULL, related_name="translation_requests"
+    )
+    model = models.CharField(_("model"), max_length=100)
+    prompt_version = models.CharField(_("prompt version"), max_length=20)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, db_index=True)
+    reason = models.TextField(_("reason"), blank=True)
+    http_status = models.PositiveSmallIntegerField(_("http status"), null=True, blank=True)
+    prompt_tokens = models.PositiveIntegerField(_("prompt tokens"), default=0)
+    completion_tokens = models.PositiveIntegerField(_("completion tokens"), default=0)
+    latency_ms = models.PositiveIntegerField(_("latency ms"), default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 
     class Meta:
+        verbose_name = _("translation request")
+        verbose_name_plural = _("translation requests")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -191,8 +226,10 @@ class TranslationRequest(models.Model):
 class GlossaryTerm(models.Model):
     """A term the model must keep verbatim or render one fixed way, and that OpenCC must not rewrite."""
 
-    term = models.CharField(max_length=100, unique=True, help_text="English, as it appears in abstracts")
-    keep_verbatim = models.BooleanField(default=False, help_text="keep the English term as is (LLM, GPU, CLIP)")
+    term = models.CharField(_("term"), max_length=100, unique=True, help_text="English, as it appears in abstracts")
+    keep_verbatim = models.BooleanField(
+        _("keep verbatim"), default=False, help_text="keep the English term as is (LLM, GPU, CLIP)"
+    )
     zh_hans = models.CharField(
         "Simplified rendering", max_length=100, blank=True, help_text="e.g. 状态空间模型; empty when kept verbatim"
     )
@@ -202,18 +239,22 @@ class GlossaryTerm(models.Model):
     zh_hant_hk = models.CharField(
         "Hong Kong rendering", max_length=100, blank=True, help_text="empty: OpenCC s2hk of the Simplified rendering"
     )
-    case_sensitive = models.BooleanField(default=False, help_text="match the English term only with this casing")
+    case_sensitive = models.BooleanField(
+        _("case sensitive"), default=False, help_text="match the English term only with this casing"
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     variants = models.TextField(
         "accepted variants",
         blank=True,
         help_text="other Simplified renderings models write (one per line, e.g. 大型语言模型): a reply using one is "
         "accepted, the variant replaced by the required form, and flagged for review",
     )
-    enabled = models.BooleanField(default=True)
-    notes = models.TextField(blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary terms")
         ordering = ["term"]
 
     def __str__(self) -> str:
@@ -273,17 +314,24 @@ class Edition(models.Model):
         DAILY = "daily", "daily"
         WEEKLY = "weekly", "weekly (the week's top papers)"
 
-    date = models.DateField()
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DAILY)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    created_at = models.DateTimeField(auto_now_add=True)
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.DAILY)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    approved_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
         ordering = ["-date", "kind"]
         constraints = [models.UniqueConstraint(fields=["date", "kind"], name="one_edition_per_day_and_kind")]
         permissions = [("approve_edition", "Can approve an edition for sending")]
@@ -299,14 +347,16 @@ class Edition(models.Model):
 
 
 class EditionEntry(models.Model):
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="entries")
-    paper = models.ForeignKey(Paper, on_delete=models.PROTECT, related_name="edition_entries")
-    position = models.PositiveIntegerField(default=0)
-    featured = models.BooleanField(default=False)
-    excluded = models.BooleanField(default=False)
-    note = models.TextField(blank=True, help_text="editor's note, shown under the paper")
+    edition = models.ForeignKey(Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="entries")
+    paper = models.ForeignKey(Paper, verbose_name=_("paper"), on_delete=models.PROTECT, related_name="edition_entries")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    featured = models.BooleanField(_("featured"), default=False)
+    excluded = models.BooleanField(_("excluded"), default=False)
+    note = models.TextField(_("note"), blank=True, help_text="editor's note, shown under the paper")
 
     class Meta:
+        verbose_name = _("edition entry")
+        verbose_name_plural = _("edition entries")
         ordering = ["-featured", "position"]
         constraints = [models.UniqueConstraint(fields=["edition", "paper"], name="paper_once_per_edition")]
 
@@ -318,14 +368,20 @@ class ReaderView(models.Model):
     """One variant of an edition as emailed (language, bilingual, the picks): what the email's "view in
     browser" link shows, so a reader sees exactly their own selection in their own language."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="reader_views")
-    language = models.CharField(max_length=16, choices=LANGUAGE_CHOICES)
-    bilingual = models.BooleanField(default=False)
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="reader_views"
+    )
+    language = models.CharField(_("language"), max_length=16, choices=LANGUAGE_CHOICES)
+    bilingual = models.BooleanField(_("bilingual"), default=False)
     #: [[paper id, matched topic slug], ...] in the email's order.
-    picks = models.JSONField(default=list)
+    picks = models.JSONField(_("picks"), default=list)
     #: sha256 of the variant key, so each variant is stored once however many readers share it.
-    key = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reader view")
+        verbose_name_plural = _("reader views")
 
     def __str__(self) -> str:
         return f"{self.edition} {self.language} ({len(self.picks)} papers)"
@@ -342,24 +398,27 @@ class Delivery(models.Model):
         FAILED = "failed", "failed"
         SKIPPED = "skipped", "skipped"
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="deliveries")
-    subscriber = models.ForeignKey("subscribers.Subscriber", on_delete=models.CASCADE, related_name="deliveries")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
-    language = models.CharField(max_length=16, choices=LANGUAGE_CHOICES, blank=True)
+    edition = models.ForeignKey(Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(
+        "subscribers.Subscriber", verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    language = models.CharField(_("language"), max_length=16, choices=LANGUAGE_CHOICES, blank=True)
     # As sent (the reader may change it later); null for rows sent before it was recorded.
-    bilingual = models.BooleanField(null=True, blank=True)
-    paper_count = models.PositiveSmallIntegerField(default=0)
-    message_id = models.CharField(max_length=300, blank=True)
-    provider_message_id = models.CharField(max_length=300, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    bilingual = models.BooleanField(_("bilingual"), null=True, blank=True)
+    paper_count = models.PositiveSmallIntegerField(_("paper count"), default=0)
+    message_id = models.CharField(_("message id"), max_length=300, blank=True)
+    provider_message_id = models.CharField(_("provider message id"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
         constraints = [models.UniqueConstraint(fields=["edition", "subscriber"], name="one_delivery_per_subscriber")]
-        verbose_name_plural = "deliveries"
 
     def __str__(self) -> str:
         return f"{self.edition} → {self.subscriber_id} ({self.status})"
@@ -368,15 +427,21 @@ class Delivery(models.Model):
 class EmailEvent(models.Model):
     """What the provider told us about a message (anymail tracking webhooks); idempotent by event id."""
 
-    event_id = models.CharField(max_length=200, unique=True)
-    event_type = models.CharField(max_length=30, db_index=True)
-    recipient = models.EmailField(max_length=254, blank=True)
-    provider_message_id = models.CharField(max_length=300, blank=True)
-    delivery = models.ForeignKey(Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
-    occurred_at = models.DateTimeField(default=timezone.now)
-    url = models.URLField(max_length=1000, blank=True, help_text="the link clicked, for click events")
-    description = models.TextField(blank=True)
-    raw = models.JSONField(default=dict, blank=True)
+    event_id = models.CharField(_("event id"), max_length=200, unique=True)
+    event_type = models.CharField(_("event type"), max_length=30, db_index=True)
+    recipient = models.EmailField(_("recipient"), max_length=254, blank=True)
+    provider_message_id = models.CharField(_("provider message id"), max_length=300, blank=True)
+    delivery = models.ForeignKey(
+        Delivery, verbose_name=_("delivery"), null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
+    url = models.URLField(_("url"), max_length=1000, blank=True, help_text="the link clicked, for click events")
+    description = models.TextField(_("description"), blank=True)
+    raw = models.JSONField(_("raw"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("email event")
+        verbose_name_plural = _("email events")
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.recipient}"
@@ -386,13 +451,18 @@ class SiteSettings(models.Model):
     """One row of switches editors and operators flip in the admin, read by the services at run time."""
 
     editions_need_approval = models.BooleanField(
-        default=False, help_text="when on, nothing is sent before an editor approves the edition"
+        _("editions need approval"),
+        default=False,
+        help_text="when on, nothing is sent before an editor approves the edition",
     )
-    sending_paused = models.BooleanField(default=False, help_text="kill switch: no message leaves while this is on")
-    updated_at = models.DateTimeField(auto_now=True)
+    sending_paused = models.BooleanField(
+        _("sending paused"), default=False, help_text="kill switch: no message leaves while this is on"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "site settings"
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
 
     def __str__(self) -> str:
         return "Site settings"

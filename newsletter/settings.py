@@ -99,6 +99,8 @@ LANGUAGES = [
 # Ours first; then Django's own zh_Hant strings filed under zh_TW / zh_HK (scripts/django_traditional_catalogues.py,
 # built by `make messages`), without which the admin stays English for Taiwan and Hong Kong editors.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "build" / "django_locale"]
+# Our zh-tw / zh-hk codes find no formats in Django (it files them under zh_Hant): these point them there.
+FORMAT_MODULE_PATH = ["newsletter.formats"]
 TIME_ZONE = env("TIME_ZONE", default="Asia/Taipei")
 USE_I18N = True
 USE_TZ = True

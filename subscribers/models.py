@@ -34,30 +34,36 @@ class Subscriber(models.Model):
         DAILY = "daily", "daily"
         WEEKLY = "weekly", "weekly"
 
-    email = models.EmailField(max_length=254)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
-    language = models.CharField(max_length=16, choices=LANGUAGE_CHOICES, default=Language.ZH_HANT_TW.value)
-    bilingual = models.BooleanField(default=False)
-    topics = models.ManyToManyField(Topic, blank=True, related_name="subscribers", help_text="none: every topic")
-    max_papers = models.PositiveSmallIntegerField(default=default_max_papers)
-    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.DAILY)
-    time_zone = models.CharField(max_length=64, default="Asia/Taipei", validators=[validate_time_zone])
-    delivery_hour = models.PositiveSmallIntegerField(default=7)
+    email = models.EmailField(_("email"), max_length=254)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    language = models.CharField(
+        _("language"), max_length=16, choices=LANGUAGE_CHOICES, default=Language.ZH_HANT_TW.value
+    )
+    bilingual = models.BooleanField(_("bilingual"), default=False)
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), blank=True, related_name="subscribers", help_text="none: every topic"
+    )
+    max_papers = models.PositiveSmallIntegerField(_("max papers"), default=default_max_papers)
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.DAILY)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Taipei", validators=[validate_time_zone])
+    delivery_hour = models.PositiveSmallIntegerField(_("delivery hour"), default=7)
     #: Bumped to invalidate every link ever sent to this subscriber ("sign me out everywhere").
-    token_version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    unsubscribed_at = models.DateTimeField(null=True, blank=True)
-    suppressed_reason = models.CharField(max_length=300, blank=True)
-    soft_bounces = models.PositiveSmallIntegerField(default=0)
+    token_version = models.PositiveIntegerField(_("token version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed at"), null=True, blank=True)
+    suppressed_reason = models.CharField(_("suppressed reason"), max_length=300, blank=True)
+    soft_bounces = models.PositiveSmallIntegerField(_("soft bounces"), default=0)
     #: Nothing is sent before this moment (the reader chose "pause for N days"); null: not paused.
-    paused_until = models.DateTimeField(null=True, blank=True)
+    paused_until = models.DateTimeField(_("paused until"), null=True, blank=True)
     #: What the reader follows and mutes: {"keywords": [...], "authors": [...], "categories": [...]} each (see
     #: digest.editions.interests). A followed paper comes first whatever its topic; a muted one never comes.
     follows = models.JSONField(default=dict, blank=True)
     mutes = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
         constraints = [models.UniqueConstraint(Lower("email"), name="subscriber_email_unique_ci")]
         ordering = ["email"]
 
@@ -77,15 +83,18 @@ class Feedback(models.Model):
         UP = 1, "up"
         DOWN = -1, "down"
 
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="feedback")
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="feedback")
-    vote = models.SmallIntegerField(choices=Vote.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    subscriber = models.ForeignKey(
+        Subscriber, verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="feedback"
+    )
+    paper = models.ForeignKey(Paper, verbose_name=_("paper"), on_delete=models.CASCADE, related_name="feedback")
+    vote = models.SmallIntegerField(_("vote"), choices=Vote.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
         constraints = [models.UniqueConstraint(fields=["subscriber", "paper"], name="one_vote_per_reader_and_paper")]
-        verbose_name_plural = "feedback"
 
     def __str__(self) -> str:
         return f"{self.subscriber_id} {self.get_vote_display()} {self.paper_id}"

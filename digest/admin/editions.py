@@ -35,7 +35,7 @@ class EditionAdmin(CuratePages, TranslationPage, PreviewPages, ApprovalPage, Res
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("approved_by").annotate(n_entries=Count("entries"))
 
-    @admin.display(description=_("papers"))
+    @admin.display(description=_("paper count"))
     def entry_count(self, edition: Edition) -> int:
         return edition.n_entries
 

@@ -179,6 +179,13 @@ def test_preview_shows_the_hong_kong_variant_and_text_part(editor_client, editio
     assert 'sandbox="allow-popups' in response.text and "srcdoc=" in response.text
 
 
+def test_the_preview_header_names_the_paper_count_once(editor_client, edition):
+    response = editor_client.get(url("preview", edition.pk), {"lang": "zh-Hant-TW"}, HTTP_ACCEPT_LANGUAGE="zh-TW")
+    header = response.text.split('data-testid="preview-subject"', 1)[1].split("</p>", 1)[0]
+    count = response.context["preview"].paper_count
+    assert header.count(f"{count} 篇") == 1, header
+
+
 def test_preview_with_topics_no_paper_matches_explains_why(editor_client, edition, topics):
     response = editor_client.get(url("preview", edition.pk), {"lang": "en", "topics": ["robotics"]})
     assert "no paper of this edition matches" in response.text

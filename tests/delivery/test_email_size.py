@@ -35,8 +35,7 @@ def part_as_sent(message, subtype):
     return part.as_bytes().replace(b"\n", b"\r\n")
 
 
-@pytest.fixture
-def largest_choice(topics):
+def make_largest_choice(topics):
     """50 long papers, every one translated, and a bilingual Taiwan reader who asked for all 50."""
     llm = topics["llm"]
     for n in range(50):
@@ -53,6 +52,11 @@ def largest_choice(topics):
     edition = build_edition(paper.announced_on, max_papers=50)
     reader = SubscriberFactory(email="tw@example.com", language="zh-Hant-TW", bilingual=True, max_papers=50)
     return edition, reader
+
+
+@pytest.fixture
+def largest_choice(topics):
+    return make_largest_choice(topics)
 
 
 def test_the_largest_choice_keeps_its_html_part_within_the_budget(largest_choice, outbox_dir, settings):

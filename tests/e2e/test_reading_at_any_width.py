@@ -11,7 +11,8 @@ import pytest
 from digest.delivery.fanout import send_edition
 from digest.editions.build import build_edition
 from digest.models import Edition
-from tests.e2e.conftest import screenshot
+from tests.delivery.test_email_size import make_largest_choice
+from tests.e2e.conftest import SCREENSHOTS, screenshot
 from tests.factories import PaperFactory, SubscriberFactory, TranslationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -96,5 +97,38 @@ def test_the_paper_page_reads_well(browser, live_server, emails, width, language
         page.goto(f"{live_server.url}/papers/{paper.arxiv_id}/?lang={language}")
         assert_reads_well(page, width, scheme, ".paper")
         screenshot(page, f"reading-paper-{language}-{width}-{scheme}")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("width", "language", "scheme"), [v for v in VARIANTS if v[0] == 375])
+def test_the_public_archive_page_reads_well(browser, live_server, emails, width, language, scheme):
+    context, page = open_at(browser, width, scheme)
+    try:
+        page.goto(f"{live_server.url}/archive/2025-05-28/?lang={language}")
+        assert_reads_well(page, width, scheme, ".paper")
+        screenshot(page, f"reading-archive-{language}-{width}-{scheme}")
+    finally:
+        context.close()
+
+
+def test_an_email_past_the_budget_shows_short_forms_and_its_footer(browser, topics, outbox_dir):
+    edition, _reader = make_largest_choice(topics)  # 50 papers, bilingual, Taiwan
+    send_edition(edition)
+    (path,) = outbox_dir.glob("*.eml")
+    html = email.message_from_bytes(path.read_bytes(), policy=policy.default).get_body(("html",)).get_content()
+    context, page = open_at(browser, 375, "light")
+    try:
+        page.set_content(html)
+        assert page.locator("a", has_text="繼續閱讀").count() > 0
+        assert page.locator("a", has_text="退訂").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        screenshot(page, "reading-email-50-papers-bilingual-zh-Hant-TW-375")
+        # Two screens a person can read: where the short forms begin, and the end with the footer.
+        page.locator("a", has_text="繼續閱讀").first.scroll_into_view_if_needed()
+        page.evaluate("window.scrollBy(0, -500)")
+        page.screenshot(path=str(SCREENSHOTS / "reading-email-50-papers-short-forms-begin.png"))
+        page.locator("a", has_text="退訂").scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "reading-email-50-papers-footer.png"))
     finally:
         context.close()
