@@ -49,11 +49,25 @@ class Phrase:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PhraseTable:
-    """Hashable (usable in an lru_cache key): an edit makes a new table, never a stale cache hit."""
+    """Hashable (usable in an lru_cache key): an edit makes a new table, never a stale cache hit. The hash is
+    computed once: conversions are looked up per paper and variant, and hashing 400 phrases each time would
+    cost more than the lookup saves."""
 
     phrases: tuple[Phrase, ...] = ()
+
+    @cached_property
+    def _hash(self) -> int:
+        return hash(self.phrases)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        return isinstance(other, PhraseTable) and self._hash == other._hash and self.phrases == other.phrases
 
     @cached_property
     def _by_variant(self) -> dict[str, tuple[re.Pattern[str] | None, dict[str, str]]]:
