@@ -46,4 +46,5 @@ def reader_view_from_token(token: str) -> ReaderView | None:
 def picks_of(view: ReaderView) -> list[Pick]:
     """The view's picks in the email's order; a paper an editor has since removed is left out."""
     entries = {entry.paper_id: entry for entry in edition_entries(view.edition)}
-    return [Pick(entries[paper_id], topic) for paper_id, topic in view.picks if paper_id in entries]
+    # A stored pick is (paper id, matched topic[, followed, liked]): the why-lines of the email it mirrors.
+    return [Pick(entries[paper_id], *why) for paper_id, *why in view.picks if paper_id in entries]

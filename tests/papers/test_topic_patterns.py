@@ -20,7 +20,7 @@ django.setup()
 from digest.models import Paper, Topic
 from digest.papers.classify import matching_topics
 topic = Topic(slug="hang", keywords=[r"^(\\w+\\s?)*$"], arxiv_categories=[])
-print(matching_topics(Paper(title="x", abstract="a" * 60 + "!", categories=[]), [topic]))
+print(matching_topics(Paper(title="x!", abstract="a" * 60 + "!", categories=[]), [topic]))
 """
 
 
