@@ -165,8 +165,11 @@ DAILY_RUN_MINUTE = env.int("DAILY_RUN_MINUTE", default=30)
 # --- Papers and editions -----------------------------------------------------------------------------
 FEED_TIMEOUT_SECONDS = env.float("FEED_TIMEOUT_SECONDS", default=20.0)
 FEED_MAX_BYTES = env.int("FEED_MAX_BYTES", default=10 * 1024 * 1024)
+# The whole download (feeds, "add by arXiv id"), however the server spaces its bytes: FEED_TIMEOUT_SECONDS bounds
+# each read, this the sum (checked between reads, so a fetch ends within this plus one read timeout).
+FEED_DEADLINE_SECONDS = env.float("FEED_DEADLINE_SECONDS", default=60.0)
 # Where "add a paper by arXiv id" in the admin looks a paper up (tests point it at a loopback server).
-ARXIV_API_URL = env("ARXIV_API_URL", default="http://export.arxiv.org/api/query")
+ARXIV_API_URL = env("ARXIV_API_URL", default="https://export.arxiv.org/api/query")
 EDITION_MAX_PAPERS = env.int("EDITION_MAX_PAPERS", default=40)
 DEFAULT_MAX_PAPERS = env.int("DEFAULT_MAX_PAPERS", default=10)
 SEND_BATCH_SIZE = env.int("SEND_BATCH_SIZE", default=200)
