@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 from dataclasses import dataclass, field
 
 import premailer
@@ -22,12 +23,14 @@ from digest.translation.variants import convert, localize
 
 log = logging.getLogger(__name__)
 
-# Per-recipient placeholders: plain ASCII that neither autoescaping nor premailer alters.
+# Per-recipient placeholders: plain ASCII that neither autoescaping nor premailer alters. Each rendering has its
+# own random marker in them, made after the content was fixed, so feed or editor text cannot spell one: the
+# personal links go exactly where the template put them, never where a paper's abstract wrote the same words.
 PLACEHOLDERS = ("MANAGE_URL", "UNSUBSCRIBE_URL", "ARCHIVE_URL", "FEEDBACK_URL")
 
 
-def placeholder(name: str) -> str:
-    return f"https://personal.invalid/{name}"
+def placeholder(name: str, marker: str) -> str:
+    return f"https://personal.invalid/{marker}/{name}"
 
 
 @dataclass(frozen=True)
@@ -36,26 +39,28 @@ class RenderedVariant:
     html: str
     text: str
     paper_count: int
+    marker: str = ""
     _html_parts: list[str] = field(init=False, repr=False, compare=False)
     _text_parts: list[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # Split once at the placeholders; per recipient the parts are joined with their links, one pass
-        # over a body of tens of kilobytes instead of one scan per placeholder.
-        object.__setattr__(self, "_html_parts", _PLACEHOLDER_RE.split(self.html))
-        object.__setattr__(self, "_text_parts", _PLACEHOLDER_RE.split(self.text))
+        # Split once at this rendering's placeholders; per recipient the parts are joined with their links, one
+        # pass over a body of tens of kilobytes instead of one scan per placeholder.
+        names = {placeholder(name, self.marker): name for name in PLACEHOLDERS}
+        pattern = re.compile("(" + "|".join(re.escape(text) for text in names) + ")")
+        html_parts, text_parts = pattern.split(self.html), pattern.split(self.text)
+        for parts in (html_parts, text_parts):
+            parts[1::2] = [names[part] for part in parts[1::2]]  # odd positions: the placeholders, by name
+        object.__setattr__(self, "_html_parts", html_parts)
+        object.__setattr__(self, "_text_parts", text_parts)
 
     def personalize(self, links: dict[str, str]) -> tuple[str, str]:
         return _fill(self._html_parts, links), _fill(self._text_parts, links)
 
 
-_PLACEHOLDER_RE = re.compile("(" + "|".join(re.escape(placeholder(name)) for name in PLACEHOLDERS) + ")")
-_NAME_OF = {placeholder(name): name for name in PLACEHOLDERS}
-
-
 def _fill(parts: list[str], links: dict[str, str]) -> str:
-    # re.split with a group: odd positions are the placeholders themselves.
-    return "".join(links[_NAME_OF[part]] if i % 2 else part for i, part in enumerate(parts))
+    # re.split with a group: odd positions are the placeholders (stored as their names).
+    return "".join(links[part] if i % 2 else part for i, part in enumerate(parts))
 
 
 def topic_label(topic: Topic, language: str) -> str:
@@ -98,11 +103,12 @@ def site_name(language: str) -> str:
 
 def render_variant(edition: Edition, language: str, bilingual: bool, picks: list[Pick]) -> RenderedVariant:
     context = variant_context(edition, language, bilingual, picks)
+    marker = secrets.token_hex(12)
     context.update(
-        manage_url=placeholder("MANAGE_URL"),
-        unsubscribe_url=placeholder("UNSUBSCRIBE_URL"),
-        archive_url=placeholder("ARCHIVE_URL"),
-        feedback_url=placeholder("FEEDBACK_URL"),
+        manage_url=placeholder("MANAGE_URL", marker),
+        unsubscribe_url=placeholder("UNSUBSCRIBE_URL", marker),
+        archive_url=placeholder("ARCHIVE_URL", marker),
+        feedback_url=placeholder("FEEDBACK_URL", marker),
     )
     with translation.override(DJANGO_LANGUAGE.get(language, "en")):
         subject = render_to_string("email/digest_subject.txt", context).strip()
@@ -116,7 +122,9 @@ def render_variant(edition: Edition, language: str, bilingual: bool, picks: list
         disable_validation=True,
         allow_network=False,
     )
-    return RenderedVariant(subject=" ".join(subject.split()), html=inlined, text=text, paper_count=len(picks))
+    return RenderedVariant(
+        subject=" ".join(subject.split()), html=inlined, text=text, paper_count=len(picks), marker=marker
+    )
 
 
 def _authors(names: list[str], shown: int = 5) -> str:
