@@ -228,6 +228,10 @@ RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
 
 # --- Signed links ------------------------------------------------------------------------------------
 CONFIRM_LINK_MAX_AGE_DAYS = env.int("CONFIRM_LINK_MAX_AGE_DAYS", default=7)
+# Preference-centre links expire (every email carries a fresh one); an expired link offers a new one, mailed to
+# the address on file at most FRESH_LINK_RATE_PER_READER times. Unsubscribe links never expire.
+MANAGE_LINK_MAX_AGE_DAYS = env.int("MANAGE_LINK_MAX_AGE_DAYS", default=60)
+FRESH_LINK_RATE_PER_READER = env("FRESH_LINK_RATE_PER_READER", default="3/h")
 
 # --- Production hardening (on when DEBUG is off and HTTPS is declared) -------------------------------
 SECURE_SSL = env.bool("SECURE_SSL", default=False)
