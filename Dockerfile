@@ -9,7 +9,8 @@ WORKDIR /app
 COPY pyproject.toml ./
 COPY . .
 # The build steps load the settings, which need a key; it is not kept in the image (run it with SECRET_KEY set).
-RUN pip install --no-cache-dir . "polib==1.2.0" \
+RUN pip install --no-cache-dir -c constraints.txt pip setuptools \
+ && pip install --no-cache-dir -c constraints.txt . polib \
  && export SECRET_KEY=image-build-only \
  && python manage.py compilemessages --ignore=.venv -v 0 \
  && python scripts/django_traditional_catalogues.py \

@@ -14,11 +14,12 @@ export SECRET_KEY
 
 .PHONY: install demo test run worker beat bench lint messages clean services
 
-$(STAMP): pyproject.toml
+# constraints.txt pins the whole tree (pip and setuptools included), not only pyproject's direct dependencies.
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	@echo "installing $$($(BIN)/python scripts/count_packages.py) pinned packages (and what they need) from PyPI into $(VENV): about 400 MB, 1-3 minutes the first time"
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -c constraints.txt pip setuptools
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
 install: $(STAMP) messages

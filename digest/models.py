@@ -444,7 +444,8 @@ class EmailEvent(models.Model):
         verbose_name_plural = _("email events")
 
     def __str__(self) -> str:
-        return f"{self.event_type} {self.recipient}"
+        # No address: the string shows in admin titles and logs that editors read.
+        return f"{self.event_type} {self.occurred_at:%Y-%m-%d %H:%M} (delivery {self.delivery_id or '-'})"
 
 
 class SiteSettings(models.Model):

@@ -176,8 +176,11 @@ DAILY_RUN_MINUTE = env.int("DAILY_RUN_MINUTE", default=30)
 # --- Papers and editions -----------------------------------------------------------------------------
 FEED_TIMEOUT_SECONDS = env.float("FEED_TIMEOUT_SECONDS", default=20.0)
 FEED_MAX_BYTES = env.int("FEED_MAX_BYTES", default=10 * 1024 * 1024)
+# The whole download (feeds, "add by arXiv id"), however the server spaces its bytes: FEED_TIMEOUT_SECONDS bounds
+# each read, this the sum (checked between reads, so a fetch ends within this plus one read timeout).
+FEED_DEADLINE_SECONDS = env.float("FEED_DEADLINE_SECONDS", default=60.0)
 # Where "add a paper by arXiv id" in the admin looks a paper up (tests point it at a loopback server).
-ARXIV_API_URL = env("ARXIV_API_URL", default="http://export.arxiv.org/api/query")
+ARXIV_API_URL = env("ARXIV_API_URL", default="https://export.arxiv.org/api/query")
 EDITION_MAX_PAPERS = env.int("EDITION_MAX_PAPERS", default=40)
 DEFAULT_MAX_PAPERS = env.int("DEFAULT_MAX_PAPERS", default=10)
 SEND_BATCH_SIZE = env.int("SEND_BATCH_SIZE", default=200)
@@ -239,6 +242,10 @@ RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
 
 # --- Signed links ------------------------------------------------------------------------------------
 CONFIRM_LINK_MAX_AGE_DAYS = env.int("CONFIRM_LINK_MAX_AGE_DAYS", default=7)
+# Preference-centre links expire (every email carries a fresh one); an expired link offers a new one, mailed to
+# the address on file at most FRESH_LINK_RATE_PER_READER times. Unsubscribe links never expire.
+MANAGE_LINK_MAX_AGE_DAYS = env.int("MANAGE_LINK_MAX_AGE_DAYS", default=60)
+FRESH_LINK_RATE_PER_READER = env("FRESH_LINK_RATE_PER_READER", default="3/h")
 
 # --- Production hardening (on when DEBUG is off and HTTPS is declared) -------------------------------
 SECURE_SSL = env.bool("SECURE_SSL", default=False)

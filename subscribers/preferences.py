@@ -86,11 +86,15 @@ def confirm_email_change(subscriber: Subscriber, new_email: str) -> None:
         raise EmailTaken(new_email)
     try:
         with transaction.atomic():
+            # A new token version: every link sent before (to the old address, or another change link) stops
+            # working; the page after the change carries a fresh preference link.
             subscriber.email = new_email
-            subscriber.save(update_fields=["email"])
+            subscriber.token_version = F("token_version") + 1
+            subscriber.save(update_fields=["email", "token_version"])
     except IntegrityError:  # taken between the check and the save
         raise EmailTaken(new_email) from None
-    log.info("email changed subscriber=%s", subscriber.pk)
+    subscriber.refresh_from_db(fields=["token_version"])
+    log.info("email changed subscriber=%s version=%s", subscriber.pk, subscriber.token_version)
 
 
 def sign_out_everywhere(subscriber: Subscriber) -> None:
@@ -98,9 +102,14 @@ def sign_out_everywhere(subscriber: Subscriber) -> None:
     so the reader is never locked out."""
     Subscriber.objects.filter(pk=subscriber.pk).update(token_version=F("token_version") + 1)
     subscriber.refresh_from_db(fields=["token_version"])
+    send_fresh_manage_link(subscriber)
+    log.info("signed out everywhere subscriber=%s version=%s", subscriber.pk, subscriber.token_version)
+
+
+def send_fresh_manage_link(subscriber: Subscriber) -> None:
+    """A new preference-centre link, mailed to the address on file (never to whoever asked)."""
     link = settings.SITE_URL + reverse("subscribers:manage", args=[make_token(subscriber, "manage")])
     send_transactional(subscriber.email, subscriber.language, "new_link", {"link": link})
-    log.info("signed out everywhere subscriber=%s version=%s", subscriber.pk, subscriber.token_version)
 
 
 def recent_deliveries(subscriber: Subscriber, limit: int = 10) -> QuerySet[Delivery]:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.subscribe, name="subscribe"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("manage/<str:token>/", views.manage, name="manage"),
+    path("manage/<str:token>/renew/", views.renew_manage_link, name="renew_manage_link"),
     path("email/confirm/<str:token>/", views.confirm_email_change, name="confirm_email_change"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("resubscribe/<str:token>/", views.resubscribe, name="resubscribe"),

@@ -26,8 +26,13 @@ def _confirm_max_age() -> int:
     return settings.CONFIRM_LINK_MAX_AGE_DAYS * 86400
 
 
-def _invalid_link(request: HttpRequest, error: InvalidToken) -> HttpResponse:
-    return render(request, "subscribers/invalid_link.html", {"reason": error.reason}, status=400)
+def _invalid_link(request: HttpRequest, error: InvalidToken, renew_url: str = "") -> HttpResponse:
+    context = {"reason": error.reason, "renew_url": renew_url}
+    return render(request, "subscribers/invalid_link.html", context, status=400)
+
+
+def _manage_max_age() -> int:
+    return settings.MANAGE_LINK_MAX_AGE_DAYS * 86400
 
 
 def _in_language(subscriber: Subscriber):
@@ -131,9 +136,10 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        subscriber, _ = read_token(token, "manage")
+        subscriber, _ = read_token(token, "manage", max_age_seconds=_manage_max_age())
     except InvalidToken as error:
-        return _invalid_link(request, error)
+        renew = reverse("subscribers:renew_manage_link", args=[token]) if error.reason == "expired" else ""
+        return _invalid_link(request, error, renew)
     action = request.POST.get("action", "preferences") if request.method == "POST" else None
     form = PreferencesForm(request.POST if action == "preferences" else None, initial=preferences_initial(subscriber))
     pause_form = PauseForm(request.POST if action == "pause" else None)
@@ -174,8 +180,31 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "subscribers/manage.html", context)
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["POST"])
+def renew_manage_link(request: HttpRequest, token: str) -> HttpResponse:
+    """An expired preference link asks for a new one: mailed to the address on file, so holding an old link
+    gives its holder nothing but a mail to the reader. A revoked or tampered link gets nothing."""
+    try:
+        subscriber, _ = read_token(token, "manage")  # any age: the signature and the version still hold
+    except InvalidToken as error:
+        return _invalid_link(request, error)
+    if is_ratelimited(
+        request,
+        group="fresh-link-reader",
+        key=lambda _group, _request: str(subscriber.pk),
+        rate=settings.FRESH_LINK_RATE_PER_READER,
+        method="POST",
+        increment=True,
+    ):
+        return rate_limited(request)
+    preferences.send_fresh_manage_link(subscriber)
+    with _in_language(subscriber):
+        return render(request, "subscribers/new_link_sent.html")
+
+
+@require_http_methods(["GET", "POST"])
 def confirm_email_change(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows one button (a scanner following the link changes nothing); POST moves the subscription."""
     try:
         subscriber, payload = read_token(token, "email_change", max_age_seconds=_confirm_max_age())
     except InvalidToken as error:
@@ -183,6 +212,9 @@ def confirm_email_change(request: HttpRequest, token: str) -> HttpResponse:
     new_email = payload.get("e")
     if not isinstance(new_email, str):
         return _invalid_link(request, InvalidToken("invalid"))
+    if request.method == "GET":
+        with _in_language(subscriber):
+            return render(request, "subscribers/email_change_confirm.html", {"new_email": new_email})
     taken = False
     try:
         preferences.confirm_email_change(subscriber, new_email)
@@ -192,7 +224,12 @@ def confirm_email_change(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request,
             "subscribers/email_changed.html",
-            {"subscriber": subscriber, "taken": taken, "new_email": new_email},
+            {
+                "subscriber": subscriber,
+                "taken": taken,
+                "new_email": new_email,
+                "manage_url": reverse("subscribers:manage", args=[make_token(subscriber, "manage")]),
+            },
             status=409 if taken else 200,
         )
 

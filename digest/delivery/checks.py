@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from anymail.utils import get_anymail_setting
+from django.conf import settings
 from django.core import checks
 
 from digest.delivery.webhooks import webhook_secrets
@@ -21,3 +23,20 @@ def tracking_webhooks_are_authenticated(app_configs, **kwargs) -> list[checks.Ch
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def mailgun_webhooks_can_be_verified(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """Mailgun signs its webhooks; without the signing key every Mailgun event is refused (403)."""
+    if "mailgun" not in settings.EMAIL_BACKEND.lower():
+        return []
+    if get_anymail_setting("webhook_signing_key", esp_name="mailgun", default=None):
+        return []
+    return [
+        checks.Error(
+            "EMAIL_BACKEND is Mailgun but ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY is not set: its tracking webhooks are "
+            "refused (403), so bounces and complaints are not recorded",
+            hint="copy the HTTP webhook signing key from Mailgun's dashboard into ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY",
+            id="digest.E002",
+        )
+    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 from dataclasses import dataclass, field
 
 import premailer
@@ -25,14 +26,16 @@ from digest.translation.variants import localize, to_variant
 
 log = logging.getLogger(__name__)
 
-# Per-recipient placeholders: plain ASCII that neither autoescaping nor premailer alters.
+# Per-recipient placeholders: plain ASCII that neither autoescaping nor premailer alters. Each rendering has its
+# own random marker in them, made after the content was fixed, so feed or editor text cannot spell one: the
+# personal links go exactly where the template put them, never where a paper's abstract wrote the same words.
 PLACEHOLDERS = ("MANAGE_URL", "UNSUBSCRIBE_URL", "ARCHIVE_URL", "FEEDBACK_URL")
 #: About how long a short-form excerpt is, in English characters (a Chinese character counts two).
 SHORT_FORM_CHARACTERS = 240
 
 
-def placeholder(name: str) -> str:
-    return f"https://personal.invalid/{name}"
+def placeholder(name: str, marker: str) -> str:
+    return f"https://personal.invalid/{marker}/{name}"
 
 
 @dataclass(frozen=True)
@@ -42,26 +45,28 @@ class RenderedVariant:
     text: str
     paper_count: int
     language: str = ""
+    marker: str = ""
     _html_parts: list[str] = field(init=False, repr=False, compare=False)
     _text_parts: list[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # Split once at the placeholders; per recipient the parts are joined with their links, one pass
-        # over a body of tens of kilobytes instead of one scan per placeholder.
-        object.__setattr__(self, "_html_parts", _PLACEHOLDER_RE.split(self.html))
-        object.__setattr__(self, "_text_parts", _PLACEHOLDER_RE.split(self.text))
+        # Split once at this rendering's placeholders; per recipient the parts are joined with their links, one
+        # pass over a body of tens of kilobytes instead of one scan per placeholder.
+        names = {placeholder(name, self.marker): name for name in PLACEHOLDERS}
+        pattern = re.compile("(" + "|".join(re.escape(text) for text in names) + ")")
+        html_parts, text_parts = pattern.split(self.html), pattern.split(self.text)
+        for parts in (html_parts, text_parts):
+            parts[1::2] = [names[part] for part in parts[1::2]]  # odd positions: the placeholders, by name
+        object.__setattr__(self, "_html_parts", html_parts)
+        object.__setattr__(self, "_text_parts", text_parts)
 
     def personalize(self, links: dict[str, str]) -> tuple[str, str]:
         return _fill(self._html_parts, links), _fill(self._text_parts, links)
 
 
-_PLACEHOLDER_RE = re.compile("(" + "|".join(re.escape(placeholder(name)) for name in PLACEHOLDERS) + ")")
-_NAME_OF = {placeholder(name): name for name in PLACEHOLDERS}
-
-
 def _fill(parts: list[str], links: dict[str, str]) -> str:
-    # re.split with a group: odd positions are the placeholders themselves.
-    return "".join(links[_NAME_OF[part]] if i % 2 else part for i, part in enumerate(parts))
+    # re.split with a group: odd positions are the placeholders (stored as their names).
+    return "".join(links[part] if i % 2 else part for i, part in enumerate(parts))
 
 
 def topic_label(topic: Topic, language: str) -> str:
@@ -111,11 +116,12 @@ def render_variant(edition: Edition, language: str, bilingual: bool, picks: list
     for item in context["papers"]:
         item["excerpt"] = excerpt(item["text"].abstract, short_limit)
     view = reader_view_for(edition, variant_key(edition.pk, language, bilingual, picks))
+    marker = secrets.token_hex(12)
     context.update(
-        manage_url=placeholder("MANAGE_URL"),
-        unsubscribe_url=placeholder("UNSUBSCRIBE_URL"),
-        archive_url=placeholder("ARCHIVE_URL"),
-        feedback_url=placeholder("FEEDBACK_URL"),
+        manage_url=placeholder("MANAGE_URL", marker),
+        unsubscribe_url=placeholder("UNSUBSCRIBE_URL", marker),
+        archive_url=placeholder("ARCHIVE_URL", marker),
+        feedback_url=placeholder("FEEDBACK_URL", marker),
         view_url=reader_view_url(view),
     )
     with translation.override(DJANGO_LANGUAGE.get(language, "en")):
@@ -130,7 +136,7 @@ def render_variant(edition: Edition, language: str, bilingual: bool, picks: list
         disable_validation=True,
         allow_network=False,
     )
-    fitted, full = fit_to_budget(inlined, [placeholder(name) for name in PLACEHOLDERS])
+    fitted, full = fit_to_budget(inlined, [placeholder(name, marker) for name in PLACEHOLDERS])
     if full < len(picks):
         log.info("email over budget: short form from paper %s of %s edition=%s language=%s bilingual=%s",
                  full + 1, len(picks), edition.pk, language, bilingual)  # fmt: skip
@@ -140,6 +146,7 @@ def render_variant(edition: Edition, language: str, bilingual: bool, picks: list
         text=wrap_text(text),
         paper_count=len(picks),
         language=language,
+        marker=marker,
     )
 
 

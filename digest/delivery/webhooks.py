@@ -9,10 +9,12 @@ anyone suppress or unsubscribe any reader. Anymail's views are reached only thro
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 
 from anymail import urls as anymail_urls
+from anymail.exceptions import AnymailConfigurationError
 from anymail.utils import get_anymail_setting, get_request_basic_auth
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import constant_time_compare
@@ -58,7 +60,34 @@ def tracking_webhook(request: HttpRequest, esp: str) -> HttpResponse:
         return response
     if not any(constant_time_compare(given, secret) for secret in allowed):
         return _text("wrong credentials", 403)
-    return view(request)
+    if not _readable_body(request):
+        return _text("malformed body", 400)
+    try:
+        return view(request)
+    except AnymailConfigurationError as error:
+        # Mailgun without MAILGUN_WEBHOOK_SIGNING_KEY, say: the events cannot be verified, so none is taken.
+        log.error("tracking webhook refused esp=%s: %s", esp, str(error).splitlines()[0])
+        return _text("webhooks for this provider are not configured", 403)
+    except MALFORMED as error:
+        # Anymail reads the body as the provider documents it; anything else (a list where an object belongs,
+        # a number for an address) fails in parsing. The event is not stored (record_event is one transaction).
+        log.warning("malformed tracking webhook esp=%s error=%s: %s", esp, type(error).__name__, error)
+        return _text("malformed body", 400)
+
+
+#: What parsing a body of the wrong shape raises, in anymail or in record_event.
+MALFORMED = (ValueError, TypeError, KeyError, AttributeError, IndexError)
+
+
+def _readable_body(request: HttpRequest) -> bool:
+    """A JSON body must be UTF-8 JSON holding an object or a list (form-encoded bodies are left to anymail)."""
+    if request.content_type != "application/json":
+        return True
+    try:
+        document = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return False
+    return isinstance(document, dict | list)
 
 
 def _warn_unconfigured_once() -> None:

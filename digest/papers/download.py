@@ -6,6 +6,7 @@ holds for every download. Failures are FeedError (DownloadError) with a one-line
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import httpx
@@ -47,6 +48,7 @@ def download(
         headers["If-Modified-Since"] = last_modified
     own_client = client is None
     client = client or httpx.Client(timeout=settings.FEED_TIMEOUT_SECONDS, follow_redirects=True)
+    deadline = time.monotonic() + settings.FEED_DEADLINE_SECONDS
     try:
         with client.stream("GET", url, params=params, headers=headers) as response:
             if response.status_code == 304:
@@ -54,7 +56,9 @@ def download(
             if response.status_code != 200:
                 raise DownloadError(f"HTTP {response.status_code} from {url}", status=response.status_code)
             return Downloaded(
-                _read_limited(response), response.headers.get("ETag", ""), response.headers.get("Last-Modified", "")
+                _read_limited(response, deadline, url),
+                response.headers.get("ETag", ""),
+                response.headers.get("Last-Modified", ""),
             )
     except httpx.TimeoutException:
         raise DownloadError(
@@ -69,13 +73,17 @@ def download(
             client.close()
 
 
-def _read_limited(response: httpx.Response) -> bytes:
+def _read_limited(response: httpx.Response, deadline: float, url: str) -> bytes:
     limit = settings.FEED_MAX_BYTES
     declared = int(response.headers.get("Content-Length") or 0)
     if declared > limit:
         raise DownloadError(f"feed is {declared} bytes, over the {limit}-byte limit", status=200, cause="size")
     chunks, size = [], 0
     for chunk in response.iter_bytes():
+        if time.monotonic() > deadline:
+            raise DownloadError(
+                f"fetching {url} passed the {settings.FEED_DEADLINE_SECONDS:g}s deadline", cause="TimeoutException"
+            )
         size += len(chunk)
         if size > limit:
             raise DownloadError(f"feed is over the {limit}-byte limit", status=200, cause="size")

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from digest.editions.selectors import candidate_papers
 from digest.models import Paper, Topic, Translation, TranslationFailure, TranslationRequest
+from digest.text import without_hidden_characters
 from digest.translation.errors import TranslationError
 from digest.translation.glossary import Glossary, active_glossary
 from digest.translation.translators import Attempt, TranslatedText, Translator
@@ -296,10 +297,10 @@ def store_translation(
     """Stores a model translation of the paper's current text. `replace` (forced runs) overwrites one with
     the same key and supersedes editors' translations; otherwise an existing one with the key is kept."""
     key = {"paper": paper, "language": "zh-Hans", "source_hash": paper.source_hash}
-    values = {
-        "title": text.title,
-        "abstract": text.abstract,
-        "tldr": text.tldr,
+    values = {  # private-use and other hidden characters never reach stored text (digest.text)
+        "title": without_hidden_characters(text.title),
+        "abstract": without_hidden_characters(text.abstract),
+        "tldr": without_hidden_characters(text.tldr),
         "topics": list(text.topics),
         "prompt_tokens": text.prompt_tokens,
         "completion_tokens": text.completion_tokens,

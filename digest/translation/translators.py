@@ -226,11 +226,15 @@ def _reply_error(reason: str, status: int) -> TranslationError:
     return TranslationError(reason, http_status=status)
 
 
+#: The token columns are 32-bit; a provider's count past that (or infinite) is nonsense, kept at the ceiling.
+MAX_TOKENS = 2**31 - 1
+
+
 def _tokens(usage: dict, key: str) -> int:
     try:
-        return max(0, int(usage.get(key) or 0))
-    except (TypeError, ValueError):
-        return 0
+        return min(max(0, int(usage.get(key) or 0)), MAX_TOKENS)
+    except (TypeError, ValueError, OverflowError):
+        return MAX_TOKENS if usage.get(key) == float("inf") else 0
 
 
 def _elapsed_ms(started: float) -> int:

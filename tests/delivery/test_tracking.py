@@ -138,3 +138,28 @@ def test_anymails_own_webhook_urls_are_not_reachable_around_the_check(client, se
 
 def post_to(client, url, payload, **headers):
     return client.post(url, json.dumps(payload), content_type="application/json", **headers)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"[]",
+        b"\xff\xfe\x00",
+        b'{"RecordType": "Bounce", "Email": 5, "BouncedAt": 7, "Type": ["x"], "ID": {}}',
+        b'{"RecordType": "Click", "OriginalLink": 3, "ReceivedAt": "yesterday", "Recipient": []}',
+        b'"just a string"',
+    ],
+)
+def test_an_authenticated_malformed_body_is_a_400_and_changes_nothing(client, body):
+    SubscriberFactory(email="a@example.com")
+    response = client.post(URL, body, content_type="application/json", **auth())
+    assert response.status_code == 400
+    assert not EmailEvent.objects.exists() and Subscriber.objects.get().status == "active"
+
+
+def test_mailgun_without_a_signing_key_is_refused_not_a_500(client, settings):
+    settings.ANYMAIL = {k: v for k, v in settings.ANYMAIL.items() if "MAILGUN" not in k}
+    body = json.dumps({"signature": {"timestamp": "1", "token": "t", "signature": "s"}, "event-data": {}})
+    response = client.post("/webhooks/mailgun/tracking/", body, content_type="application/json", **auth())
+    assert response.status_code in (400, 403)

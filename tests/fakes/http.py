@@ -26,6 +26,8 @@ class Reply:
     body: bytes | str | dict | list = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    #: Seconds between single bytes of the body (a server that drips, each read under any per-read timeout).
+    drip: float = 0.0
 
 
 Handler = Callable[[Request], Reply]
@@ -69,7 +71,13 @@ class LoopbackServer:
                         self.send_header(key, value)
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
-                    self.wfile.write(body)
+                    if reply.drip:
+                        for index in range(len(body)):
+                            self.wfile.write(body[index : index + 1])
+                            self.wfile.flush()
+                            threading.Event().wait(reply.drip)
+                    else:
+                        self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 

@@ -125,3 +125,19 @@ def test_connection_refused_is_a_feed_error(topics):
     source = Source.objects.create(slug="t-none", name="t", kind="arxiv_rss", url="http://127.0.0.1:9/rss")
     with pytest.raises(FeedError, match="could not fetch"):
         fetch_source(source)
+
+
+def test_a_server_that_drips_is_cut_off_at_the_total_deadline(topics, settings):
+    from digest.papers.download import DownloadError, download
+
+    settings.FEED_TIMEOUT_SECONDS, settings.FEED_DEADLINE_SECONDS = 1.0, 1.5
+    body = sample("arxiv_rss_cs.AI_2025-05-28.xml")[:40]  # 40 bytes, one every 0.2 s: 8 s in all
+    with LoopbackServer(lambda request: Reply(200, body, drip=0.2)) as server:
+        with pytest.raises(DownloadError, match="deadline"):
+            download(server.url + "/rss")
+
+
+def test_add_by_arxiv_id_asks_arxiv_over_https():
+    from newsletter import settings as project_settings
+
+    assert project_settings.ARXIV_API_URL.startswith("https://")

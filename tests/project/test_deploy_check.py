@@ -61,3 +61,11 @@ def test_check_deploy_without_https_leaves_only_what_the_reverse_proxy_answers()
     result = check_deploy(**(PRODUCTION | {"SECURE_SSL": "false"}))
     ids = set(re.findall(r"\((\w+\.[WE]\d+)\)", result.stdout + result.stderr))
     assert ids == {"security.W004", "security.W008", "security.W012", "security.W016"}, result.stderr
+
+
+def test_check_deploy_flags_mailgun_without_a_webhook_signing_key():
+    mailgun = {"EMAIL_BACKEND": "anymail.backends.mailgun.EmailBackend", "ANYMAIL_MAILGUN_API_KEY": "key"}
+    result = check_deploy(**(PRODUCTION | mailgun))
+    assert result.returncode != 0 and "digest.E002" in result.stdout + result.stderr
+    signed = check_deploy(**(PRODUCTION | mailgun | {"ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY": "signing-key"}))
+    assert signed.returncode == 0, signed.stdout + signed.stderr

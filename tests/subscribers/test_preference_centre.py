@@ -83,7 +83,7 @@ def test_new_address_takes_effect_only_when_its_own_link_is_clicked(client, outb
     assert subscriber.email == "old@example.com"
     (message,) = messages(outbox_dir)
     assert message["To"] == "new@example.com"
-    assert client.get(link_in(message)).status_code == 200
+    assert client.post(link_in(message)).status_code == 200
     subscriber.refresh_from_db()
     assert subscriber.email == "new@example.com"
 
@@ -93,7 +93,7 @@ def test_new_address_already_subscribed_is_not_taken_over(client, outbox_dir):
     SubscriberFactory(email="taken@example.com")
     post(client, subscriber, action="email", new_email="taken@example.com")
     (message,) = messages(outbox_dir)
-    response = client.get(link_in(message))
+    response = client.post(link_in(message))
     subscriber.refresh_from_db()
     assert response.status_code == 409 and "already subscribed" in response.content.decode()
     assert subscriber.email == "old@example.com"

@@ -3,6 +3,7 @@ English, nothing half-stored. The real client runs against a loopback chat-compl
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import time
@@ -232,3 +233,20 @@ def test_a_paper_whose_storing_fails_leaves_no_request_record_behind(serve, monk
     # The request rows were written in the same transaction as the translation, so they went with it.
     assert not TranslationRequest.objects.filter(paper=paper).exists()
     assert not Translation.objects.filter(paper=paper).exists()
+
+
+@pytest.mark.parametrize("huge", [10**40, "1e999", 2**31])
+def test_huge_usage_token_counts_are_clamped_and_the_translation_kept(serve, huge):
+    from tests.factories import PaperFactory
+    from tests.fakes.http import Reply
+    from tests.fakes.llm import good_model
+
+    def huge_usage(request):
+        reply = good_model(request)
+        body = json.dumps(reply.body).replace('"prompt_tokens": 900', f'"prompt_tokens": {str(huge).strip(chr(34))}')
+        return Reply(200, body.encode(), headers={"Content-Type": "application/json"})
+
+    serve(huge_usage)
+    run = translate_papers([PaperFactory()], translator=get_translator())
+    assert run.failed == 0
+    assert Translation.objects.get().prompt_tokens == 2**31 - 1

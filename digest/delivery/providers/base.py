@@ -24,8 +24,10 @@ class MergeProfile:
     """How one provider merges: its batch limit, how a body refers to a field, and that field's key."""
 
     max_recipients: int
-    field_in_body: Callable[[str], str]
-    merge_key: Callable[[str], str]
+    #: (placeholder name, the rendering's marker) -> what the body says / the key of the reader's value. The
+    #: marker is random per rendering, so feed text cannot spell a field the provider would fill in.
+    field_in_body: Callable[[str, str], str]
+    merge_key: Callable[[str, str], str]
     esp_extra: tuple[tuple[str, str], ...] = ()
 
 
@@ -59,5 +61,5 @@ def sent_through_backend(connection: object, row: Delivery) -> str:
     return connection.find_sent(row.message_id) or ""
 
 
-def same_name(name: str) -> str:
-    return name
+def marked_name(name: str, marker: str) -> str:
+    return f"{name}_{marker}"

@@ -53,7 +53,7 @@ def chunks(prepared: list[tuple[Delivery, Subscriber, RenderedVariant]], profile
 
 
 def build_batch_message(variant: RenderedVariant, recipients: list[Recipient], profile: MergeProfile) -> AnymailMessage:
-    html, text = variant.personalize({name: profile.field_in_body(name) for name in PLACEHOLDERS})
+    html, text = variant.personalize({name: profile.field_in_body(name, variant.marker) for name in PLACEHOLDERS})
     edition = recipients[0][0].edition
     message = AnymailMessage(
         subject=variant.subject,
@@ -68,7 +68,9 @@ def build_batch_message(variant: RenderedVariant, recipients: list[Recipient], p
     message.merge_data, message.merge_headers, message.merge_metadata = {}, {}, {}
     for row, subscriber in recipients:
         links = subscriber_links(subscriber, edition)
-        message.merge_data[subscriber.email] = {profile.merge_key(name): links[name] for name in PLACEHOLDERS}
+        message.merge_data[subscriber.email] = {
+            profile.merge_key(name, variant.marker): links[name] for name in PLACEHOLDERS
+        }
         message.merge_headers[subscriber.email] = personal_headers(links, row)
         message.merge_metadata[subscriber.email] = {"delivery": str(row.pk)}
     message.attach_alternative(html, "text/html")
