@@ -41,12 +41,14 @@ def test_a_translation_with_private_use_characters_localizes_for_every_variant()
         assert localized.translated and "模型" in localized.abstract
 
 
-def test_private_use_characters_in_a_model_reply_are_not_stored(serve):
-    from digest.models import Translation
+def test_private_use_characters_in_a_model_reply_never_reach_stored_text(serve):
+    """Such a reply is refused (and asked again); whatever is stored holds none of them."""
+    from digest.models import Translation, TranslationFailure
     from digest.translation import get_translator
     from digest.translation.service import translate_papers
     from tests.translation.conftest import answer_with
 
     serve(answer_with(lambda source, good: {**good, "abstract": good["abstract"] + "\ue000\ue0001\ue001"}))
     translate_papers([PaperFactory()], translator=get_translator())
-    assert "\ue000" not in Translation.objects.get().abstract
+    assert not any("\ue000" in t.abstract for t in Translation.objects.all())
+    assert "private-use" in TranslationFailure.objects.get().reason
