@@ -108,27 +108,31 @@ def wrap_text(text: str, width: int = TEXT_WIDTH) -> str:
 
 
 def _width(text: str) -> int:
-    return sum(2 if _wide(char) else 1 for char in text)
+    return len(text) + sum(1 for char in text if char >= "\u1100" and _wide(char))
 
 
 def _wrap_line(line: str, width: int) -> str:
-    if _width(line) <= width:
+    if len(line) <= width // 2 or _width(line) <= width:
         return line
     indent = line[: len(line) - len(line.lstrip(" "))]
     # Tokens: a run of non-space, non-wide characters (a word, a link), a single wide character, or spaces.
     tokens = re.findall(r"[^\s\u1100-\uffff]+|[\u1100-\uffff]| +", line[len(indent) :])
     lines: list[str] = []
-    current = indent
+    current, current_width, has_text = [indent], len(indent), False
     for token in tokens:
         if token.isspace():
-            if current.strip():
-                current += token
+            if has_text:
+                current.append(token)
+                current_width += len(token)
             continue
-        if _width(current) + _width(token) > width and current.strip():
-            lines.append(current.rstrip())
-            current = indent
-        current += token
-    lines.append(current.rstrip())
+        token_width = _width(token)
+        if current_width + token_width > width and has_text:
+            lines.append("".join(current).rstrip())
+            current, current_width = [indent], len(indent)
+        current.append(token)
+        current_width += token_width
+        has_text = True
+    lines.append("".join(current).rstrip())
     return "\n".join(lines)
 
 
@@ -141,6 +145,8 @@ class CompactMessage(AnymailMessage):
         for part in mime.walk():
             if part.get_content_maintype() != "text" or part.get_filename():
                 continue
+            if part.get("Content-Transfer-Encoding", "").lower() in ("7bit", "8bit"):
+                continue  # Django chose 8bit already (every line fits): encoding it again changes nothing
             payload = part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
             del part["Content-Transfer-Encoding"]
             part.set_payload(payload, charset=charset_for(payload))
