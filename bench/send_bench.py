@@ -26,7 +26,7 @@ LANGUAGES = ["zh-Hant-TW", "zh-Hant-HK", "zh-Hans", "en"]
 def load_edition():
     from digest.editions.build import build_edition
     from digest.papers.ingest import ingest_document
-    from digest.translation.service import load_reference_translations
+    from digest.translation.stored import load_reference_translations
 
     sample = Path(__file__).resolve().parent.parent / "digest" / "sample_data"
     for name, kind in [("arxiv_rss_cs.AI_2025-05-28.xml", "arxiv_rss"), ("arxiv_rss_cs.CL_2025-05-28.xml", "arxiv_rss"),

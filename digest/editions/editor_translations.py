@@ -22,7 +22,7 @@ from digest.models import Edition, Paper, Translation, TranslationFailure
 from digest.text import without_hidden_characters
 from digest.translation import TranslationError, get_translator
 from digest.translation.glossary import active_glossary
-from digest.translation.service import record_requests, store_translation
+from digest.translation.stored import record_requests, store_translation
 
 log = logging.getLogger(__name__)
 

@@ -68,7 +68,7 @@ def matching_topics(paper: Paper, topics: Iterable[Topic], model_topics: Iterabl
 
 def classify(papers: Iterable[Paper], topics: list[Topic] | None = None) -> int:
     """Sets the topics of every paper the editors have not locked; returns how many were classified."""
-    from digest.translation.service import current_translation
+    from digest.translation.stored import current_translation
 
     topics = list(Topic.objects.all()) if topics is None else topics
     count = 0

@@ -27,14 +27,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from digest.editions.selectors import candidate_papers
-from digest.models import Paper, Topic, Translation, TranslationFailure, TranslationRequest
-from digest.text import without_hidden_characters
+from digest.models import Paper, Topic, TranslationFailure
 from digest.translation.errors import TranslationError
 from digest.translation.glossary import Glossary, active_glossary
+from digest.translation.stored import live_translations, record_requests, store_translation
 from digest.translation.translators import Attempt, TranslatedText, Translator
 from digest.translation.usage import estimated_cost, format_cost
 
@@ -65,22 +64,6 @@ class TranslateRun:
             f"estimated cost: {format_cost(self.cost)}"
         )
         return f"{text} (stopped: {self.stopped})" if self.stopped else text
-
-
-def live_translations(paper: Paper) -> list[Translation]:
-    """Translations of the paper's current text that were not superseded, the one to show first.
-    Uses prefetched translations when the caller prefetched them."""
-    source_hash = paper.source_hash
-    live = [t for t in paper.translations.all() if t.source_hash == source_hash and t.superseded_at is None]
-    live.sort(key=lambda t: (t.by_editor, t.created_at), reverse=True)
-    return live
-
-
-def current_translation(paper: Paper) -> Translation | None:
-    """The translation shown to readers: an editor's version first, else the newest one made from the
-    paper's current text."""
-    live = live_translations(paper)
-    return live[0] if live else None
 
 
 def needs_translation(paper: Paper, *, model: str, prompt_version: str, retranslate: bool, force: bool) -> bool:
@@ -247,24 +230,6 @@ def _no_answer(outcome: TranslatedText | TranslationError, attempts: list[Attemp
     return outcome.provider_down and all(attempt.provider_down for attempt in attempts)
 
 
-def record_requests(paper: Paper, translator: Translator, attempts: list[Attempt]) -> None:
-    """One TranslationRequest per HTTP attempt (failed ones too): the usage page's tokens and cost."""
-    TranslationRequest.objects.bulk_create(
-        TranslationRequest(
-            paper=paper,
-            model=translator.model,
-            prompt_version=translator.prompt_version,
-            status=TranslationRequest.Status.OK if attempt.ok else TranslationRequest.Status.FAILED,
-            reason=attempt.reason[:1000],
-            http_status=attempt.http_status,
-            prompt_tokens=attempt.prompt_tokens,
-            completion_tokens=attempt.completion_tokens,
-            latency_ms=attempt.latency_ms,
-        )
-        for attempt in attempts
-    )
-
-
 def _record(
     paper: Paper,
     outcome: TranslatedText | TranslationError,
@@ -289,50 +254,3 @@ def _record(
             paper, outcome, model=translator.model, prompt_version=translator.prompt_version, replace=force
         )
         run.done += 1
-
-
-def store_translation(
-    paper: Paper, text: TranslatedText, *, model: str, prompt_version: str, replace: bool = False
-) -> Translation | None:
-    """Stores a model translation of the paper's current text. `replace` (forced runs) overwrites one with
-    the same key and supersedes editors' translations; otherwise an existing one with the key is kept."""
-    key = {"paper": paper, "language": "zh-Hans", "source_hash": paper.source_hash}
-    values = {  # private-use and other hidden characters never reach stored text (digest.text)
-        "title": without_hidden_characters(text.title),
-        "abstract": without_hidden_characters(text.abstract),
-        "tldr": without_hidden_characters(text.tldr),
-        "topics": list(text.topics),
-        "prompt_tokens": text.prompt_tokens,
-        "completion_tokens": text.completion_tokens,
-        "review_reasons": list(text.review_reasons),
-    }
-    if replace:
-        with transaction.atomic():
-            now = timezone.now()
-            Translation.objects.filter(**key, by_editor=True, superseded_at=None).exclude(
-                model=model, prompt_version=prompt_version
-            ).update(superseded_at=now)
-            translation, _ = Translation.objects.update_or_create(
-                **key,
-                model=model,
-                prompt_version=prompt_version,
-                defaults={**values, "by_editor": False, "superseded_at": None, "created_at": now},
-            )
-            return translation
-    try:
-        with transaction.atomic():
-            return Translation.objects.create(**key, model=model, prompt_version=prompt_version, **values)
-    except IntegrityError:
-        # Another run stored the same translation first; keep theirs.
-        return None
-
-
-def load_reference_translations(mapping: dict[str, dict[str, str]]) -> int:
-    """Stores shipped translations (model "reference") for papers that exist; returns how many."""
-    stored = 0
-    for paper in Paper.objects.filter(arxiv_id__in=mapping):
-        entry = mapping[paper.arxiv_id]
-        text = TranslatedText(title=entry["title"], abstract=entry["abstract"])
-        if store_translation(paper, text, model="reference", prompt_version="reference"):
-            stored += 1
-    return stored

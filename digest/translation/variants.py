@@ -13,7 +13,7 @@ from digest.models import Paper
 from digest.papers.latex import latex_to_unicode
 from digest.translation.glossary import Glossary, active_glossary, convert_protected
 from digest.translation.phrases import PhraseTable, active_phrases, convert_quotes
-from digest.translation.service import current_translation
+from digest.translation.stored import current_translation
 
 _local = threading.local()
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from digest import tasks
 from digest.editions.editor_translations import save_editor_translation
 from digest.models import Paper, Translation, TranslationFailure
-from digest.translation.service import current_translation
+from digest.translation.stored import current_translation
 from tests.factories import EditionEntryFactory, EditionFactory, TranslationFactory
 from tests.fakes.http import LoopbackServer, Reply
 

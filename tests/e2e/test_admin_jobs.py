@@ -14,7 +14,7 @@ from django.utils import timezone
 from digest.editions.build import build_edition
 from digest.models import EditionEntry, Paper, Source
 from digest.papers.ingest import ingest_document
-from digest.translation.service import load_reference_translations
+from digest.translation.stored import load_reference_translations
 from tests.admin_users import make_staff
 from tests.conftest import SAMPLE_DATA, bad, sample
 from tests.e2e.conftest import SCREENSHOTS, screenshot

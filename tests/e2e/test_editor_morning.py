@@ -13,7 +13,7 @@ import pytest
 from digest.editions.build import build_edition
 from digest.models import Delivery, Edition, EditionEntry, EmailEvent, Translation
 from digest.papers.ingest import ingest_document
-from digest.translation.service import load_reference_translations
+from digest.translation.stored import load_reference_translations
 from digest.translation.variants import convert
 from tests.admin_users import PASSWORD, make_staff
 from tests.conftest import SAMPLE_DATA, sample

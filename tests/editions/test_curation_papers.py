@@ -7,7 +7,7 @@ from digest.editions.curation import CurationError, add_paper_by_arxiv_id
 from digest.editions.editor_translations import discard_editor_translation, retranslate, save_editor_translation
 from digest.models import Paper, Translation, TranslationFailure
 from digest.papers.arxiv_lookup import normalize_arxiv_id
-from digest.translation.service import current_translation, store_translation
+from digest.translation.stored import current_translation, store_translation
 from digest.translation.translators import TranslatedText
 from digest.translation.variants import localize
 from tests.conftest import sample

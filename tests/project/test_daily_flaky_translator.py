@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from digest.editions.selectors import candidate_papers, latest_announcement_date
 from digest.models import SiteSettings, Source, TranslationRequest
-from digest.translation.service import current_translation
+from digest.translation.stored import current_translation
 from tests.conftest import sample
 from tests.fakes.http import LoopbackServer, Reply
 from tests.fakes.llm import completion, good_model, source_of

@@ -60,3 +60,13 @@ def test_a_models_module_importing_a_service_is_reported(tmp_path):
     assert result.returncode == 1
     assert "models imports a service: subscribers.models imports subscribers.services" in result.stdout
     assert "digest.models imports" not in result.stdout
+
+
+def test_a_module_of_a_models_package_importing_a_service_is_reported(tmp_path):
+    write(tmp_path, "digest.models.papers", "from digest.papers.ingest import fetch_source\n")
+    write(tmp_path, "digest.papers.ingest", "")
+    write(tmp_path, "subscribers.models", "")
+
+    result = run_check(tmp_path)
+
+    assert "models imports a service: digest.models.papers imports digest.papers.ingest" in result.stdout

@@ -11,7 +11,8 @@ import pytest
 from digest import daily
 from digest.models import Paper, Translation, TranslationFailure
 from digest.translation import get_translator
-from digest.translation.service import current_translation, translate_papers
+from digest.translation.service import translate_papers
+from digest.translation.stored import current_translation
 from digest.translation.translators import OpenAICompatibleTranslator
 from digest.translation.variants import localize
 from tests.factories import PaperFactory, TranslationFactory

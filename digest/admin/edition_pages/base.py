@@ -16,7 +16,7 @@ from digest.editions.editor_text import EditorText
 from digest.editions.preview import PreviewError
 from digest.languages import LANGUAGE_CHOICES, Language
 from digest.models import Edition, Paper, SiteSettings
-from digest.translation.service import current_translation
+from digest.translation.stored import current_translation
 
 CHINESE_VARIANTS = [(code, label) for code, label in LANGUAGE_CHOICES if code != Language.EN]
 #: Short badges on the edition page, one per Chinese variant.

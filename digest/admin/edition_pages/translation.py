@@ -18,7 +18,7 @@ from digest.editions import editor_translations
 from digest.editions.editor_text import EditorText, shown
 from digest.languages import TRANSLATION_LANGUAGE
 from digest.models import Edition, EditionEntry, Paper, Translation
-from digest.translation.service import current_translation
+from digest.translation.stored import current_translation
 from digest.translation.variants import to_variant
 
 

@@ -7,7 +7,7 @@ from digest.editions.selectors import edition_entries
 from digest.management.commands._helpers import parse_date
 from digest.models import Edition
 from digest.translation.audit import PaperAudit, audit_texts
-from digest.translation.service import current_translation
+from digest.translation.stored import current_translation
 
 
 class Command(BaseCommand):

@@ -13,7 +13,8 @@ from digest.languages import LANGUAGE_CHOICES
 from digest.models import Topic
 from digest.papers.ingest import ingest_document
 from digest.translation import get_translator
-from digest.translation.service import load_reference_translations, translate_papers
+from digest.translation.service import translate_papers
+from digest.translation.stored import load_reference_translations
 from subscribers import status
 from subscribers.models import Subscriber
 

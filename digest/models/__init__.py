@@ -1,0 +1,24 @@
+"""Papers, their topics and translations, editions, and the per-recipient delivery record: one module each."""
+
+from digest.models.delivery import Delivery, EmailEvent, SiteSettings
+from digest.models.editions import Edition, EditionEntry, ReaderView
+from digest.models.papers import Paper, Source, Topic, source_hash
+from digest.models.translations import GlossaryTerm, Translation, TranslationFailure, TranslationRequest, VariantPhrase
+
+__all__ = [
+    "Delivery",
+    "Edition",
+    "EditionEntry",
+    "EmailEvent",
+    "GlossaryTerm",
+    "Paper",
+    "ReaderView",
+    "SiteSettings",
+    "Source",
+    "Topic",
+    "Translation",
+    "TranslationFailure",
+    "TranslationRequest",
+    "VariantPhrase",
+    "source_hash",
+]

@@ -1,0 +1,97 @@
+"""The per-recipient delivery record, the provider's tracking events and the site's sending switches."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from digest.languages import LANGUAGE_CHOICES
+from digest.models.editions import Edition
+
+
+class Delivery(models.Model):
+    """One edition to one subscriber. The row exists before the message leaves, and its unique key is
+    what makes a re-run, a redelivered task or a killed worker harmless."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        SENDING = "sending", "sending"
+        SENT = "sent", "sent"
+        FAILED = "failed", "failed"
+        SKIPPED = "skipped", "skipped"
+
+    edition = models.ForeignKey(Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(
+        "subscribers.Subscriber", verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    language = models.CharField(_("language"), max_length=16, choices=LANGUAGE_CHOICES, blank=True)
+    # As sent (the reader may change it later); null for rows sent before it was recorded.
+    bilingual = models.BooleanField(_("bilingual"), null=True, blank=True)
+    paper_count = models.PositiveSmallIntegerField(_("paper count"), default=0)
+    message_id = models.CharField(_("message id"), max_length=300, blank=True)
+    provider_message_id = models.CharField(_("provider message id"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [models.UniqueConstraint(fields=["edition", "subscriber"], name="one_delivery_per_subscriber")]
+
+    def __str__(self) -> str:
+        return f"{self.edition} → {self.subscriber_id} ({self.status})"
+
+
+class EmailEvent(models.Model):
+    """What the provider told us about a message (anymail tracking webhooks); idempotent by event id."""
+
+    event_id = models.CharField(_("event id"), max_length=200, unique=True)
+    event_type = models.CharField(_("event type"), max_length=30, db_index=True)
+    recipient = models.EmailField(_("recipient"), max_length=254, blank=True)
+    provider_message_id = models.CharField(_("provider message id"), max_length=300, blank=True)
+    delivery = models.ForeignKey(
+        Delivery, verbose_name=_("delivery"), null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
+    url = models.URLField(_("url"), max_length=1000, blank=True, help_text="the link clicked, for click events")
+    description = models.TextField(_("description"), blank=True)
+    raw = models.JSONField(_("raw"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("email event")
+        verbose_name_plural = _("email events")
+
+    def __str__(self) -> str:
+        # No address: the string shows in admin titles and logs that editors read.
+        return f"{self.event_type} {self.occurred_at:%Y-%m-%d %H:%M} (delivery {self.delivery_id or '-'})"
+
+
+class SiteSettings(models.Model):
+    """One row of switches editors and operators flip in the admin, read by the services at run time."""
+
+    editions_need_approval = models.BooleanField(
+        _("editions need approval"),
+        default=False,
+        help_text="when on, nothing is sent before an editor approves the edition",
+    )
+    sending_paused = models.BooleanField(
+        _("sending paused"), default=False, help_text="kill switch: no message leaves while this is on"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self) -> str:
+        return "Site settings"
+
+    @classmethod
+    def current(cls) -> SiteSettings:
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row

@@ -1,0 +1,187 @@
+"""A paper's Simplified Chinese text, the model's failed attempts and requests, and the editors' glossary
+and phrase table."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from digest.models.papers import Paper
+
+
+class Translation(models.Model):
+    """The model's (or an editor's) Simplified Chinese text of a paper, made once per source text."""
+
+    paper = models.ForeignKey(Paper, verbose_name=_("paper"), on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=16, default="zh-Hans")
+    title = models.TextField(_("title"))
+    abstract = models.TextField(_("abstract"))
+    model = models.CharField(_("model"), max_length=100)
+    prompt_version = models.CharField(_("prompt version"), max_length=20)
+    source_hash = models.CharField(_("source hash"), max_length=64)
+    by_editor = models.BooleanField(_("by editor"), default=False)
+    prompt_tokens = models.PositiveIntegerField(_("prompt tokens"), default=0)
+    completion_tokens = models.PositiveIntegerField(_("completion tokens"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    #: One sentence (zh-Hans) to scan a paper by, when the model gave one; shown under the title.
+    tldr = models.TextField(blank=True)
+    #: Topic slugs the model chose from the site's list (digest.papers.classify weighs them with the rules).
+    topics = models.JSONField(default=list, blank=True)
+    superseded_at = models.DateTimeField(
+        _("superseded at"),
+        null=True,
+        blank=True,
+        help_text="set when `translate_papers --force` replaced this text; no longer shown",
+    )
+    review_reasons = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="soft deviations the reply checks accepted (and repaired where a rule could); an editor clears "
+        "them after reading the text",
+    )
+
+    class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paper", "language", "source_hash", "model", "prompt_version"],
+                name="one_translation_per_source_model_prompt",
+            )
+        ]
+        ordering = ["-by_editor", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.paper.arxiv_id} {self.language} ({self.model})"
+
+
+class TranslationFailure(models.Model):
+    """A reply we refused or a request that failed, kept so editors see why a paper is in English."""
+
+    paper = models.ForeignKey(
+        Paper, verbose_name=_("paper"), on_delete=models.CASCADE, related_name="translation_failures"
+    )
+    model = models.CharField(_("model"), max_length=100)
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("translation failure")
+        verbose_name_plural = _("translation failures")
+
+    def __str__(self) -> str:
+        return f"{self.paper_id}: {self.reason[:80]}"
+
+
+class TranslationRequest(models.Model):
+    """One HTTP request to the translator, successful or not: what the provider bills us for.
+
+    Failed attempts are kept too (a reply refused by validation still cost its tokens), so the monthly
+    totals in the admin are what the invoice will say, not only what ended up in an email.
+    """
+
+    class Status(models.TextChoices):
+        OK = "ok", "ok"
+        FAILED = "failed", "failed"
+
+    paper = models.ForeignKey(
+        Paper, verbose_name=_("paper"), null=True, on_delete=models.SET_NULL, related_name="translation_requests"
+    )
+    model = models.CharField(_("model"), max_length=100)
+    prompt_version = models.CharField(_("prompt version"), max_length=20)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, db_index=True)
+    reason = models.TextField(_("reason"), blank=True)
+    http_status = models.PositiveSmallIntegerField(_("http status"), null=True, blank=True)
+    prompt_tokens = models.PositiveIntegerField(_("prompt tokens"), default=0)
+    completion_tokens = models.PositiveIntegerField(_("completion tokens"), default=0)
+    latency_ms = models.PositiveIntegerField(_("latency ms"), default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("translation request")
+        verbose_name_plural = _("translation requests")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.status} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class GlossaryTerm(models.Model):
+    """A term the model must keep verbatim or render one fixed way, and that OpenCC must not rewrite."""
+
+    term = models.CharField(_("term"), max_length=100, unique=True, help_text="English, as it appears in abstracts")
+    keep_verbatim = models.BooleanField(
+        _("keep verbatim"), default=False, help_text="keep the English term as is (LLM, GPU, CLIP)"
+    )
+    zh_hans = models.CharField(
+        "Simplified rendering", max_length=100, blank=True, help_text="e.g. 状态空间模型; empty when kept verbatim"
+    )
+    zh_hant_tw = models.CharField(
+        "Taiwan rendering", max_length=100, blank=True, help_text="empty: OpenCC s2twp of the Simplified rendering"
+    )
+    zh_hant_hk = models.CharField(
+        "Hong Kong rendering", max_length=100, blank=True, help_text="empty: OpenCC s2hk of the Simplified rendering"
+    )
+    case_sensitive = models.BooleanField(
+        _("case sensitive"), default=False, help_text="match the English term only with this casing"
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    variants = models.TextField(
+        "accepted variants",
+        blank=True,
+        help_text="other Simplified renderings models write (one per line, e.g. 大型语言模型): a reply using one is "
+        "accepted, the variant replaced by the required form, and flagged for review",
+    )
+
+    class Meta:
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary terms")
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term
+
+    def variant_list(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.variants.replace("，", "\n").splitlines() if line.strip())
+
+    def clean(self) -> None:
+        if not self.keep_verbatim and not self.zh_hans.strip():
+            raise ValidationError("Give a Simplified rendering, or tick 'keep verbatim'.")
+
+
+class VariantPhrase(models.Model):
+    """An editor's entry in the AI-domain phrase table: how a Simplified phrase reads in Taiwan and Hong Kong.
+
+    Applied at render time (digest/translation/phrases), so a new row changes the next email, archive page or
+    feed without re-translating anything; it replaces the shipped row for the same phrase."""
+
+    zh_hans = models.CharField(
+        "Simplified phrase", max_length=100, unique=True, help_text="as the stored translation writes it, e.g. 鲁棒性"
+    )
+    zh_hant_tw = models.CharField(
+        "Taiwan form", max_length=100, blank=True, help_text="e.g. 穩健性; empty: the shipped form or OpenCC's"
+    )
+    zh_hant_hk = models.CharField(
+        "Hong Kong form", max_length=100, blank=True, help_text="e.g. 穩健性; empty: the shipped form or OpenCC's"
+    )
+    enabled = models.BooleanField(default=True)
+    notes = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["zh_hans"]
+        verbose_name = "variant phrase"
+
+    def __str__(self) -> str:
+        return self.zh_hans
+
+    def clean(self) -> None:
+        self.zh_hans = self.zh_hans.strip()
+        if not self.zh_hant_tw.strip() and not self.zh_hant_hk.strip():
+            raise ValidationError("Give the Taiwan form, the Hong Kong form, or both.")
+        if any(ch in self.zh_hans for ch in "\ue000\ue001\ue002\ue003"):
+            raise ValidationError("The phrase contains a reserved character.")
