@@ -10,6 +10,7 @@ RUNS = [
     ["esp_bench.py", "--messages", "20000"],
     ["translation_bench.py"],
     ["web_bench.py"],
+    ["relevance_bench.py"],
 ]
 
 
