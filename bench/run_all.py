@@ -12,6 +12,7 @@ RUNS = [
     ["reply_checks_bench.py"],
     ["web_bench.py"],
     ["import_bench.py", "--rows", "5000"],
+    ["relevance_bench.py"],
 ]
 
 

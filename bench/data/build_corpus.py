@@ -26,6 +26,7 @@ Rules:
     --mode top: the N days with the most kept papers (complete days)
   * output sorted by (day, arxiv_id); gzip level 9; fails if > --max-bytes
 """
+
 import argparse
 import collections
 import gzip
@@ -35,8 +36,7 @@ import re
 import subprocess
 import sys
 
-AI_CATS = {"cs.AI", "cs.CL", "cs.CV", "cs.LG", "stat.ML", "cs.MA", "cs.NE",
-           "cs.IR", "cs.RO"}
+AI_CATS = {"cs.AI", "cs.CL", "cs.CV", "cs.LG", "stat.ML", "cs.MA", "cs.NE", "cs.IR", "cs.RO"}
 FILE_RE = re.compile(r"^data/(\d{4}-\d{2}-\d{2})\.jsonl$")
 
 
@@ -73,14 +73,16 @@ def load(gitdir, ref):
             if len(abstract) < 200:
                 stats["short_abstract"] += 1
                 continue
-            per_day[day].append({
-                "arxiv_id": aid,
-                "title": ws(d.get("title")),
-                "abstract": abstract,
-                "authors": [ws(a) for a in (d.get("authors") or []) if ws(a)],
-                "categories": cats,
-                "day": day,
-            })
+            per_day[day].append(
+                {
+                    "arxiv_id": aid,
+                    "title": ws(d.get("title")),
+                    "abstract": abstract,
+                    "authors": [ws(a) for a in (d.get("authors") or []) if ws(a)],
+                    "categories": cats,
+                    "day": day,
+                }
+            )
     return files, per_day, stats, len(seen)
 
 
@@ -106,9 +108,20 @@ def main():
     blob = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
     gz = gzip.compress(blob, compresslevel=9, mtime=0)
     counts = {d: len(per_day[d]) for d in days}
-    print(json.dumps({"commit": commit, "files_read": len(files), "stats": stats,
-                      "unique_ids_all_days": n_unique, "days": counts,
-                      "total": len(rows), "gz_bytes": len(gz)}, indent=1))
+    print(
+        json.dumps(
+            {
+                "commit": commit,
+                "files_read": len(files),
+                "stats": stats,
+                "unique_ids_all_days": n_unique,
+                "days": counts,
+                "total": len(rows),
+                "gz_bytes": len(gz),
+            },
+            indent=1,
+        )
+    )
     assert len(rows) >= 1200 and len(days) >= 10 and min(counts.values()) >= 60, "corpus too small"
     assert len(gz) < a.max_bytes, f"output {len(gz)} bytes > {a.max_bytes}"
     os.makedirs(a.out, exist_ok=True)

@@ -9,7 +9,8 @@ module under digest/admin/edition_pages/.
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -23,17 +24,35 @@ from digest.admin.edition_pages.preview import PreviewPages
 from digest.admin.edition_pages.results import ResultsPages
 from digest.admin.edition_pages.translation import TranslationPage
 from digest.models import Edition
+from subscribers.models import Feedback
 
 
 class EditionAdmin(CuratePages, TranslationPage, PreviewPages, ApprovalPage, ResultsPages):
-    list_display = ("date", "status", "entry_count", "approved_by", "approved_at", "sent_at", "pages")
+    list_display = ("date", "status", "entry_count", "votes", "approved_by", "approved_at", "sent_at", "pages")
     list_filter = ("status",)
     date_hierarchy = "date"
     readonly_fields = ("date", "status", "approved_by", "approved_at", "sent_at", "created_at")
 
     # --- the list --------------------------------------------------------------------------------------
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("approved_by").annotate(n_entries=Count("entries"))
+        def votes(value: int):
+            # A subquery per kind of vote: joining the feedback rows would multiply the entry count.
+            rows = Feedback.objects.filter(paper__edition_entries__edition=OuterRef("pk"), vote=value)
+            count = rows.order_by().values("paper__edition_entries__edition").annotate(n=Count("pk")).values("n")
+            return Coalesce(Subquery(count), 0)
+
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("approved_by")
+            .annotate(
+                n_entries=Count("entries"), votes_up=votes(Feedback.Vote.UP), votes_down=votes(Feedback.Vote.DOWN)
+            )
+        )
+
+    @admin.display(description=_("readers' votes"))
+    def votes(self, edition: Edition) -> str:
+        return f"👍 {edition.votes_up} · 👎 {edition.votes_down}"
 
     @admin.display(description=_("paper count"))
     def entry_count(self, edition: Edition) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from digest.admin.common import ReadOnlyAdmin
@@ -26,7 +27,7 @@ class TranslationInline(admin.TabularInline):
 
 @admin.register(Paper)
 class PaperAdmin(admin.ModelAdmin):
-    list_display = ("arxiv_id", "short_title", "announced_on", "announce_type", "score", "topic_list")
+    list_display = ("arxiv_id", "short_title", "announced_on", "announce_type", "score", "votes", "topic_list")
     list_filter = ("announced_on", "announce_type", "topics", "topics_locked")
     search_fields = ("arxiv_id", "title")
     filter_horizontal = ("topics",)
@@ -58,8 +59,19 @@ class PaperAdmin(admin.ModelAdmin):
     def topic_list(self, paper: Paper) -> str:
         return ", ".join(t.slug for t in paper.topics.all())
 
+    @admin.display(description=_("readers' votes"), ordering="votes_net")
+    def votes(self, paper: Paper) -> str:
+        return f"👍 {paper.votes_up} · 👎 {paper.votes_down}"
+
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("topics")
+        up = Count("feedback", filter=Q(feedback__vote=1))
+        down = Count("feedback", filter=Q(feedback__vote=-1))
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("topics")
+            .annotate(votes_up=up, votes_down=down, votes_net=up - down)
+        )
 
     def save_related(self, request, form, formsets, change):
         """An editor who sets the topics by hand wants them kept: lock them against the rules."""

@@ -20,6 +20,7 @@ from digest.editions.errors import CurationError, TranslatorFailed
 from digest.models import Edition, EditionEntry, Paper
 from digest.papers.arxiv_lookup import fetch_arxiv_paper, normalize_arxiv_id
 from digest.text import without_hidden_characters
+from subscribers.feedback import feedback_counts
 
 __all__ = ["CurationError", "TranslatorFailed"]
 
@@ -84,6 +85,15 @@ def reorder(edition: Edition, entry_ids: Sequence[int]) -> None:
         # Featured entries still lead; within each group the editor's order holds.
         new_order.sort(key=lambda e: not e.featured)
         _renumber(new_order)
+
+
+def order_by_readers_liked(edition: Edition) -> None:
+    """The "readers liked" signal as an order: papers with more 👍 than 👎 (net) move up, featured papers still
+    lead, and ties keep the editors' order. Votes come from every reader who voted on the paper, in any edition."""
+    entries = ordered_entries(edition)
+    votes = feedback_counts(e.paper_id for e in entries)
+    net = {e.pk: votes[e.paper_id][0] - votes[e.paper_id][1] for e in entries}
+    reorder(edition, [e.pk for e in sorted(entries, key=lambda e: -net[e.pk])])
 
 
 def set_excluded(entry: EditionEntry, excluded: bool = True) -> EditionEntry:

@@ -11,6 +11,7 @@ a small sparse vector with the edition's matrix, computed once per edition.
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +52,14 @@ class LearnedWeights:
     weights: tuple[float, ...]
     intercept: float = 0.0
 
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """As numpy arrays, made once per model (the send path scores one model against many papers)."""
+        cached = self.__dict__.get("_arrays")
+        if cached is None:
+            cached = (np.asarray(self.indices, dtype=np.int64), np.asarray(self.weights))
+            object.__setattr__(self, "_arrays", cached)
+        return cached
+
     def to_json(self) -> dict:
         return {"i": list(self.indices), "w": [round(w, 5) for w in self.weights]}
 
@@ -66,27 +75,46 @@ def train(vectors: sparse.csr_matrix, votes: list[int]) -> LearnedWeights | None
     if len(votes) < MIN_VOTES:
         return None
     labels = np.asarray(votes)
+    # Only the terms of the voted papers can get a weight: fitting over those columns instead of all N_FEATURES
+    # makes one reader's fit ~50x cheaper (what keeps the nightly bulk run in minutes).
+    columns = np.unique(sparse.csr_matrix(vectors).indices)
+    compact = vectors[:, columns]
     if len(set(votes)) == 2:
         model = LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear", max_iter=200)
-        model.fit(vectors, labels)
+        model.fit(compact, labels)
         coef = model.coef_.ravel()
         intercept = float(model.intercept_[0])
     else:
-        coef = np.asarray(vectors.mean(axis=0)).ravel() * 4.0 * labels[0]
+        coef = np.asarray(compact.mean(axis=0)).ravel() * 4.0 * labels[0]
         intercept = 0.0
     nonzero = np.flatnonzero(coef)
-    keep = nonzero[np.argsort(-np.abs(coef[nonzero]))[:TOP_WEIGHTS]]
-    keep.sort()
-    return LearnedWeights(tuple(int(i) for i in keep), tuple(float(coef[i]) for i in keep), intercept)
+    best = nonzero[np.argsort(-np.abs(coef[nonzero]))[:TOP_WEIGHTS]]
+    best.sort()
+    return LearnedWeights(tuple(int(columns[i]) for i in best), tuple(float(coef[i]) for i in best), intercept)
 
 
 def scores(weights: LearnedWeights, vectors: sparse.csr_matrix) -> np.ndarray:
     """The model's probability that the reader likes each row (0.5: no opinion)."""
     if not weights.indices:
         return np.full(vectors.shape[0], 0.5)
-    columns = vectors[:, list(weights.indices)]
-    logits = columns @ np.asarray(weights.weights) + weights.intercept
+    # A dense weight vector makes the product one pass over the edition's non-zeros (slicing columns out of the
+    # CSR matrix costs ten times more); the buffer is per thread and cleared after use.
+    dense = _dense_buffer()
+    indices, values = weights.arrays()
+    dense[indices] = values
+    logits = vectors @ dense + weights.intercept
+    dense[indices] = 0.0
     return 1.0 / (1.0 + np.exp(-np.asarray(logits).ravel()))
+
+
+_local = threading.local()
+
+
+def _dense_buffer() -> np.ndarray:
+    buffer = getattr(_local, "dense", None)
+    if buffer is None:
+        buffer = _local.dense = np.zeros(N_FEATURES)
+    return buffer
 
 
 def upvote_prior(upvotes: list[int]) -> list[float]:

@@ -25,6 +25,7 @@ from digest.editions.candidates import DAY_CHOICES, NO_TOPIC, CandidateSearch, c
 from digest.editions.editor_text import EditorText, edition_name, shown
 from digest.editions.selectors import candidate_papers, latest_announcement_date
 from digest.models import Edition, EditionEntry, Paper, Topic, TranslationFailure
+from subscribers.feedback import feedback_counts
 
 
 class CuratePages(EditionPageBase):
@@ -66,8 +67,10 @@ class CuratePages(EditionPageBase):
             .order_by("-featured", "position", "pk")
         )
         rows = [{"entry": entry, "paper": entry.paper, **translation_state(entry.paper)} for entry in entries]
+        votes = feedback_counts(entry.paper_id for entry in entries)
         for row in rows:
             row["state_label"] = STATE_LABELS[row["state"]]
+            row["up"], row["down"] = votes[row["entry"].paper_id]
         search = CandidateSearch.from_params(request.GET)
         page = candidate_page(edition, search)
         context = self._context(
@@ -85,6 +88,8 @@ class CuratePages(EditionPageBase):
             topics=Topic.objects.all(),
             variants=VARIANT_BADGES,
             reader_count=sum(1 for row in rows if not row["entry"].excluded),
+            votes_up=sum(row["up"] for row in rows),
+            votes_down=sum(row["down"] for row in rows),
             failed_rows=[row for row in rows if row["failure"] is not None],
             pending_count=sum(1 for row in rows if row["pending"]),
             note_limit=curation.MAX_NOTE_CHARS,
@@ -102,6 +107,9 @@ class CuratePages(EditionPageBase):
                     return HttpResponseRedirect(back)
                 message = self._entry_action(action, entry, request.POST.get("note", ""))
                 back += f"#entry-{entry.pk}"
+            elif action == "order_by_liked":
+                curation.order_by_readers_liked(edition)
+                message = EditorText(gettext_noop("Ordered by what readers liked"))
             elif action == "add":
                 entry = curation.add_paper_by_arxiv_id(edition, request.POST.get("arxiv_id", ""))
                 message = EditorText(
