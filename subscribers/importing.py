@@ -27,7 +27,12 @@ from subscribers.models import Subscriber, SubscriberImport
 HEADER = ["email", "language", "topics", "bilingual", "max_papers"]
 #: Columns a file may add after HEADER, in any order: frequency (daily or weekly) and follows/mutes, each a list
 #: joined by ";" like topics. A file without them imports as before (daily, nothing followed or muted).
-OPTIONAL_COLUMNS = ["frequency", *(f"{side}_{kind}" for side in ("follow", "mute") for kind in KINDS)]
+OPTIONAL_COLUMNS = [
+    "frequency",
+    *(f"{side}_{kind}" for side in ("follow", "mute") for kind in KINDS),
+    # Written by the admin's export so a file round-trips; read and ignored: an import never sets a status.
+    "status",
+]
 LANGUAGES = {code for code, _ in LANGUAGE_CHOICES}
 Progress = Callable[[str, int, int], None]  # (phase "checking" | "storing", rows done, rows in all)
 PROGRESS_EVERY = 200

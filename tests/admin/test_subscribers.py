@@ -90,3 +90,17 @@ def test_unsuppress_makes_the_subscriber_active_again(admin_client_):
 def test_editor_cannot_import(client):
     client.force_login(make_staff("mei", "editor"))
     assert client.get(reverse("admin:subscribers_subscriber_import")).status_code == 403
+
+
+def test_an_exported_file_imports_again_and_its_status_column_is_ignored(admin_client_, topics):
+    from subscribers.importing import import_csv
+
+    reader = SubscriberFactory(email="round@example.org", language="zh-Hant-HK", topics=[topics["llm"]])
+    response = admin_client_.post(reverse(CHANGELIST), {"action": "export_csv", "_selected_action": [reader.pk]})
+    reader.delete()
+
+    report = import_csv(response.content)
+
+    assert (report.created, report.errors) == (1, [])
+    again = Subscriber.objects.get(email="round@example.org")
+    assert (again.status, again.language, [t.slug for t in again.topics.all()]) == ("active", "zh-Hant-HK", ["llm"])
