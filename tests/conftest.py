@@ -121,7 +121,7 @@ def sendgrid(settings):
 
 @pytest.fixture(params=["sendgrid", "mailgun"])
 def batch_provider_kind(request):
-    """Each provider that merges per-recipient fields itself (digest/esp_batches.py)."""
+    """Each provider that merges per-recipient fields itself (digest/delivery/providers/batching.py)."""
     from tests.fakes.mailgun import FakeMailgun
     from tests.fakes.sendgrid import FakeSendGrid
 

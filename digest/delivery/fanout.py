@@ -115,7 +115,7 @@ class TopicSignature(Aggregate):
 def batches_by_variant(rows) -> list[list[int]]:
     """Delivery ids in batches of SEND_BATCH_SIZE, ordered so that readers of one variant (language,
     bilingual, size, topic set) sit together: a task then renders one variant, and a provider that batches
-    (digest/esp_batches.py) gets one request per task. Sorted by the database and streamed, so memory
+    (digest/delivery/providers/batching.py) gets one request per task. Sorted by the database and streamed, so memory
     grows only with the ids."""
     size = settings.SEND_BATCH_SIZE
     through = Subscriber.topics.through.objects.filter(subscriber_id=OuterRef("subscriber_id"))
