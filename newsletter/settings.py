@@ -192,8 +192,8 @@ DELIVERY_RETRY_HOURS = env.float("DELIVERY_RETRY_HOURS", default=12.0)
 DELIVERY_MAX_ATTEMPTS = env.int("DELIVERY_MAX_ATTEMPTS", default=50)
 # Parallel sends within one batch (threads sharing nothing but the rate limit); ESP latency is the bottleneck.
 SEND_CONCURRENCY = env.int("SEND_CONCURRENCY", default=8)
-# Providers that merge per-recipient fields (see digest/delivery/providers/batching.py) get one request per variant and up
-# to their batch limit of readers (or SEND_ESP_BATCH_MAX, 0: the provider's limit); off: one message each.
+# Providers that merge per-recipient fields (see digest/delivery/providers/batching.py) get one request per
+# variant and up to their batch limit of readers (or SEND_ESP_BATCH_MAX, 0: the provider's limit); off: one each.
 SEND_ESP_BATCH = env.bool("SEND_ESP_BATCH", default=True)
 SEND_ESP_BATCH_MAX = env.int("SEND_ESP_BATCH_MAX", default=0)
 # First retry of a batch's transient failures after this many seconds (doubling), unless Retry-After says.
