@@ -107,6 +107,18 @@ def _record_all(results: list[SendResult], outcome: BatchOutcome) -> None:
             record(result, outcome)
 
 
+def record_skipped(skipped: list[tuple[Delivery, str]]) -> None:
+    """Rows settled without sending (the reader left, or has no paper in this edition): one statement per
+    reason rather than one per row, since a topic no paper matched can skip thousands of readers at once."""
+    by_reason: dict[str, list[int]] = {}
+    for row, reason in skipped:
+        by_reason.setdefault(reason, []).append(row.pk)
+    for reason, ids in by_reason.items():
+        Delivery.objects.filter(pk__in=ids, status=Delivery.Status.SENDING).update(
+            status=Delivery.Status.SKIPPED, lease_until=None, last_error=reason
+        )
+
+
 def _give_up_reason(row: Delivery) -> str:
     """Why a transient failure is now final ("" while the delivery may still be retried)."""
     if row.attempts >= settings.DELIVERY_MAX_ATTEMPTS:

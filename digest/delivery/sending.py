@@ -30,7 +30,7 @@ from digest.delivery.providers import LookupFailed, MergeProfile, already_sent, 
 from digest.delivery.providers.batching import chunks, send_batch
 from digest.delivery.providers.outcomes import SendResult, result_for_recipient, verdict_for
 from digest.delivery.readers import edition_vectors, readers_for
-from digest.delivery.recording import BatchOutcome, Recorder, record
+from digest.delivery.recording import BatchOutcome, Recorder, record, record_skipped
 from digest.delivery.rendering import RenderedVariant, render_variant
 from digest.delivery.signals import deliveries_recorded
 from digest.editions.personalize import Reader, VariantKey, pick_papers, variant_key
@@ -157,10 +157,11 @@ def _prepare(rows: list[Delivery], connections: _Connections, outcome: BatchOutc
     by_id = {s.pk: s for s in Subscriber.objects.filter(pk__in=subscriber_ids).only(*SENDING_FIELDS)}
     readers = readers_for(list(by_id.values()))
     prepared: list[tuple[Delivery, Subscriber, RenderedVariant]] = []
+    skipped: list[tuple[Delivery, str]] = []
     for row in rows:
         subscriber = by_id[row.subscriber_id]
         if subscriber.status != Subscriber.Status.ACTIVE:
-            record(SendResult(row, Delivery.Status.SKIPPED, error=f"subscriber is {subscriber.status}"), outcome)
+            skipped.append((row, f"subscriber is {subscriber.status}"))
             continue
         if row.in_doubt and row.attempts > settings.DELIVERY_MAX_ATTEMPTS:  # its workers keep dying
             record(SendResult(row, Delivery.Status.FAILED, error=f"abandoned after {row.attempts} attempts"), outcome)
@@ -177,10 +178,11 @@ def _prepare(rows: list[Delivery], connections: _Connections, outcome: BatchOutc
                 continue
         variant = variant_for(row, subscriber, readers[subscriber.pk])
         if variant is None:
-            record(SendResult(row, Delivery.Status.SKIPPED, error="no papers in the subscriber's topics"), outcome)
+            skipped.append((row, "no papers in the subscriber's topics"))
             continue
         row.language, row.bilingual = subscriber.language, subscriber.bilingual  # results count per variant
         prepared.append((row, subscriber, variant))
+    record_skipped(skipped)
     return prepared
 
 
