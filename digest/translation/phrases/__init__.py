@@ -4,10 +4,9 @@ OpenCC's Taiwan tables are built for everyday IT text; on AI abstracts they rewr
 readers notice: 推导出 -> 推匯出 (segmented as 推 + 导出 "export"), 在线段上 -> 線上段上 ("online"), 回调 -> 回撥,
 这些文件 -> 這些檔案, and they leave mainland terms such as 鲁棒 as they are. ai_terms.tsv (shipped, reviewed
 against Taiwan's academic usage) and the editors' VariantPhrase rows (admin; they win over the file) give the
-Taiwan and Hong Kong form of each Simplified phrase. Conversion works like the glossary's: every phrase found in
-the Simplified text (longest first, leftmost first) is swapped for a placeholder OpenCC leaves alone (private-use
-code points), the rest is converted, and the placeholders become the variant's form. So a phrase both fixes a
-term and stops OpenCC from segmenting across it.
+Taiwan and Hong Kong form of each Simplified phrase. Conversion works like the glossary's: the Simplified text is
+cut at every phrase (longest first, leftmost first), the pieces between are converted by OpenCC and each phrase
+becomes the variant's form. So a phrase both fixes a term and stops OpenCC from segmenting across it.
 
 Taiwan and Hong Kong also write 「」 and 『』 where Simplified text has “” and ‘’; `convert_quotes` does that after
 OpenCC, which leaves quotation marks alone.
@@ -31,8 +30,6 @@ WATCH_LIST = Path(__file__).with_name("watchlist.tsv")
 #: process that saved; others see the change within this many seconds).
 CACHE_SECONDS = 60.0
 
-_OPEN, _CLOSE = "\ue002", "\ue003"  # not the glossary's \ue000/\ue001: both shields can be in one text
-_PLACEHOLDER_RE = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 
 
@@ -87,18 +84,24 @@ class PhraseTable:
         return compiled
 
     def apply(self, text: str, language: str, convert_plain) -> str:
-        """`convert_plain(text, language)` (OpenCC) with every phrase of the table shown in its variant form."""
+        """`convert_plain(text, language)` (OpenCC) with every phrase of the table shown in its variant form.
+
+        No in-band markers, as in the glossary's shield: the text is cut at each phrase (longest first, leftmost
+        first), the pieces between are converted one by one and the phrases' forms put in between, so nothing a
+        text contains can be taken for our own bookkeeping."""
         pattern, forms = self._by_variant.get(language, (None, {}))
         if pattern is None:
             return convert_plain(text, language)
-        found: list[str] = []
-
-        def shield(match: re.Match[str]) -> str:
-            found.append(forms[match.group(0)])
-            return f"{_OPEN}{len(found) - 1}{_CLOSE}"
-
-        converted = convert_plain(pattern.sub(shield, text), language)
-        return _PLACEHOLDER_RE.sub(lambda m: found[int(m.group(1))], converted)
+        pieces: list[str] = []
+        last = 0
+        for match in pattern.finditer(text):
+            if match.start() > last:
+                pieces.append(convert_plain(text[last : match.start()], language))
+            pieces.append(forms[match.group(0)])
+            last = match.end()
+        if last < len(text):
+            pieces.append(convert_plain(text[last:], language))
+        return "".join(pieces)
 
 
 def convert_quotes(text: str) -> str:
