@@ -53,15 +53,19 @@ def interface_language_reset() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def fresh_translation_caches() -> Iterator[None]:
-    """The glossary and OpenCC caches live per process; a rolled-back test must not leak into the next."""
+    """The glossary, phrase table and OpenCC caches live per process; a rolled-back test must not leak into the
+    next (a rollback sends no post_delete, so an editor's phrase would otherwise stay cached)."""
     from digest.translation.glossary import forget_glossary
+    from digest.translation.phrases import forget_phrases
     from digest.translation.variants import convert, convert_translation
 
     forget_glossary()
+    forget_phrases()
     convert.cache_clear()
     convert_translation.cache_clear()
     yield
     forget_glossary()
+    forget_phrases()
 
 
 @pytest.fixture

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-import time
 from dataclasses import dataclass
 from functools import lru_cache
+
+from digest.translation.reloaded import ReloadedTable
 
 log = logging.getLogger(__name__)
 
@@ -120,19 +120,10 @@ def _cut(span: tuple[str, str | None], pattern: re.Pattern[str], fixed: str | No
     return pieces
 
 
-_lock = threading.Lock()
-_cached: tuple[float, Glossary] | None = None
-
-
-def active_glossary() -> Glossary:
-    """The enabled glossary terms, read from the database at most once per CACHE_SECONDS per process."""
-    global _cached
-    with _lock:
-        if _cached is not None and time.monotonic() - _cached[0] < CACHE_SECONDS:
-            return _cached[1]
+def _load_glossary() -> Glossary:
     from digest.models import GlossaryTerm
 
-    glossary = tuple(
+    return tuple(
         Term(
             term=row.term.strip(),
             zh_hans=row.zh_hans.strip(),
@@ -145,23 +136,9 @@ def active_glossary() -> Glossary:
         for row in GlossaryTerm.objects.filter(enabled=True)
         if row.term.strip() and (row.keep_verbatim or row.zh_hans.strip())
     )
-    with _lock:
-        _cached = (time.monotonic(), glossary)
-    return glossary
 
 
-def forget_glossary(**_kwargs) -> None:
-    """Drops the cached glossary (connected to GlossaryTerm saves and deletes)."""
-    global _cached
-    with _lock:
-        _cached = None
-
-
-def _connect_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
-
-    post_save.connect(forget_glossary, sender="digest.GlossaryTerm", dispatch_uid="glossary-saved")
-    post_delete.connect(forget_glossary, sender="digest.GlossaryTerm", dispatch_uid="glossary-deleted")
-
-
-_connect_signals()
+_glossary = ReloadedTable(_load_glossary, "digest.GlossaryTerm", CACHE_SECONDS)
+#: The enabled glossary terms (read at most once per CACHE_SECONDS per process; a save clears it).
+active_glossary = _glossary.get
+forget_glossary = _glossary.forget

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import csv
 import re
-import threading
-import time
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 from digest.languages import Language
+from digest.translation.reloaded import ReloadedTable
 
 SHIPPED_TABLE = Path(__file__).with_name("ai_terms.tsv")
 WATCH_LIST = Path(__file__).with_name("watchlist.tsv")
@@ -142,17 +141,9 @@ def watch_list() -> tuple[WatchedForm, ...]:
         )
 
 
-_lock = threading.Lock()
-_cached: tuple[float, PhraseTable] | None = None
-
-
-def active_phrases() -> PhraseTable:
+def _load_phrases() -> PhraseTable:
     """The shipped table with the editors' enabled rows on top (an editor's row replaces the shipped row for
     the same Simplified phrase; an empty variant form keeps the shipped one)."""
-    global _cached
-    with _lock:
-        if _cached is not None and time.monotonic() - _cached[0] < CACHE_SECONDS:
-            return _cached[1]
     from digest.models import VariantPhrase
 
     merged = {phrase.zh_hans: phrase for phrase in shipped_phrases()}
@@ -167,24 +158,10 @@ def active_phrases() -> PhraseTable:
             row.zh_hant_hk.strip() or (shipped.zh_hant_hk if shipped else ""),
             "editor",
         )
-    table = PhraseTable(tuple(merged.values()))
-    with _lock:
-        _cached = (time.monotonic(), table)
-    return table
+    return PhraseTable(tuple(merged.values()))
 
 
-def forget_phrases(**_kwargs) -> None:
-    """Drops the cached table (connected to VariantPhrase saves and deletes)."""
-    global _cached
-    with _lock:
-        _cached = None
-
-
-def _connect_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
-
-    post_save.connect(forget_phrases, sender="digest.VariantPhrase", dispatch_uid="phrases-saved")
-    post_delete.connect(forget_phrases, sender="digest.VariantPhrase", dispatch_uid="phrases-deleted")
-
-
-_connect_signals()
+_phrases = ReloadedTable(_load_phrases, "digest.VariantPhrase", CACHE_SECONDS)
+#: The phrase table in force (read at most once per CACHE_SECONDS per process; an editor's save clears it).
+active_phrases = _phrases.get
+forget_phrases = _phrases.forget
