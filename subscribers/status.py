@@ -37,10 +37,7 @@ def confirm(subscriber: Subscriber) -> bool:
     an old confirm link must not undo an unsubscribe or a suppression. Returns whether it changed."""
     if subscriber.status != Status.PENDING:
         return False
-    subscriber.status = Status.ACTIVE
-    subscriber.confirmed_at = timezone.now()
-    subscriber.unsubscribed_at = None
-    subscriber.save(update_fields=["status", "confirmed_at", "unsubscribed_at"])
+    _activate_opted_in(subscriber)
     return True
 
 
@@ -49,12 +46,17 @@ def reactivate(subscriber: Subscriber) -> bool:
     (resubscribe, the preference centre, a re-opt-in confirmation). A suppression stands."""
     if subscriber.status != Status.UNSUBSCRIBED:
         return False
+    _activate_opted_in(subscriber)
+    log.info("reactivated subscriber=%s", subscriber.pk)
+    return True
+
+
+def _activate_opted_in(subscriber: Subscriber) -> None:
+    """The reader's own opt-in (a confirmation or a re-opt-in) counts as a fresh confirmation."""
     subscriber.status = Status.ACTIVE
     subscriber.confirmed_at = timezone.now()
     subscriber.unsubscribed_at = None
     subscriber.save(update_fields=["status", "confirmed_at", "unsubscribed_at"])
-    log.info("reactivated subscriber=%s", subscriber.pk)
-    return True
 
 
 def activate_imported(subscriber: Subscriber) -> bool:
