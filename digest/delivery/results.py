@@ -19,12 +19,9 @@ from django.db.models import Count, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 
-from digest.delivery.results_chart import SERIES, Chart, recent_editions_chart
 from digest.languages import LANGUAGE_NAMES, LANGUAGE_ORDER
 from digest.models import Delivery, Edition, EmailEvent, Paper
 from digest.sources.records import split_arxiv_id
-
-__all__ = ["SERIES", "Chart", "recent_editions_chart"]
 
 EVENT_TYPES = ("delivered", "bounced", "complained", "opened", "clicked", "unsubscribed")
 PENDING = (Delivery.Status.QUEUED, Delivery.Status.SENDING)
@@ -88,10 +85,6 @@ class FiguresRow:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in EVENT_TYPES:
             self.events[name] += other.events[name]
-
-
-#: The per-variant table's rows are the same rows, folded by language.
-VariantResults = FiguresRow
 
 
 def as_sent(prefix: str = "") -> dict:

@@ -5,7 +5,8 @@ import itertools
 
 import pytest
 
-from digest.delivery.results import edition_results, most_clicked_papers, recent_editions_chart
+from digest.delivery.results import edition_results, most_clicked_papers
+from digest.delivery.results_chart import recent_editions_chart
 from digest.models import Delivery, EmailEvent
 from tests.factories import EditionEntryFactory, EditionFactory, SubscriberFactory
 

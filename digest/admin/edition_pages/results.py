@@ -11,14 +11,8 @@ from digest.admin.edition_pages.base import (
     EVENT_LABELS,
     EditionPageBase,
 )
-from digest.delivery.results import (
-    EVENT_TYPES,
-    SERIES,
-    edition_figures,
-    edition_results,
-    figures_csv,
-    recent_editions_chart,
-)
+from digest.delivery.results import EVENT_TYPES, edition_figures, edition_results, figures_csv
+from digest.delivery.results_chart import SERIES, recent_editions_chart
 from digest.editions.editor_text import edition_name
 from digest.models import Edition
 
