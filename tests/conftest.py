@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import email
 from collections.abc import Iterator
+from email import policy
 from pathlib import Path
 
 import pytest
@@ -87,6 +89,11 @@ def translator_settings(settings, llm_server):
     settings.TRANSLATOR_MODEL = "loopback-model"
     settings.TRANSLATOR_API_KEY = "test-key"
     return llm_server
+
+
+def sent_emails(outbox_dir: Path) -> list[email.message.EmailMessage]:
+    """The messages the outbox backend wrote, in the order they were written."""
+    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(outbox_dir.glob("*.eml"))]
 
 
 def sample(name: str) -> bytes:

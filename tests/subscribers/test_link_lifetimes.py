@@ -2,30 +2,17 @@
 mailed to the address on file when the reader asks."""
 
 import datetime
-import email
 import re
-from email import policy
 
 import pytest
 import time_machine
-from django.core.cache import cache
 
 from subscribers.models import Subscriber
 from subscribers.tokens import make_token
+from tests.conftest import sent_emails
 from tests.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def messages(outbox_dir):
-    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(outbox_dir.glob("*.eml"))]
 
 
 def link_in(message) -> str:
@@ -83,7 +70,7 @@ def test_asking_with_an_expired_link_mails_a_fresh_one_to_the_address_on_file(cl
         token = make_token(subscriber, "manage")
     response = client.post(f"/manage/{token}/renew/")
     assert response.status_code == 200
-    (message,) = messages(outbox_dir)
+    (message,) = sent_emails(outbox_dir)
     assert message["To"] == "reader@example.com"
     assert client.get(link_in(message)).status_code == 200
 
@@ -94,7 +81,7 @@ def test_a_tampered_or_revoked_link_gets_no_fresh_one(client, outbox_dir):
     Subscriber.objects.filter(pk=subscriber.pk).update(token_version=subscriber.token_version + 1)
     assert client.post(f"/manage/{token}/renew/").status_code == 400
     assert client.post(f"/manage/{token[:-3]}abc/renew/").status_code == 400
-    assert messages(outbox_dir) == []
+    assert sent_emails(outbox_dir) == []
 
 
 def test_fresh_links_are_rate_limited_per_reader(client, settings, outbox_dir):
@@ -102,4 +89,4 @@ def test_fresh_links_are_rate_limited_per_reader(client, settings, outbox_dir):
     subscriber = SubscriberFactory()
     token = make_token(subscriber, "manage")
     codes = [client.post(f"/manage/{token}/renew/").status_code for _ in range(3)]
-    assert codes == [200, 200, 429] and len(messages(outbox_dir)) == 2
+    assert codes == [200, 200, 429] and len(sent_emails(outbox_dir)) == 2

@@ -5,31 +5,18 @@ unsubscribed reader nor touch their preferences; the change-email form is rate-l
 outage at sign-up still shows the normal page and keeps the pending row.
 """
 
-import email
 import re
-from email import policy
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from subscribers import status
 from subscribers.models import Subscriber
 from subscribers.tokens import make_token
+from tests.conftest import sent_emails
 from tests.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def messages(outbox_dir):
-    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(outbox_dir.glob("*.eml"))]
 
 
 def confirm_path(message) -> str:
@@ -89,7 +76,7 @@ def test_sign_up_of_a_suppressed_address_mails_nothing_and_changes_nothing(clien
     assert subscribe(client, "bounced@example.com").status_code == 200
     subscriber = Subscriber.objects.get(email="bounced@example.com")
     assert (subscriber.status, subscriber.language, subscriber.max_papers) == ("suppressed", "en", 3)
-    assert messages(outbox_dir) == []
+    assert sent_emails(outbox_dir) == []
 
 
 def test_sign_up_of_an_unsubscribed_address_keeps_it_unsubscribed_until_the_reader_confirms(client, topics, outbox_dir):
@@ -97,7 +84,7 @@ def test_sign_up_of_an_unsubscribed_address_keeps_it_unsubscribed_until_the_read
     subscribe(client, "left@example.com")
     subscriber = Subscriber.objects.get(email="left@example.com")
     assert (subscriber.status, subscriber.language, subscriber.max_papers) == ("unsubscribed", "en", 3)
-    (message,) = messages(outbox_dir)
+    (message,) = sent_emails(outbox_dir)
     client.post(confirm_path(message))
     subscriber.refresh_from_db()
     assert (subscriber.status, subscriber.language, subscriber.max_papers) == ("active", "zh-Hant-TW", 20)
@@ -107,7 +94,7 @@ def test_sign_up_of_an_unsubscribed_address_keeps_it_unsubscribed_until_the_read
 def test_a_re_opt_in_link_is_void_once_the_reader_unsubscribes_again(client, topics, outbox_dir):
     SubscriberFactory(email="left@example.com", status="unsubscribed")
     subscribe(client, "left@example.com")
-    (message,) = messages(outbox_dir)
+    (message,) = sent_emails(outbox_dir)
     client.post(confirm_path(message))
     subscriber = Subscriber.objects.get()
     assert subscriber.status == "active"
@@ -150,7 +137,7 @@ def test_change_email_is_rate_limited_per_reader(client, outbox_dir, settings):
     subscriber = SubscriberFactory(language="en")
     codes = [change_email(client, subscriber, f"new{n}@example.com").status_code for n in range(3)]
     assert codes == [200, 200, 429]
-    assert len(messages(outbox_dir)) == 2
+    assert len(sent_emails(outbox_dir)) == 2
 
 
 def test_change_email_is_rate_limited_per_target_across_readers(outbox_dir, settings):
@@ -161,7 +148,7 @@ def test_change_email_is_rate_limited_per_target_across_readers(outbox_dir, sett
         for n, reader in enumerate(readers)
     ]
     assert codes == [200, 200, 429]
-    assert len(messages(outbox_dir)) == 2
+    assert len(sent_emails(outbox_dir)) == 2
 
 
 # --- The mail provider is down at sign-up ------------------------------------------------------------------

@@ -1,9 +1,7 @@
 """The preference centre and what follows unsubscribing: everything a reader manages from an email link."""
 
 import datetime
-import email
 import re
-from email import policy
 
 import pytest
 from django.utils import timezone
@@ -15,6 +13,7 @@ from subscribers import preferences, services
 from subscribers.feedback import record_feedback
 from subscribers.models import Subscriber
 from subscribers.tokens import make_token
+from tests.conftest import sent_emails
 from tests.factories import EditionFactory, PaperFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,10 +21,6 @@ pytestmark = pytest.mark.django_db
 
 def manage_url(subscriber) -> str:
     return f"/manage/{make_token(subscriber, 'manage')}/"
-
-
-def messages(outbox_dir):
-    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(outbox_dir.glob("*.eml"))]
 
 
 def link_in(message) -> str:
@@ -81,7 +76,7 @@ def test_new_address_takes_effect_only_when_its_own_link_is_clicked(client, outb
     assert "We sent a confirmation link to new@example.com" in response.content.decode()
     subscriber.refresh_from_db()
     assert subscriber.email == "old@example.com"
-    (message,) = messages(outbox_dir)
+    (message,) = sent_emails(outbox_dir)
     assert message["To"] == "new@example.com"
     assert client.post(link_in(message)).status_code == 200
     subscriber.refresh_from_db()
@@ -92,7 +87,7 @@ def test_new_address_already_subscribed_is_not_taken_over(client, outbox_dir):
     subscriber = SubscriberFactory(email="old@example.com", language="en")
     SubscriberFactory(email="taken@example.com")
     post(client, subscriber, action="email", new_email="taken@example.com")
-    (message,) = messages(outbox_dir)
+    (message,) = sent_emails(outbox_dir)
     response = client.post(link_in(message))
     subscriber.refresh_from_db()
     assert response.status_code == 409 and "already subscribed" in response.content.decode()
@@ -103,7 +98,7 @@ def test_header_injection_in_the_new_address_sends_nothing(client, outbox_dir):
     subscriber = SubscriberFactory(language="en")
     response = post(client, subscriber, action="email", new_email="x@example.com\r\nBcc: y@example.com")
     assert 'class="errorlist' in response.content.decode()
-    assert not messages(outbox_dir)
+    assert not sent_emails(outbox_dir)
 
 
 # --- Sign me out everywhere ------------------------------------------------------------------------------
@@ -116,7 +111,7 @@ def test_sign_out_everywhere_kills_old_links_and_mails_a_fresh_one(client, outbo
     assert response.status_code == 200 and "Signed out everywhere" in response.content.decode()
     assert client.get(old_manage).status_code == 400
     assert client.post(old_unsubscribe).status_code == 400
-    (message,) = messages(outbox_dir)
+    (message,) = sent_emails(outbox_dir)
     assert message["To"] == subscriber.email
     assert client.get(link_in(message)).status_code == 200
     subscriber.refresh_from_db()
@@ -204,7 +199,7 @@ def test_unsubscribed_address_gets_nothing_until_it_confirms_again(client, topic
     edition = EditionFactory()
     services.request_subscription("gone@example.com", language="en", topics=[], max_papers=5)
     assert gone not in recipients(edition)  # still unsubscribed
-    (message,) = messages(outbox_dir)
+    (message,) = sent_emails(outbox_dir)
     client.get(link_in(message))
     assert gone not in recipients(edition)  # a GET (a mail scanner) confirms nothing
     client.post(link_in(message))
@@ -246,7 +241,7 @@ def test_the_mailto_in_a_real_email_unsubscribes_through_the_inbound_command(
     subscriber = SubscriberFactory()
     with django_capture_on_commit_callbacks(execute=True):
         send_edition(EditionEntryFactory().edition)
-    (message,) = messages(outbox_dir)
+    (message,) = sent_emails(outbox_dir)
     subject = unquote(re.search(r"<mailto:[^?]+\?subject=([^>]+)>", message["List-Unsubscribe"]).group(1))
     raw = f"From: {subscriber.email}\r\nTo: unsubscribe@example.org\r\nSubject: Re: {subject}\r\n\r\n\r\n"
     stdin = sys.stdin

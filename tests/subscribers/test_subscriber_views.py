@@ -7,7 +7,6 @@ from email import policy
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client
 
 from subscribers.models import Subscriber
@@ -15,14 +14,6 @@ from subscribers.tokens import make_token
 from tests.factories import PaperFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Rate-limit counters live in the cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def confirm_link(outbox_dir) -> str:

@@ -6,7 +6,6 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 
 from digest.delivery.fanout import send_due
 from digest.editions.build import build_weekly_edition
@@ -17,13 +16,6 @@ from subscribers.tokens import make_token
 from tests.factories import EditionEntryFactory, EditionFactory, PaperFactory, SubscriberFactory
 
 MONDAY = datetime.date(2025, 6, 2)
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.mark.django_db(transaction=True)
