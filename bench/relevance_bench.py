@@ -132,22 +132,26 @@ def precision_at_5(picks, reader: SimReader) -> float:
 
 
 def simulate(
-    papers: list[SimPaper], readers: list[SimReader], rng: random.Random, size: int = 0
+    papers: list[SimPaper], readers: list[SimReader], rng: random.Random, size: int, reserve_size: int
 ) -> dict[str, list[float]]:
+    """Each day's edition is the first `size` papers of the day (0: all of them) and its reserve the next
+    `reserve_size` (what only a reader's own signal may bring); topic-only readers get the edition alone."""
     from digest.editions.personalize import Reader, pick_papers
     from digest.editions.relevance import paper_text, train, vectorize
 
     days = sorted({p.day for p in papers})
     by_day = {day: [SimEntry(p) for p in sorted(papers, key=lambda p: p.pk) if p.day == day] for day in days}
-    if size:  # the build's order without upvotes (arXiv ids), capped like EDITION_MAX_PAPERS
-        by_day = {day: entries[:size] for day, entries in by_day.items()}
+    # the build's order without upvotes (arXiv ids), capped like EDITION_MAX_PAPERS; the rest is the reserve
+    editions = {day: entries[:size] if size else entries for day, entries in by_day.items()}
+    reserves = {day: entries[size : size + reserve_size] if size else [] for day, entries in by_day.items()}
     vectors_of_day = {
-        day: vectorize([paper_text(e.paper.title, e.paper.abstract) for e in by_day[day]]) for day in days
+        day: vectorize([paper_text(e.paper.title, e.paper.abstract) for e in editions[day] + reserves[day]])
+        for day in days
     }
     all_vectors = vectorize([paper_text(p.title, p.abstract) for p in papers])
     results: dict[str, list[float]] = defaultdict(list)
     for number, day in enumerate(days, start=1):
-        entries, vectors = by_day[day], vectors_of_day[day]
+        entries, reserve, vectors = editions[day], reserves[day], vectors_of_day[day]
         for reader in readers:
             topic_only = pick_papers(entries, reader.topic_slugs, 10)
             learned = pick_papers(
@@ -156,11 +160,15 @@ def simulate(
                 10,
                 reader=Reader(reader.topic_slugs, 10, learned=reader.learned, learned_key="bench"),
                 vectors=vectors,
+                reserve=reserve,
             )
             phase = "day1" if number == 1 else "after" if number > TRAIN_DAYS else ""
             if phase:
                 results[f"{phase}_topic"].append(precision_at_5(topic_only, reader))
                 results[f"{phase}_learned"].append(precision_at_5(learned, reader))
+                results[f"{phase}_reserve"].append(
+                    sum(p.entry.paper.pk not in {e.paper.pk for e in entries} for p in learned[:5]) / 5
+                )
             if number <= TRAIN_DAYS:  # the reader votes on a few of the papers they received
                 for pick in rng.sample(learned, min(VOTES_PER_DAY, len(learned))):
                     paper = pick.entry.paper
@@ -220,15 +228,23 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
-        "--edition-size", type=int, default=0, help="papers per daily edition (0: every paper of the day)"
+        "--edition-size", type=int, default=None, help="papers per daily edition (default EDITION_MAX_PAPERS; 0: all)"
+    )
+    parser.add_argument(
+        "--reserve", type=int, default=None, help="the day's papers after the edition (default EDITION_RESERVE_PAPERS)"
     )
     parser.add_argument(
         "--send-rate", type=float, default=0.0, help="today's messages/s (bench/send_bench.py) to compare against"
     )
+    parser.add_argument("--skip-timing", action="store_true", help="precision only (no retrain or send timings)")
     args = parser.parse_args()
     import django
 
     django.setup()
+    from django.conf import settings
+
+    size = settings.EDITION_MAX_PAPERS if args.edition_size is None else args.edition_size
+    reserve = settings.EDITION_RESERVE_PAPERS if args.reserve is None else args.reserve
     rng = random.Random(args.seed)
     papers = load_papers()
     days = sorted({p.day for p in papers})
@@ -236,19 +252,21 @@ def main() -> None:
     assign_themes(papers, args.seed)
     classify(papers)
     readers = make_readers(papers, args.readers, rng)
-    results = simulate(papers, readers, rng, args.edition_size)
-    print(f"edition: {args.edition_size or 'every'} papers of the day")
+    results = simulate(papers, readers, rng, size, reserve)
+    print(f"edition: {size or 'every'} papers of the day; reserve: {reserve if size else 0} more papers of the day")
     mean = {key: statistics.mean(values) for key, values in results.items()}
     print(f"readers: {len(readers)}, hidden interest = 2 of {CLUSTERS} themes, {VOTES_PER_DAY} votes/day for "
           f"{TRAIN_DAYS} days (~{statistics.mean(len(r.votes) for r in readers):.0f} votes each)")  # fmt: skip
     print(f"precision@5 day 1:         learned {mean['day1_learned']:.3f}   topic-only {mean['day1_topic']:.3f}")
     print(f"precision@5 after day 10:  learned {mean['after_learned']:.3f}   topic-only {mean['after_topic']:.3f}"
           f"   ratio {mean['after_learned'] / max(mean['after_topic'], 1e-9):.2f}x  (days 11-{len(days)})")  # fmt: skip
+    print(f"share of the learned top five from the reserve: day 1 {mean['day1_reserve']:.1%}, "
+          f"after day 10 {mean['after_reserve']:.1%}")  # fmt: skip
+    if args.skip_timing:
+        return
     seconds, kilobytes = retrain_time(papers, 10_000, 20, rng)
     print(f"retrain 10,000 readers x 20 votes: {seconds:.1f} s (1 process; {kilobytes:.1f} KB of weights per reader;"
           f" 100k readers ~ {seconds * 10 / 60:.1f} min)")  # fmt: skip
-    from django.conf import settings
-
     for size in (settings.EDITION_MAX_PAPERS, 0):
         cold, learned = send_cost(papers, rng, size)
         label = f"{size}-paper edition" if size else "whole day as the edition"

@@ -183,6 +183,8 @@ FEED_DEADLINE_SECONDS = env.float("FEED_DEADLINE_SECONDS", default=60.0)
 ARXIV_API_URL = env("ARXIV_API_URL", default="https://export.arxiv.org/api/query")
 EDITION_MAX_PAPERS = env.int("EDITION_MAX_PAPERS", default=40)
 DEFAULT_MAX_PAPERS = env.int("DEFAULT_MAX_PAPERS", default=10)
+# The day's other translated papers a reader's own signal (a follow, their model) may still bring; 0 turns it off.
+EDITION_RESERVE_PAPERS = env.int("EDITION_RESERVE_PAPERS", default=300)
 SEND_BATCH_SIZE = env.int("SEND_BATCH_SIZE", default=200)
 DELIVERY_LEASE_SECONDS = env.int("DELIVERY_LEASE_SECONDS", default=300)
 # A provider outage must not turn into a half-sent edition: transient failures (429, 5xx, timeouts) are

@@ -37,8 +37,7 @@ def fresh_send_caches() -> None:
 
     from digest.delivery import sending
 
-    for cache in (sending._variants, sending._entries, sending._picks, sending._readers_variant):
-        cache.clear()
+    sending.forget_cached_work()
     django_cache.clear()  # rate-limit counters, cached archive pages and form fragments
 
 

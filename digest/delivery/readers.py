@@ -1,5 +1,6 @@
 """What the send path needs to know about a batch of readers to pick their papers, in three queries per batch:
-topics, follows and mutes, and the learned model (retrained nightly; never trained here)."""
+topics, follows and mutes, and the learned model (retrained nightly; never trained here); and the edition's
+papers prepared for picking, once per edition and process."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from scipy import sparse
 
 from digest.delivery.caching import TimedCache
 from digest.editions.interests import Interests
-from digest.editions.personalize import Reader
+from digest.editions.personalize import Pool, Reader
 from digest.editions.relevance import LearnedWeights, paper_text, vectorize
-from digest.models import EditionEntry
+from digest.editions.selectors import edition_entries, reserve_entries
+from digest.models import Edition, EditionEntry
 from subscribers.models import ReaderModel, Subscriber
 
 _vectors = TimedCache(size=8)
+_pools = TimedCache(size=8)
+CACHES = (_vectors, _pools)
 
 
 def readers_for(subscribers: list[Subscriber]) -> dict[int, Reader]:
@@ -40,6 +44,20 @@ def readers_for(subscribers: list[Subscriber]) -> dict[int, Reader]:
             learned_key=f"{subscriber.pk}@{row['trained_at'].timestamp()}" if learned is not None else "",
         )
     return readers
+
+
+def edition_pool(edition: Edition, reader: Reader) -> Pool:
+    """The edition's entries for a cold-start reader; the entries, the reserve and their vectors for a reader with
+    a signal of their own (a follow or a model)."""
+    entries = _pools.get_or_make((edition.pk, "entries"), lambda: edition_entries(edition))
+    if not reader.personal:
+        return _pools.get_or_make((edition.pk, "edition"), lambda: Pool(entries))
+
+    def personal_pool() -> Pool:
+        reserve = reserve_entries(edition)
+        return Pool(entries, reserve, edition_vectors(edition.pk, [*entries, *reserve]))
+
+    return _pools.get_or_make((edition.pk, "personal"), personal_pool)
 
 
 def edition_vectors(edition_id: int, entries: list[EditionEntry]) -> sparse.csr_matrix:

@@ -29,12 +29,12 @@ from digest.delivery.messages import build_message, delivery_message_id
 from digest.delivery.providers import LookupFailed, MergeProfile, already_sent, merge_profile
 from digest.delivery.providers.batching import chunks, send_batch
 from digest.delivery.providers.outcomes import SendResult, result_for_recipient, verdict_for
-from digest.delivery.readers import edition_vectors, readers_for
+from digest.delivery.readers import CACHES as READER_CACHES
+from digest.delivery.readers import edition_pool, readers_for
 from digest.delivery.recording import BatchOutcome, Recorder, record, record_skipped
 from digest.delivery.rendering import RenderedVariant, render_variant
 from digest.delivery.signals import deliveries_recorded
-from digest.editions.personalize import Reader, VariantKey, pick_papers, variant_key
-from digest.editions.selectors import edition_entries
+from digest.editions.personalize import Reader, VariantKey, pick_from, variant_key
 from digest.models import Delivery, Edition, SiteSettings
 from subscribers.models import Subscriber
 
@@ -46,8 +46,14 @@ SENDING_FIELDS = ("email", "status", "language", "bilingual", "max_papers", "tok
 
 _variants = TimedCache(size=128)
 _readers_variant = TimedCache(size=512)  # (edition, language, bilingual, Reader.key()) -> its variant
-_entries = TimedCache(size=8)
 _picks = TimedCache(size=512)
+
+
+def forget_cached_work() -> None:
+    """Empties this process's caches of readers' picks, renders and the editions' prepared papers (tests, whose
+    database ids come back after a truncation, start from here)."""
+    for cache in (_variants, _readers_variant, _picks, *READER_CACHES):
+        cache.clear()
 
 
 class _Connections:
@@ -238,11 +244,8 @@ def variant_for(row: Delivery, subscriber: Subscriber, reader: Reader | None = N
 def _pick_and_render(row: Delivery, subscriber: Subscriber, reader: Reader) -> RenderedVariant | None:
     """Readers with different topics, follows or models can still share a variant (same picks): keyed by the
     picks. A learned model only costs a small sparse product against the edition's vectors, made once."""
-    entries = _entries.get_or_make(row.edition_id, lambda: edition_entries(row.edition))
-    vectors = edition_vectors(row.edition_id, entries) if reader.learned is not None else None
-    picks = _picks.get_or_make((row.edition_id, reader.key()),
-                               lambda: pick_papers(entries, reader.topic_slugs, reader.max_papers,
-                                                   reader=reader, vectors=vectors))  # fmt: skip
+    pool = edition_pool(row.edition, reader)
+    picks = _picks.get_or_make((row.edition_id, reader.key()), lambda: pick_from(pool, reader))
     if not picks:
         return None
     key: VariantKey = variant_key(row.edition_id, subscriber.language, subscriber.bilingual, picks)

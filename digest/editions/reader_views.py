@@ -14,7 +14,7 @@ from django.core import signing
 from django.urls import reverse
 
 from digest.editions.personalize import Pick, VariantKey
-from digest.editions.selectors import edition_entries
+from digest.editions.selectors import edition_entries, reserve_entries
 from digest.models import Edition, ReaderView
 
 _SIGNER = signing.Signer(salt="digest.reader_view", algorithm="sha256")
@@ -46,5 +46,7 @@ def reader_view_from_token(token: str) -> ReaderView | None:
 def picks_of(view: ReaderView) -> list[Pick]:
     """The view's picks in the email's order; a paper an editor has since removed is left out."""
     entries = {entry.paper_id: entry for entry in edition_entries(view.edition)}
+    if any(paper_id not in entries for paper_id, *_ in view.picks):  # the reader's own signal reached the reserve
+        entries |= {entry.paper_id: entry for entry in reserve_entries(view.edition)}
     # A stored pick is (paper id, matched topic[, followed, liked]): the why-lines of the email it mirrors.
     return [Pick(entries[paper_id], *why) for paper_id, *why in view.picks if paper_id in entries]

@@ -93,18 +93,18 @@ def train(vectors: sparse.csr_matrix, votes: list[int]) -> LearnedWeights | None
     return LearnedWeights(tuple(int(columns[i]) for i in best), tuple(float(coef[i]) for i in best), intercept)
 
 
-def scores(weights: LearnedWeights, vectors: sparse.csr_matrix) -> np.ndarray:
-    """The model's probability that the reader likes each row (0.5: no opinion)."""
+def logits(weights: LearnedWeights, vectors: sparse.csr_matrix) -> np.ndarray:
+    """The model's log-odds that the reader likes each row (0: no opinion)."""
     if not weights.indices:
-        return np.full(vectors.shape[0], 0.5)
+        return np.zeros(vectors.shape[0])
     # A dense weight vector makes the product one pass over the edition's non-zeros (slicing columns out of the
     # CSR matrix costs ten times more); the buffer is per thread and cleared after use.
     dense = _dense_buffer()
     indices, values = weights.arrays()
     dense[indices] = values
-    logits = vectors @ dense + weights.intercept
+    result = vectors @ dense + weights.intercept
     dense[indices] = 0.0
-    return 1.0 / (1.0 + np.exp(-np.asarray(logits).ravel()))
+    return np.asarray(result).ravel()
 
 
 _local = threading.local()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Max, QuerySet
 
 from digest.models import Edition, EditionEntry, Paper
@@ -32,3 +33,22 @@ def edition_entries(edition: Edition) -> list[EditionEntry]:
         .prefetch_related("paper__topics", "paper__translations")
         .order_by("-featured", "position", "pk")
     )
+
+
+def reserve_entries(edition: Edition) -> list[EditionEntry]:
+    """The edition's reserve: the day's other translated papers, as unsaved entries after the edition's own, in
+    the build's order (digest.editions.personalize says who may get them). A paper editors excluded is an entry
+    of the edition, so never in the reserve; a weekly edition has none."""
+    limit = settings.EDITION_RESERVE_PAPERS
+    if edition.kind != Edition.Kind.DAILY or limit <= 0:
+        return []
+    papers = (
+        candidate_papers(edition.date)
+        .exclude(pk__in=edition.entries.values("paper_id"))
+        .filter(translations__isnull=False, translations__superseded_at__isnull=True)
+        .distinct()
+        .prefetch_related("topics", "translations")
+        .order_by("-score", "arxiv_id")[:limit]
+    )
+    start = edition.entries.count()
+    return [EditionEntry(edition=edition, paper=paper, position=start + i) for i, paper in enumerate(papers)]
