@@ -25,6 +25,7 @@ from django.utils import timezone
 from digest.delivery import ratelimit
 from digest.delivery.caching import TimedCache
 from digest.delivery.fanout import finish_edition_if_done
+from digest.delivery.layouts import Layout, render_variant
 from digest.delivery.messages import build_message, delivery_message_id
 from digest.delivery.providers import LookupFailed, MergeProfile, already_sent, merge_profile
 from digest.delivery.providers.batching import chunks, send_batch
@@ -32,7 +33,7 @@ from digest.delivery.providers.outcomes import SendResult, result_for_recipient,
 from digest.delivery.readers import CACHES as READER_CACHES
 from digest.delivery.readers import edition_pool, readers_for
 from digest.delivery.recording import BatchOutcome, Recorder, record, record_skipped
-from digest.delivery.rendering import RenderedVariant, render_variant
+from digest.delivery.rendering import RenderedVariant
 from digest.delivery.signals import deliveries_recorded
 from digest.editions.personalize import Reader, VariantKey, pick_from, variant_key
 from digest.models import Delivery, Edition, SiteSettings
@@ -47,12 +48,13 @@ SENDING_FIELDS = ("email", "status", "language", "bilingual", "max_papers", "tok
 _variants = TimedCache(size=128)
 _readers_variant = TimedCache(size=512)  # (edition, language, bilingual, Reader.key()) -> its variant
 _picks = TimedCache(size=512)
+_layouts = TimedCache(size=32)  # (edition, language, bilingual) -> its papers rendered once
 
 
 def forget_cached_work() -> None:
     """Empties this process's caches of readers' picks, renders and the editions' prepared papers (tests, whose
     database ids come back after a truncation, start from here)."""
-    for cache in (_variants, _readers_variant, _picks, *READER_CACHES):
+    for cache in (_variants, _readers_variant, _picks, _layouts, *READER_CACHES):
         cache.clear()
 
 
@@ -248,10 +250,13 @@ def _pick_and_render(row: Delivery, subscriber: Subscriber, reader: Reader) -> R
     picks = _picks.get_or_make((row.edition_id, reader.key()), lambda: pick_from(pool, reader))
     if not picks:
         return None
-    key: VariantKey = variant_key(row.edition_id, subscriber.language, subscriber.bilingual, picks)
-    return _variants.get_or_make(
-        key, lambda: render_variant(row.edition, subscriber.language, subscriber.bilingual, picks)
+    language, bilingual = subscriber.language, subscriber.bilingual
+    layout = _layouts.get_or_make(
+        (row.edition_id, language, bilingual), lambda: Layout(row.edition, language, bilingual)
     )
+    layout.ensure(pool.entries)  # the whole pool in one rendering, the first time
+    key: VariantKey = variant_key(row.edition_id, language, bilingual, picks)
+    return _variants.get_or_make(key, lambda: render_variant(row.edition, language, bilingual, picks, layout=layout))
 
 
 def _send(connections: _Connections, row: Delivery, message: AnymailMessage, paper_count: int) -> SendResult:

@@ -17,7 +17,7 @@ from django.core.validators import validate_email
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
-from digest.delivery.rendering import render_variant
+from digest.delivery.layouts import render_variant
 from digest.editions.editor_text import EditorError
 from digest.editions.personalize import pick_papers
 from digest.editions.selectors import edition_entries

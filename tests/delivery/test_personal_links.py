@@ -2,8 +2,8 @@
 
 import pytest
 
+from digest.delivery.layouts import render_variant
 from digest.delivery.messages import build_message
-from digest.delivery.rendering import render_variant
 from digest.editions.personalize import pick_papers
 from digest.editions.selectors import edition_entries
 from digest.models import Delivery

@@ -2,7 +2,7 @@
 
 import pytest
 
-from digest.delivery.rendering import render_variant
+from digest.delivery.layouts import render_variant
 from digest.editions.approval import EditionFrozen
 from digest.editions.curation import (
     CurationError,

@@ -1,0 +1,66 @@
+"""Emails put together from an edition's pieces rendered once: the same email a fresh rendering makes, whichever
+papers were rendered alongside, with each reader's numbers, "why" lines, count and size budget."""
+
+import pytest
+
+from digest.delivery.layouts import Layout, render_variant
+from digest.editions.build import build_edition
+from digest.editions.personalize import Pick
+from digest.editions.selectors import edition_entries
+from tests.factories import PaperFactory, TranslationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entries(topics):
+    for n in range(6):
+        paper = PaperFactory(title=f"Paper Number {n}", abstract=f"Abstract of paper {n}. " * 40, score=60 - n,
+                             topics=[topics["llm"]])  # fmt: skip
+        TranslationFactory(paper=paper, title=f"第 {n} 篇论文", abstract=f"第 {n} 篇论文的摘要。" * 60)
+    return edition_entries(build_edition(paper.announced_on))
+
+
+def unmarked(variant) -> tuple[str, str, str]:
+    return variant.subject, variant.html.replace(variant.marker, "M"), variant.text.replace(variant.marker, "M")
+
+
+@pytest.mark.parametrize("language", ["zh-Hant-TW", "en"])
+def test_a_selection_from_a_shared_layout_is_the_email_a_fresh_rendering_makes(entries, language):
+    edition = entries[0].edition
+    shared = Layout(edition, language, True)
+    shared.ensure(entries)  # every paper rendered in one pass, before any selection
+    for selection in ([entries[4], entries[1]], [entries[0]], entries[::-1]):
+        picks = [
+            Pick(entry, "llm", followed="Ada" if i == 1 else "", liked=i == 2) for i, entry in enumerate(selection)
+        ]
+        assert unmarked(render_variant(edition, language, True, picks, layout=shared)) == unmarked(
+            render_variant(edition, language, True, picks)
+        )
+
+
+def test_numbers_and_why_lines_belong_to_each_selection(entries):
+    edition, layout = entries[0].edition, Layout(entries[0].edition, "en", False)
+    first = render_variant(edition, "en", False, [Pick(entries[2], "llm"), Pick(entries[3], "", "Ada")], layout=layout)
+    second = render_variant(edition, "en", False, [Pick(entries[3], "", liked=True)], layout=layout)
+    assert "1. Paper Number 2" in first.text and "2. Paper Number 3" in first.text
+    assert "1. Paper Number 3" in second.text
+    assert "you follow Ada." in first.text and "similar to papers you liked." in second.text
+    assert "you follow Ada." not in second.text and "2 papers" in first.html and "1 paper " in second.html
+    assert first.subject.endswith("2 papers") and second.subject.endswith("1 paper")
+
+
+def test_a_followed_item_is_escaped_in_the_html_and_kept_in_the_text(entries):
+    variant = render_variant(entries[0].edition, "en", False, [Pick(entries[0], "", "<b>R&D</b>")])
+    assert "you follow &lt;b&gt;R&amp;D&lt;/b&gt;." in variant.html and "<b>R&D</b>" not in variant.html
+    assert "you follow <b>R&D</b>." in variant.text
+
+
+def test_over_the_budget_the_papers_below_the_fold_get_their_short_form(entries, settings):
+    picks = [Pick(entry, "llm") for entry in entries]
+    whole = render_variant(entries[0].edition, "zh-Hant-TW", False, picks)
+    settings.EMAIL_HTML_BUDGET_BYTES = len(whole.html.encode()) * 2 // 3
+    cut = render_variant(entries[0].edition, "zh-Hant-TW", False, picks)
+    assert len(cut.html.encode()) < settings.EMAIL_HTML_BUDGET_BYTES
+    assert "第 0 篇論文的摘要" in cut.html and "第 5 篇論文的摘要。" * 60 not in cut.html
+    assert cut.html.count('class="original-title"') < whole.html.count('class="original-title"')
