@@ -196,30 +196,34 @@ def retrain_time(papers: list[SimPaper], readers: int, votes: int, rng: random.R
     return time.perf_counter() - started, statistics.mean(sizes) / 1024
 
 
-def send_cost(papers: list[SimPaper], rng: random.Random, size: int, emails: int = 1000) -> tuple[float, float]:
-    """Seconds to pick 1,000 readers' papers from one edition of `size` papers (0: the whole day) by topics alone,
-    and with a learned model each. At send, readers in cold start share their picks (cached per topics, follows
-    and size), so the second figure, all of it, is what learning adds."""
-    from digest.editions.personalize import Reader, pick_papers
+def send_cost(
+    papers: list[SimPaper], rng: random.Random, size: int, reserve: int, emails: int = 1000
+) -> tuple[float, float]:
+    """Seconds to pick 1,000 readers' papers by topics alone from a `size`-paper edition, and with a learned model
+    each from the edition and its `reserve` (the send path's Pool, prepared once per edition and process). At send,
+    readers in cold start share their picks (cached per topics, follows and size), so the second figure, all of it,
+    is what learning adds to picking."""
+    from digest.editions.personalize import Pool, Reader, pick_from
     from digest.editions.relevance import paper_text, train, vectorize
 
     day = Counter(p.day for p in papers).most_common(1)[0][0]
     entries = [SimEntry(p) for p in papers if p.day == day]
-    entries = entries[:size] if size else entries
-    pool = vectorize([paper_text(p.title, p.abstract) for p in papers])
+    edition, extra = entries[:size], entries[size : size + reserve]
+    corpus = vectorize([paper_text(p.title, p.abstract) for p in papers])
     models = []
     for _ in range(emails):
         rows = rng.sample(range(len(papers)), 20)
-        models.append(train(pool[rows], [rng.choice((1, -1)) for _ in rows]))
+        models.append(train(corpus[rows], [rng.choice((1, -1)) for _ in rows]))
     topics = frozenset({"vision", "llm"})
     started = time.perf_counter()
+    cold_pool = Pool(edition)
     for _ in range(emails):
-        pick_papers(entries, topics, 10)
+        pick_from(cold_pool, Reader(topics, 10))
     cold = time.perf_counter() - started
     started = time.perf_counter()
-    vectors = vectorize([paper_text(e.paper.title, e.paper.abstract) for e in entries])  # once per edition
+    pool = Pool(edition, extra, vectorize([paper_text(e.paper.title, e.paper.abstract) for e in edition + extra]))
     for model in models:
-        pick_papers(entries, topics, 10, reader=Reader(topics, 10, learned=model, learned_key="x"), vectors=vectors)
+        pick_from(pool, Reader(topics, 10, learned=model, learned_key="x"))
     return cold, time.perf_counter() - started
 
 
@@ -236,7 +240,7 @@ def main() -> None:
     parser.add_argument(
         "--send-rate", type=float, default=0.0, help="today's messages/s (bench/send_bench.py) to compare against"
     )
-    parser.add_argument("--skip-timing", action="store_true", help="precision only (no retrain or send timings)")
+    parser.add_argument("--parts", default="precision,retrain,send", help="what to measure (comma-separated)")
     args = parser.parse_args()
     import django
 
@@ -251,31 +255,38 @@ def main() -> None:
     print(f"corpus: {len(papers):,} real arXiv papers over {len(days)} days ({days[0]} .. {days[-1]}), {DATA.name}")
     assign_themes(papers, args.seed)
     classify(papers)
-    readers = make_readers(papers, args.readers, rng)
-    results = simulate(papers, readers, rng, size, reserve)
-    print(f"edition: {size or 'every'} papers of the day; reserve: {reserve if size else 0} more papers of the day")
-    mean = {key: statistics.mean(values) for key, values in results.items()}
-    print(f"readers: {len(readers)}, hidden interest = 2 of {CLUSTERS} themes, {VOTES_PER_DAY} votes/day for "
-          f"{TRAIN_DAYS} days (~{statistics.mean(len(r.votes) for r in readers):.0f} votes each)")  # fmt: skip
-    print(f"precision@5 day 1:         learned {mean['day1_learned']:.3f}   topic-only {mean['day1_topic']:.3f}")
-    print(f"precision@5 after day 10:  learned {mean['after_learned']:.3f}   topic-only {mean['after_topic']:.3f}"
-          f"   ratio {mean['after_learned'] / max(mean['after_topic'], 1e-9):.2f}x  (days 11-{len(days)})")  # fmt: skip
-    print(f"share of the learned top five from the reserve: day 1 {mean['day1_reserve']:.1%}, "
-          f"after day 10 {mean['after_reserve']:.1%}")  # fmt: skip
-    if args.skip_timing:
-        return
-    seconds, kilobytes = retrain_time(papers, 10_000, 20, rng)
-    print(f"retrain 10,000 readers x 20 votes: {seconds:.1f} s (1 process; {kilobytes:.1f} KB of weights per reader;"
-          f" 100k readers ~ {seconds * 10 / 60:.1f} min)")  # fmt: skip
-    for size in (settings.EDITION_MAX_PAPERS, 0):
-        cold, learned = send_cost(papers, rng, size)
-        label = f"{size}-paper edition" if size else "whole day as the edition"
-        print(f"send, per 1,000 emails ({label}): picking by topics {cold * 1000:.0f} ms uncached, "
-              f"with a learned model {learned * 1000:.0f} ms (added: all of it; cold picks are cached)")  # fmt: skip
+    parts = set(args.parts.split(","))
+    if "precision" in parts:
+        precision(papers, args.readers, rng, size, reserve)
+    if "retrain" in parts:
+        seconds, kilobytes = retrain_time(papers, 10_000, 20, rng)
+        print(f"retrain 10,000 readers x 20 votes: {seconds:.1f} s (1 process; {kilobytes:.1f} KB of weights per "
+              f"reader; 100k readers ~ {seconds * 10 / 60:.1f} min)")  # fmt: skip
+    if "send" in parts:
+        cold, learned = send_cost(papers, rng, size, reserve)
+        print(
+            f"picking, per 1,000 emails ({size}-paper edition, reserve {reserve}): by topics {cold * 1000:.0f} "
+            f"ms uncached, with a learned model {learned * 1000:.0f} ms (added: all of it; cold picks are cached)"
+        )
         if args.send_rate:
             today_ms = 1000 / args.send_rate * 1000
             print(f"  today's send of 1,000 emails at {args.send_rate:,.0f} messages/s = {today_ms:.0f} ms: "
                   f"added {learned * 1000 / today_ms:.1%}")  # fmt: skip
+
+
+def precision(papers: list[SimPaper], count: int, rng: random.Random, size: int, reserve: int) -> None:
+    readers = make_readers(papers, count, rng)
+    results = simulate(papers, readers, rng, size, reserve)
+    print(f"edition: {size or 'every'} papers of the day; reserve: {reserve if size else 0} more papers of the day")
+    mean = {key: statistics.mean(values) for key, values in results.items()}
+    last = len({p.day for p in papers})
+    print(f"readers: {len(readers)}, hidden interest = 2 of {CLUSTERS} themes, {VOTES_PER_DAY} votes/day for "
+          f"{TRAIN_DAYS} days (~{statistics.mean(len(r.votes) for r in readers):.0f} votes each)")  # fmt: skip
+    print(f"precision@5 day 1:         learned {mean['day1_learned']:.3f}   topic-only {mean['day1_topic']:.3f}")
+    print(f"precision@5 after day 10:  learned {mean['after_learned']:.3f}   topic-only {mean['after_topic']:.3f}"
+          f"   ratio {mean['after_learned'] / max(mean['after_topic'], 1e-9):.2f}x  (days 11-{last})")  # fmt: skip
+    print(f"share of the learned top five from the reserve: day 1 {mean['day1_reserve']:.1%}, "
+          f"after day 10 {mean['after_reserve']:.1%}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -2,7 +2,11 @@
 to anymail's test backend. Prints messages/s, the naive way's messages/s (render + premailer per
 recipient) for the ratio, and the workers' peak RSS.
 
-    .venv/bin/python bench/send_bench.py --subscribers 10000 100000
+With --learned-share F, that share of the readers has a trained relevance model of its own (random weights over
+the edition's vocabulary, so every such reader's selection and email are their own): the difference between two
+runs is what learning adds at send, per 1,000 emails.
+
+    .venv/bin/python bench/send_bench.py --subscribers 10000 100000 [--learned-share 1.0]
 """
 
 from __future__ import annotations
@@ -66,12 +70,41 @@ def make_subscribers(count: int) -> int:
     return len(groups)
 
 
+def give_models(share: float, seed: int = 7) -> int:
+    """A model of its own for `share` of the subscribers: 64 to 256 weights over terms of the edition's papers."""
+    import random
+
+    import numpy as np
+    from django.utils import timezone
+
+    from digest.editions.relevance import paper_text, vectorize
+    from digest.editions.selectors import candidate_papers
+    from subscribers.models import ReaderModel, Subscriber
+
+    ReaderModel.objects.all().delete()
+    if share <= 0:
+        return 0
+    texts = [paper_text(p.title, p.abstract) for p in candidate_papers(DAY)]
+    columns = np.unique(vectorize(texts).indices)
+    rng, now = random.Random(seed), timezone.now()
+    ids = list(Subscriber.objects.order_by("pk").values_list("pk", flat=True))
+    chosen = ids[:: max(1, round(1 / share))] if share < 1 else ids
+    rows = []
+    for subscriber_id in chosen:
+        indices = sorted(rng.sample(list(columns), min(len(columns), rng.randint(64, 256))))
+        weights = [round(rng.gauss(0, 1), 5) for _ in indices]
+        rows.append(ReaderModel(subscriber_id=subscriber_id, weights={"i": [int(i) for i in indices], "w": weights},
+                                intercept=-1.0, votes=20, trained_at=now))  # fmt: skip
+    ReaderModel.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
 def naive_rate(edition, sample: int = 300) -> float:
     """Render + premailer for every recipient, the way a simple newsletter tool does it."""
     from django.core.mail import get_connection
 
+    from digest.delivery.layouts import render_variant
     from digest.delivery.messages import build_message
-    from digest.delivery.rendering import render_variant
     from digest.editions.personalize import pick_papers
     from digest.editions.selectors import edition_entries
     from digest.models import Delivery
@@ -91,10 +124,11 @@ def naive_rate(edition, sample: int = 300) -> float:
     return sample / (time.perf_counter() - started)
 
 
-def run(count: int, workers: int, concurrency: int) -> dict:
+def run(count: int, workers: int, concurrency: int, learned_share: float = 0.0) -> dict:
     from digest.models import Delivery, Edition
 
     variants = make_subscribers(count)
+    learned = give_models(learned_share)
     Delivery.objects.all().delete()
     Edition.objects.filter(date=DAY).update(status="draft")
     broker = "redis://127.0.0.1:6379/14"
@@ -126,7 +160,8 @@ def run(count: int, workers: int, concurrency: int) -> dict:
     finally:
         stop_workers(procs)
     sent = Delivery.objects.filter(status="sent").count()
-    return {"subscribers": count, "variants": variants, "seconds": elapsed, "rate": sent / elapsed, "rss_mb": rss}
+    return {"subscribers": count, "variants": variants, "seconds": elapsed, "rate": sent / elapsed, "rss_mb": rss,
+            "learned": learned, "sent": sent}  # fmt: skip
 
 
 def main() -> None:
@@ -134,12 +169,13 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--workers", type=int, default=1, help="worker processes (each with --concurrency)")
     parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--learned-share", type=float, default=0.0, help="share of readers with a model of their own")
     args = parser.parse_args()
     fresh_database("bench_send")
     edition = load_edition()
     naive = None
     for count in args.subscribers:
-        result = run(count, args.workers, args.concurrency)
+        result = run(count, args.workers, args.concurrency, args.learned_share)
         if naive is None:
             naive = naive_rate(edition)
             print(f"naive (render + premailer per recipient, 1 process): {naive:,.1f} messages/s")
@@ -149,6 +185,8 @@ def main() -> None:
             f"({result['rate'] / naive:.0f}x naive; {result['rate'] / (args.workers * args.concurrency) / naive:.0f}x "
             f"per process), worker peak RSS {result['rss_mb']:.0f} MB"
         )
+        print(f"  {result['sent']:,} sent; {result['learned']:,} readers with a model of their own; "
+              f"{1000 / result['rate'] * 1000:.0f} ms per 1,000 emails")  # fmt: skip
 
 
 if __name__ == "__main__":
