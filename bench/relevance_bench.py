@@ -199,11 +199,14 @@ def retrain_time(papers: list[SimPaper], readers: int, votes: int, rng: random.R
 def send_cost(
     papers: list[SimPaper], rng: random.Random, size: int, reserve: int, emails: int = 1000
 ) -> tuple[float, float]:
+    from django.conf import settings
+
     """Seconds to pick 1,000 readers' papers by topics alone from a `size`-paper edition, and with a learned model
     each from the edition and its `reserve` (the send path's Pool, prepared once per edition and process). At send,
     readers in cold start share their picks (cached per topics, follows and size), so the second figure, all of it,
     is what learning adds to picking."""
-    from digest.editions.personalize import Pool, Reader, pick_from
+
+    from digest.editions.personalize import Pool, Reader, pick_from, pick_many
     from digest.editions.relevance import paper_text, train, vectorize
 
     day = Counter(p.day for p in papers).most_common(1)[0][0]
@@ -222,8 +225,10 @@ def send_cost(
     cold = time.perf_counter() - started
     started = time.perf_counter()
     pool = Pool(edition, extra, vectorize([paper_text(e.paper.title, e.paper.abstract) for e in edition + extra]))
-    for model in models:
-        pick_from(pool, Reader(topics, 10, learned=model, learned_key="x"))
+    readers = [Reader(topics, 10, learned=model, learned_key=str(i)) for i, model in enumerate(models)]
+    batch = settings.SEND_BATCH_SIZE
+    for start in range(0, emails, batch):  # as the send path picks a batch of readers together
+        pick_many(pool, readers[start : start + batch])
     return cold, time.perf_counter() - started
 
 

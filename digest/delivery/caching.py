@@ -26,12 +26,15 @@ class TimedCache:
                 self.items.move_to_end(key)
                 return hit[1]
         value = make()
+        self.put(key, value)
+        return value
+
+    def put(self, key, value) -> None:
         with self.lock:
-            self.items[key] = (now, value)
+            self.items[key] = (time.monotonic(), value)
             self.items.move_to_end(key)
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
-        return value
 
     def clear(self) -> None:
         with self.lock:

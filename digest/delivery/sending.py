@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import defaultdict
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, as_completed, wait
 from datetime import timedelta
 
@@ -35,7 +36,7 @@ from digest.delivery.readers import edition_pool, readers_for
 from digest.delivery.recording import BatchOutcome, Recorder, record, record_skipped
 from digest.delivery.rendering import RenderedVariant
 from digest.delivery.signals import deliveries_recorded
-from digest.editions.personalize import Reader, VariantKey, pick_from, variant_key
+from digest.editions.personalize import Reader, VariantKey, pick_from, pick_many, variant_key
 from digest.models import Delivery, Edition, SiteSettings
 from subscribers.models import Subscriber
 
@@ -47,7 +48,7 @@ SENDING_FIELDS = ("email", "status", "language", "bilingual", "max_papers", "tok
 
 _variants = TimedCache(size=128)
 _readers_variant = TimedCache(size=512)  # (edition, language, bilingual, Reader.key()) -> its variant
-_picks = TimedCache(size=512)
+_picks = TimedCache(size=4096)  # (edition, Reader.key()) -> picks; a batch's are made together
 _layouts = TimedCache(size=32)  # (edition, language, bilingual) -> its papers rendered once
 
 
@@ -164,6 +165,7 @@ def _prepare(rows: list[Delivery], connections: _Connections, outcome: BatchOutc
     subscriber_ids = [r.subscriber_id for r in rows]
     by_id = {s.pk: s for s in Subscriber.objects.filter(pk__in=subscriber_ids).only(*SENDING_FIELDS)}
     readers = readers_for(list(by_id.values()))
+    _pick_ahead(rows, readers)
     prepared: list[tuple[Delivery, Subscriber, RenderedVariant]] = []
     skipped: list[tuple[Delivery, str]] = []
     for row in rows:
@@ -192,6 +194,22 @@ def _prepare(rows: list[Delivery], connections: _Connections, outcome: BatchOutc
         prepared.append((row, subscriber, variant))
     record_skipped(skipped)
     return prepared
+
+
+def _pick_ahead(rows: list[Delivery], readers: dict[int, Reader]) -> None:
+    """The batch's picks, made together per edition and pool (one sparse product scores every reader's model), and
+    cached for the renders that follow."""
+    groups: dict[tuple[int, bool], dict[tuple, Reader]] = defaultdict(dict)
+    editions = {row.edition_id: row.edition for row in rows}
+    for row in rows:
+        reader = readers.get(row.subscriber_id)
+        if reader is not None:
+            groups[(row.edition_id, reader.personal)][reader.key()] = reader
+    for (edition_id, _personal), by_key in groups.items():
+        group = list(by_key.values())
+        pool = edition_pool(editions[edition_id], group[0])
+        for reader, picks in zip(group, pick_many(pool, group), strict=True):
+            _picks.put((edition_id, reader.key()), picks)
 
 
 def _send_concurrently(connections: _Connections, prepared: list, workers: int, recorder: Recorder) -> None:

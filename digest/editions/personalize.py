@@ -18,14 +18,16 @@ papers kept.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
 
 from digest.editions.interests import Interests
-from digest.editions.relevance import LearnedWeights, logits, upvote_prior
+from digest.editions.relevance import LearnedWeights, batch_logits, upvote_prior
 from digest.models import EditionEntry
 
 #: A paper the reader's model vouches for ("similar to papers you liked") may come from outside their topics or
@@ -33,18 +35,20 @@ from digest.models import EditionEntry
 #: day's papers. Models trained on a few dozen votes, most of them 👎, are confident about little, so the second,
 #: relative test is the one that usually speaks (bench/relevance_bench.py).
 LIKED_THRESHOLD, LIKED_Z = 0.7, 2.5
+LIKED_LOGIT = math.log(LIKED_THRESHOLD / (1 - LIKED_THRESHOLD))
 #: Blend weights; a follow outranks everything but the editors' picks, the model outranks a bare topic match.
 FOLLOW_WEIGHT, TOPIC_WEIGHT, LEARNED_WEIGHT, PRIOR_WEIGHT = 4.0, 1.0, 3.0, 0.5
 
 
-@dataclass(frozen=True)
-class Pick:
+class Pick(NamedTuple):
+    """One paper of a reader's email and why it is there (a named tuple: a batch makes thousands of them)."""
+
     entry: EditionEntry
     #: Slug of the subscriber topic this paper matched, or "" for an editor's pick.
     matched_topic: str
     #: The author, keyword or category the reader follows that picked it ("" for none).
     followed: str = ""
-    #: Picked because it resembles papers the reader liked (their model's probability is high).
+    #: Picked because it resembles papers the reader liked (their model favours it among the day's papers).
     liked: bool = False
 
 
@@ -91,6 +95,8 @@ class Pool:
         self.edition_size = len(entries)
         #: Paper vectors of every entry, reserve included (digest.editions.relevance.vectorize), or None.
         self.vectors = vectors
+        #: The same transposed (features x papers), as the batch product wants them.
+        self.columns = sparse.csr_matrix(vectors.T) if vectors is not None else None
         count = len(self.entries)
         self.in_edition = np.arange(count) < self.edition_size
         self.featured = np.array([e.featured for e in self.entries], dtype=bool) & self.in_edition
@@ -125,64 +131,81 @@ def pick_papers(
     return pick_from(Pool(entries, reserve, vectors), reader)
 
 
-def pick_from(pool: Pool, reader: Reader, model_logits: np.ndarray | None = None) -> list[Pick]:
-    """The reader's picks from a prepared pool; `model_logits` (their model's, per pool row) when the caller
-    scored a batch of readers at once."""
-    count = len(pool)
-    if model_logits is None and reader.learned is not None and pool.vectors is not None:
-        model_logits = logits(reader.learned, pool.vectors)
-    relevance, liked = _learned_signal(model_logits, count)
-    muted = np.zeros(count, dtype=bool)
-    if reader.mutes:
-        muted = np.array([bool(m) for m in pool.matching(reader.mutes)], dtype=bool)
-    followed_by = pool.matching(reader.follows) if reader.follows else None
-    followed = np.array([bool(f) for f in followed_by], dtype=bool) if followed_by else np.zeros(count, dtype=bool)
-    if reader.topic_slugs:
-        matched = np.zeros(count, dtype=bool)
-        for slug in reader.topic_slugs:
-            mask = pool.topic_masks.get(slug)
-            if mask is not None:
-                matched |= mask
-        topic_ok = matched
+def pick_from(pool: Pool, reader: Reader) -> list[Pick]:
+    """The reader's picks from a prepared pool."""
+    return pick_many(pool, [reader])[0]
+
+
+def pick_many(pool: Pool, readers: Sequence[Reader]) -> list[list[Pick]]:
+    """Each reader's picks from a prepared pool, computed for all of them at once: their models score the pool
+    in one sparse product, and the blend, the eligibility and the ranking are array operations over readers x
+    papers. Only follows and mutes (free text, matched per paper) are looked at reader by reader."""
+    count, size = len(pool), len(readers)
+    if not size:
+        return []
+    relevance, liked = _learned_signals(pool, readers)
+    topic_slugs = sorted(pool.topic_masks)
+    if topic_slugs:
+        wanted = np.array([[slug in r.topic_slugs for slug in topic_slugs] for r in readers], dtype=np.float32)
+        in_topics = np.array([pool.topic_masks[slug] for slug in topic_slugs], dtype=np.float32)
+        matched = (wanted @ in_topics) > 0
     else:
-        matched = np.zeros(count, dtype=bool)
-        topic_ok = np.ones(count, dtype=bool)
+        matched = np.zeros((size, count), dtype=bool)
+    no_topics = np.array([not r.topic_slugs for r in readers])
+    topic_ok = matched | no_topics[:, None]
+    matched &= ~no_topics[:, None]
+    followed = np.zeros((size, count), dtype=bool)
+    muted = np.zeros((size, count), dtype=bool)
+    followed_by: dict[int, list[str]] = {}
+    for row, reader in enumerate(readers):
+        if reader.follows:
+            followed_by[row] = pool.matching(reader.follows)
+            followed[row] = [bool(item) for item in followed_by[row]]
+        if reader.mutes:
+            muted[row] = [bool(item) for item in pool.matching(reader.mutes)]
     eligible = ~pool.featured & ~muted & ((pool.in_edition & topic_ok) | followed | liked)
-    rows = np.flatnonzero(eligible)
-    if relevance is None and followed_by is None:
-        ordered = rows  # cold start: the edition's own order (upvotes, editors' curation) decides
-    else:
-        score = FOLLOW_WEIGHT * followed + TOPIC_WEIGHT * matched + PRIOR_WEIGHT * pool.prior
-        if relevance is not None:
-            score = score + LEARNED_WEIGHT * relevance
-        ordered = rows[np.lexsort((rows, -score[rows]))]
-    featured = list(np.flatnonzero(pool.featured & ~muted))
-    chosen = [*featured, *ordered[: max(0, reader.max_papers - len(featured))]][: reader.max_papers]
+    personal = np.array([r.learned is not None or bool(r.follows) for r in readers])
+    score = FOLLOW_WEIGHT * followed + TOPIC_WEIGHT * matched + PRIOR_WEIGHT * pool.prior + LEARNED_WEIGHT * relevance
+    # Cold start: the edition's own order (upvotes, editors' curation) decides, so every eligible paper ties.
+    score = np.where(personal[:, None], score, 0.0)
+    score[~eligible] = -np.inf
+    most = max(r.max_papers for r in readers)
+    order = np.argsort(-score, axis=1, kind="stable")[:, :most]  # ties keep the pool's order
+    featured = pool.featured[None, :] & ~muted
     picks = []
-    for index in chosen:
-        entry = pool.entries[index]
-        if entry.featured and pool.in_edition[index]:
-            picks.append(Pick(entry, ""))
-            continue
-        slugs = pool.topics[index]
-        if reader.topic_slugs:
-            topic = next((slug for slug in slugs if slug in reader.topic_slugs), "")
-        else:
-            topic = slugs[0] if slugs else ""
-        follow = followed_by[index] if followed_by else ""
-        picks.append(Pick(entry, topic, follow, bool(liked[index]) and not follow))
+    for row, reader in enumerate(readers):
+        chosen = [*np.flatnonzero(featured[row]), *(i for i in order[row] if eligible[row, i])][: reader.max_papers]
+        picks.append([_pick(pool, reader, int(i), followed_by.get(row), bool(liked[row, i])) for i in chosen])
     return picks
 
 
-def _learned_signal(model_logits: np.ndarray | None, count: int) -> tuple[np.ndarray | None, np.ndarray]:
-    """How much the model favours each paper relative to the day's others (-1..1, from a z-score clipped at 3
-    deviations; None without a model), and which papers it vouches for."""
-    if model_logits is None:
-        return None, np.zeros(count, dtype=bool)
-    spread = float(model_logits.std())
-    z = (model_logits - model_logits.mean()) / spread if spread > 1e-9 else np.zeros(count)
-    probability = 1.0 / (1.0 + np.exp(-model_logits))
-    return np.clip(z, -3.0, 3.0) / 3.0, (probability >= LIKED_THRESHOLD) | (z >= LIKED_Z)
+def _pick(pool: Pool, reader: Reader, index: int, followed_by: list[str] | None, liked: bool) -> Pick:
+    entry = pool.entries[index]
+    if entry.featured and pool.in_edition[index]:
+        return Pick(entry, "")
+    slugs = pool.topics[index]
+    if reader.topic_slugs:
+        topic = next((slug for slug in slugs if slug in reader.topic_slugs), "")
+    else:
+        topic = slugs[0] if slugs else ""
+    follow = followed_by[index] if followed_by else ""
+    return Pick(entry, topic, follow, liked and not follow)
+
+
+def _learned_signals(pool: Pool, readers: Sequence[Reader]) -> tuple[np.ndarray, np.ndarray]:
+    """How much each reader's model favours each paper relative to the pool's others (-1..1, from a z-score
+    clipped at 3 deviations; 0 without a model), and which papers it vouches for."""
+    shape = (len(readers), len(pool))
+    relevance, liked = np.zeros(shape), np.zeros(shape, dtype=bool)
+    rows = [row for row, reader in enumerate(readers) if reader.learned is not None]
+    if not rows or pool.columns is None or not len(pool):
+        return relevance, liked
+    scores = batch_logits([readers[row].learned for row in rows], pool.columns)  # type: ignore[misc]
+    spread = scores.std(axis=1, keepdims=True)
+    z = np.divide(scores - scores.mean(axis=1, keepdims=True), spread, out=np.zeros_like(scores), where=spread > 1e-9)
+    relevance[rows] = np.clip(z, -3.0, 3.0) / 3.0
+    liked[rows] = (scores >= LIKED_LOGIT) | (z >= LIKED_Z)
+    return relevance, liked
 
 
 def variant_key(edition_id: int, language: str, bilingual: bool, picks: list[Pick]) -> VariantKey:

@@ -4,14 +4,13 @@ Papers become hashed term vectors of title + abstract (unigrams and bigrams, Eng
 term frequency, l2-normalized): a HashingVectorizer needs no vocabulary, so a model trained tonight scores
 tomorrow's papers without refitting anything. A reader's model is a linear classifier (logistic regression, class
 weights balanced) trained on their votes; with votes of one kind only, the centroid of those papers (or its negative)
-stands in. Only the strongest TOP_WEIGHTS weights are kept: scoring one edition for one reader is then a product of
-a small sparse vector with the edition's matrix, computed once per edition.
+stands in. Only the strongest TOP_WEIGHTS weights are kept: scoring an edition for a batch of readers is then one
+product of their small sparse weight vectors with the edition's matrix, computed once per edition.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,28 +92,17 @@ def train(vectors: sparse.csr_matrix, votes: list[int]) -> LearnedWeights | None
     return LearnedWeights(tuple(int(columns[i]) for i in best), tuple(float(coef[i]) for i in best), intercept)
 
 
-def logits(weights: LearnedWeights, vectors: sparse.csr_matrix) -> np.ndarray:
-    """The model's log-odds that the reader likes each row (0: no opinion)."""
-    if not weights.indices:
-        return np.zeros(vectors.shape[0])
-    # A dense weight vector makes the product one pass over the edition's non-zeros (slicing columns out of the
-    # CSR matrix costs ten times more); the buffer is per thread and cleared after use.
-    dense = _dense_buffer()
-    indices, values = weights.arrays()
-    dense[indices] = values
-    result = vectors @ dense + weights.intercept
-    dense[indices] = 0.0
-    return np.asarray(result).ravel()
-
-
-_local = threading.local()
-
-
-def _dense_buffer() -> np.ndarray:
-    buffer = getattr(_local, "dense", None)
-    if buffer is None:
-        buffer = _local.dense = np.zeros(N_FEATURES)
-    return buffer
+def batch_logits(models: list[LearnedWeights], columns: sparse.csr_matrix) -> np.ndarray:
+    """Every model's log-odds for every paper, readers x papers, in one sparse product (the send path scores a
+    batch of readers against the edition at once). `columns` are the papers' vectors transposed (features x
+    papers, CSR), made once per pool."""
+    indptr = np.zeros(len(models) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(m.indices) for m in models])
+    indices = np.concatenate([m.arrays()[0] for m in models]) if indptr[-1] else np.zeros(0, dtype=np.int64)
+    weights = np.concatenate([m.arrays()[1] for m in models]) if indptr[-1] else np.zeros(0)
+    matrix = sparse.csr_matrix((weights, indices, indptr), shape=(len(models), N_FEATURES))
+    products = (matrix @ columns).toarray()
+    return products + np.array([m.intercept for m in models])[:, None]
 
 
 def upvote_prior(upvotes: list[int]) -> list[float]:
