@@ -192,7 +192,7 @@ def retrain_time(papers: list[SimPaper], readers: int, votes: int, rng: random.R
         rows = rng.sample(range(len(papers)), votes)
         labels = [rng.choice((1, -1)) for _ in rows]
         learned = train(matrix[rows], labels)
-        sizes.append(len(json.dumps(learned.to_json())) if learned else 0)
+        sizes.append(len(learned.to_bytes()) if learned else 0)
     return time.perf_counter() - started, statistics.mean(sizes) / 1024
 
 

@@ -77,7 +77,7 @@ def give_models(share: float, seed: int = 7) -> int:
     import numpy as np
     from django.utils import timezone
 
-    from digest.editions.relevance import paper_text, vectorize
+    from digest.editions.relevance import LearnedWeights, paper_text, vectorize
     from digest.editions.selectors import candidate_papers
     from subscribers.models import ReaderModel, Subscriber
 
@@ -93,8 +93,9 @@ def give_models(share: float, seed: int = 7) -> int:
     for subscriber_id in chosen:
         indices = sorted(rng.sample(list(columns), min(len(columns), rng.randint(64, 256))))
         weights = [round(rng.gauss(0, 1), 5) for _ in indices]
-        rows.append(ReaderModel(subscriber_id=subscriber_id, weights={"i": [int(i) for i in indices], "w": weights},
-                                intercept=-1.0, votes=20, trained_at=now))  # fmt: skip
+        model = LearnedWeights(np.array(indices), np.array(weights), -1.0)
+        rows.append(ReaderModel(subscriber_id=subscriber_id, weights=model.to_bytes(), intercept=-1.0, votes=20,
+                                trained_at=now))  # fmt: skip
     ReaderModel.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
 

@@ -71,7 +71,7 @@ def _retrain_chunk(ids: list[int], report: RetrainReport) -> None:
         models.append(
             ReaderModel(
                 subscriber_id=subscriber_id,
-                weights=learned.to_json() if learned else {},
+                weights=learned.to_bytes() if learned else b"",
                 intercept=learned.intercept if learned else 0.0,
                 votes=len(pairs),
                 trained_at=now if learned else None,
@@ -92,7 +92,7 @@ def reset_learning(subscriber: Subscriber) -> None:
     are learned from. The votes stay (editors count them)."""
     ReaderModel.objects.update_or_create(
         subscriber=subscriber,
-        defaults={"weights": {}, "intercept": 0.0, "votes": 0, "trained_at": None, "reset_at": timezone.now()},
+        defaults={"weights": b"", "intercept": 0.0, "votes": 0, "trained_at": None, "reset_at": timezone.now()},
     )
     log.info("learning reset subscriber=%s", subscriber.pk)
 

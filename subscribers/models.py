@@ -106,8 +106,9 @@ class ReaderModel(models.Model):
     edition at send time is one small sparse product."""
 
     subscriber = models.OneToOneField(Subscriber, on_delete=models.CASCADE, related_name="reader_model")
-    #: {"i": [feature index, ...], "w": [weight, ...]}; empty until the reader has voted enough.
-    weights = models.JSONField(default=dict, blank=True)
+    #: Packed int32 feature indices then float32 weights (digest.editions.relevance.LearnedWeights.to_bytes);
+    #: empty until the reader has voted enough.
+    weights = models.BinaryField(default=b"", blank=True)
     intercept = models.FloatField(default=0.0)
     votes = models.PositiveIntegerField(default=0)
     trained_at = models.DateTimeField(null=True, blank=True)

@@ -34,7 +34,7 @@ def readers_for(subscribers: list[Subscriber]) -> dict[int, Reader]:
     readers = {}
     for subscriber in subscribers:
         row = models.get(subscriber.pk)
-        learned = LearnedWeights.from_json(row["weights"], row["intercept"]) if row else None
+        learned = LearnedWeights.from_bytes(row["weights"], row["intercept"]) if row else None
         readers[subscriber.pk] = Reader(
             topic_slugs=frozenset(topics[subscriber.pk]),
             max_papers=subscriber.max_papers,

@@ -171,17 +171,24 @@ def pick_many(pool: Pool, readers: Sequence[Reader]) -> list[list[Pick]]:
     score[~eligible] = -np.inf
     most = max(r.max_papers for r in readers)
     order = np.argsort(-score, axis=1, kind="stable")[:, :most]  # ties keep the pool's order
-    featured = pool.featured[None, :] & ~muted
+    kept = np.take_along_axis(eligible, order, axis=1)
+    liked_kept = np.take_along_axis(liked, order, axis=1)
+    featured = np.flatnonzero(pool.featured).tolist()
     picks = []
     for row, reader in enumerate(readers):
-        chosen = [*np.flatnonzero(featured[row]), *(i for i in order[row] if eligible[row, i])][: reader.max_papers]
-        picks.append([_pick(pool, reader, int(i), followed_by.get(row), bool(liked[row, i])) for i in chosen])
+        lead = [i for i in featured if not muted[row, i]] if featured else []
+        ranked = order[row][kept[row]].tolist()
+        vouched = dict(zip(order[row].tolist(), liked_kept[row].tolist(), strict=True))
+        follows = followed_by.get(row)
+        picks.append([
+            _pick(pool, reader, i, follows, vouched.get(i, False)) for i in [*lead, *ranked][: reader.max_papers]
+        ])  # fmt: skip
     return picks
 
 
 def _pick(pool: Pool, reader: Reader, index: int, followed_by: list[str] | None, liked: bool) -> Pick:
     entry = pool.entries[index]
-    if entry.featured and pool.in_edition[index]:
+    if entry.featured and index < pool.edition_size:
         return Pick(entry, "")
     slugs = pool.topics[index]
     if reader.topic_slugs:

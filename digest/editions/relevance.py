@@ -45,28 +45,31 @@ def vectorize(texts: list[str]) -> sparse.csr_matrix:
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ counts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LearnedWeights:
-    indices: tuple[int, ...]
-    weights: tuple[float, ...]
+    """A reader's model: its strongest weights by hashed feature, and the intercept."""
+
+    indices: np.ndarray  # int32 feature indices, ascending
+    weights: np.ndarray  # float32, one per index
     intercept: float = 0.0
 
-    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """As numpy arrays, made once per model (the send path scores one model against many papers)."""
-        cached = self.__dict__.get("_arrays")
-        if cached is None:
-            cached = (np.asarray(self.indices, dtype=np.int64), np.asarray(self.weights))
-            object.__setattr__(self, "_arrays", cached)
-        return cached
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "indices", np.asarray(self.indices, dtype=np.int32))
+        object.__setattr__(self, "weights", np.asarray(self.weights, dtype=np.float32))
+        if self.indices.shape != self.weights.shape:
+            raise ValueError("a model needs one weight per index")
 
-    def to_json(self) -> dict:
-        return {"i": list(self.indices), "w": [round(w, 5) for w in self.weights]}
+    def to_bytes(self) -> bytes:
+        """Stored as little-endian int32 indices then float32 weights: read back with no parsing (the send path
+        loads a model for every reader who has one; JSON cost ~70 us a reader there)."""
+        return self.indices.astype("<i4").tobytes() + self.weights.astype("<f4").tobytes()
 
     @classmethod
-    def from_json(cls, data: dict | None, intercept: float = 0.0) -> LearnedWeights | None:
-        if not data or not data.get("i"):
+    def from_bytes(cls, data: bytes | memoryview | None, intercept: float = 0.0) -> LearnedWeights | None:
+        if not data or len(data) % 8:
             return None
-        return cls(tuple(int(i) for i in data["i"]), tuple(float(w) for w in data["w"]), intercept)
+        half = len(data) // 2
+        return cls(np.frombuffer(data[:half], dtype="<i4"), np.frombuffer(data[half:], dtype="<f4"), intercept)
 
 
 def train(vectors: sparse.csr_matrix, votes: list[int]) -> LearnedWeights | None:
@@ -89,7 +92,7 @@ def train(vectors: sparse.csr_matrix, votes: list[int]) -> LearnedWeights | None
     nonzero = np.flatnonzero(coef)
     best = nonzero[np.argsort(-np.abs(coef[nonzero]))[:TOP_WEIGHTS]]
     best.sort()
-    return LearnedWeights(tuple(int(columns[i]) for i in best), tuple(float(coef[i]) for i in best), intercept)
+    return LearnedWeights(columns[best], coef[best], intercept)
 
 
 def batch_logits(models: list[LearnedWeights], columns: sparse.csr_matrix) -> np.ndarray:
@@ -98,8 +101,8 @@ def batch_logits(models: list[LearnedWeights], columns: sparse.csr_matrix) -> np
     papers, CSR), made once per pool."""
     indptr = np.zeros(len(models) + 1, dtype=np.int64)
     indptr[1:] = np.cumsum([len(m.indices) for m in models])
-    indices = np.concatenate([m.arrays()[0] for m in models]) if indptr[-1] else np.zeros(0, dtype=np.int64)
-    weights = np.concatenate([m.arrays()[1] for m in models]) if indptr[-1] else np.zeros(0)
+    indices = np.concatenate([m.indices for m in models])
+    weights = np.concatenate([m.weights for m in models])
     matrix = sparse.csr_matrix((weights, indices, indptr), shape=(len(models), N_FEATURES))
     products = (matrix @ columns).toarray()
     return products + np.array([m.intercept for m in models])[:, None]

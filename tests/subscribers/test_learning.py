@@ -118,3 +118,25 @@ def test_the_nightly_task_is_scheduled_before_the_daily_run(settings):
     entry = app.conf.beat_schedule["retrain-readers"]
     assert entry["task"] == "digest.tasks.retrain_readers"
     assert entry["schedule"].hour == {(settings.DAILY_RUN_HOUR - 1) % 24}
+
+
+def test_models_stored_as_json_before_are_packed_by_the_migration_and_score_the_same():
+    """Weights moved from JSON to packed binary; a reader's model trained before the move keeps working."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from digest.editions.relevance import LearnedWeights
+
+    executor = MigrationExecutor(connection)
+    before, after = [("subscribers", "0005_merge_verbose_names")], [("subscribers", "0006_reader_model_packed_weights")]
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    reader = old_apps.get_model("subscribers", "Subscriber").objects.create(email="old@example.com", status="active")
+    old_apps.get_model("subscribers", "ReaderModel").objects.create(
+        subscriber=reader, weights={"i": [3, 70, 900], "w": [0.5, -1.25, 2.0]}, intercept=0.1, votes=5
+    )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    model = LearnedWeights.from_bytes(bytes(ReaderModel.objects.get(subscriber_id=reader.pk).weights), 0.1)
+    assert model.indices.tolist() == [3, 70, 900] and model.weights.tolist() == [0.5, -1.25, 2.0]
