@@ -21,6 +21,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
+from itertools import repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -103,9 +105,37 @@ class Pool:
         self.prior = np.asarray(upvote_prior([e.paper.score for e in self.entries]), dtype=float)
         self.topics = [[topic.slug for topic in e.paper.topics.all()] for e in self.entries]
         self.topic_masks: dict[str, np.ndarray] = {}
+        self._matched: dict[frozenset[str], list[str]] = {}
+        self._cold: dict[frozenset[str], list[int]] = {}
         for index, slugs in enumerate(self.topics):
             for slug in slugs:
                 self.topic_masks.setdefault(slug, np.zeros(count, dtype=bool))[index] = True
+
+    def matched_topics(self, wanted: frozenset[str]) -> list[str]:
+        """For each row, the topic a pick of it names for a reader who chose `wanted`: the first of the paper's
+        topics among them (its first topic for a reader who chose none); made once per choice of topics."""
+        found = self._matched.get(wanted)
+        if found is None:
+            if wanted:
+                found = [next((slug for slug in slugs if slug in wanted), "") for slugs in self.topics]
+            else:
+                found = [slugs[0] if slugs else "" for slugs in self.topics]
+            self._matched[wanted] = found
+        return found
+
+    @cached_property
+    def featured_rows(self) -> list[int]:
+        return np.flatnonzero(self.featured).tolist()
+
+    def cold_rows(self, wanted: frozenset[str]) -> list[int]:
+        """The edition's rows a cold-start reader with these topics may get, in order (featured ones aside)."""
+        rows = self._cold.get(wanted)
+        if rows is None:
+            matched = self.matched_topics(wanted)
+            rows = self._cold[wanted] = [
+                i for i in range(self.edition_size) if not self.featured[i] and (matched[i] or not wanted)
+            ]
+        return rows
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -137,12 +167,33 @@ def pick_from(pool: Pool, reader: Reader) -> list[Pick]:
 
 
 def pick_many(pool: Pool, readers: Sequence[Reader]) -> list[list[Pick]]:
-    """Each reader's picks from a prepared pool, computed for all of them at once: their models score the pool
-    in one sparse product, and the blend, the eligibility and the ranking are array operations over readers x
-    papers. Only follows and mutes (free text, matched per paper) are looked at reader by reader."""
+    """Each reader's picks from a prepared pool. Readers in cold start get the edition's papers of their topics in
+    its order; the others are ranked together (_rank_together)."""
+    picks: list[list[Pick] | None] = [
+        _cold_picks(pool, r) if r.learned is None and not r.follows and not r.mutes else None for r in readers
+    ]
+    ranked = [i for i, found in enumerate(picks) if found is None]
+    for i, found in zip(ranked, _rank_together(pool, [readers[i] for i in ranked]), strict=True):
+        picks[i] = found
+    return picks  # type: ignore[return-value]
+
+
+def _cold_picks(pool: Pool, reader: Reader) -> list[Pick]:
+    """Featured papers, then the edition's papers of the reader's topics (any, for a reader who chose none), in the
+    edition's order (upvotes, editors' curation)."""
+    entries, topics = pool.entries, pool.matched_topics(reader.topic_slugs)
+    lead = [Pick(entries[i], "") for i in pool.featured_rows][: reader.max_papers]
+    rows = pool.cold_rows(reader.topic_slugs)[: max(0, reader.max_papers - len(lead))]
+    return lead + [Pick(entries[i], topics[i]) for i in rows]
+
+
+def _rank_together(pool: Pool, readers: Sequence[Reader]) -> list[list[Pick]]:
+    """Readers with a model, follows or mutes, computed for all of them at once: their models score the pool in
+    one sparse product, and the blend, the eligibility and the ranking are array operations over readers x papers.
+    Only follows and mutes (free text, matched per paper) are looked at reader by reader."""
     count, size = len(pool), len(readers)
-    if not size:
-        return []
+    if not size or not count:
+        return [[] for _ in readers]
     relevance, liked = _learned_signals(pool, readers)
     topic_slugs = sorted(pool.topic_masks)
     if topic_slugs:
@@ -168,35 +219,32 @@ def pick_many(pool: Pool, readers: Sequence[Reader]) -> list[list[Pick]]:
     score = FOLLOW_WEIGHT * followed + TOPIC_WEIGHT * matched + PRIOR_WEIGHT * pool.prior + LEARNED_WEIGHT * relevance
     # Cold start: the edition's own order (upvotes, editors' curation) decides, so every eligible paper ties.
     score = np.where(personal[:, None], score, 0.0)
-    score[~eligible] = -np.inf
-    most = max(r.max_papers for r in readers)
-    order = np.argsort(-score, axis=1, kind="stable")[:, :most]  # ties keep the pool's order
+    # Best first, ties in the pool's order: the rank key is -score nudged by the row, and only each reader's best
+    # `most` are sorted (a partition first: a full sort of every row cost more than the rest of picking).
+    key = np.where(eligible, -score + np.arange(count) * 1e-9, np.inf)
+    most = min(count, max(r.max_papers for r in readers))
+    best = np.argpartition(key, most - 1, axis=1)[:, :most] if most < count else np.tile(np.arange(count), (size, 1))
+    order = np.take_along_axis(best, np.argsort(np.take_along_axis(key, best, axis=1), axis=1, kind="stable"), axis=1)
     kept = np.take_along_axis(eligible, order, axis=1)
     liked_kept = np.take_along_axis(liked, order, axis=1)
     featured = np.flatnonzero(pool.featured).tolist()
+    entries = pool.entries
     picks = []
     for row, reader in enumerate(readers):
-        lead = [i for i in featured if not muted[row, i]] if featured else []
-        ranked = order[row][kept[row]].tolist()
-        vouched = dict(zip(order[row].tolist(), liked_kept[row].tolist(), strict=True))
+        lead = [Pick(entries[i], "") for i in featured if not muted[row, i]] if featured else []
+        ranked = order[row][kept[row]][: max(0, reader.max_papers - len(lead))].tolist()
+        vouched = liked_kept[row][kept[row]].tolist()
+        topics = pool.matched_topics(reader.topic_slugs)
         follows = followed_by.get(row)
-        picks.append([
-            _pick(pool, reader, i, follows, vouched.get(i, False)) for i in [*lead, *ranked][: reader.max_papers]
-        ])  # fmt: skip
+        if follows:
+            named = [follows[i] for i in ranked]
+            vouched = [liked and not follow for liked, follow in zip(vouched, named, strict=False)]
+        else:
+            named = repeat("")
+        chosen = lead[: reader.max_papers]
+        chosen += map(Pick, map(entries.__getitem__, ranked), map(topics.__getitem__, ranked), named, vouched)
+        picks.append(chosen)
     return picks
-
-
-def _pick(pool: Pool, reader: Reader, index: int, followed_by: list[str] | None, liked: bool) -> Pick:
-    entry = pool.entries[index]
-    if entry.featured and index < pool.edition_size:
-        return Pick(entry, "")
-    slugs = pool.topics[index]
-    if reader.topic_slugs:
-        topic = next((slug for slug in slugs if slug in reader.topic_slugs), "")
-    else:
-        topic = slugs[0] if slugs else ""
-    follow = followed_by[index] if followed_by else ""
-    return Pick(entry, topic, follow, liked and not follow)
 
 
 def _learned_signals(pool: Pool, readers: Sequence[Reader]) -> tuple[np.ndarray, np.ndarray]:

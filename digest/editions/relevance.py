@@ -19,7 +19,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 
 N_FEATURES = 2**18
-TOP_WEIGHTS = 256
+TOP_WEIGHTS = 128
 #: A reader needs this many votes before their own signal ranks anything (cold start: topics + upvotes).
 MIN_VOTES = 3
 

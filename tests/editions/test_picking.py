@@ -60,3 +60,10 @@ def test_a_model_reaches_into_the_reserve_only_for_its_reader(pool):
     assert mine[1].entry.paper.title == "Tokenizer Vocabularies 11" and mine[1].liked
     assert mine[1].entry.paper_id in reserve
     assert not any(p.entry.paper_id in reserve for p in theirs)
+
+
+def test_the_cold_start_shortcut_picks_what_the_full_ranking_picks(pool):
+    from digest.editions.personalize import _cold_picks, _rank_together
+
+    readers = [Reader(), Reader(frozenset({"llm"}), 3), Reader(frozenset({"vision", "robotics"}), 10)]
+    assert [_cold_picks(pool, reader) for reader in readers] == _rank_together(pool, readers)
