@@ -71,7 +71,7 @@ def make_subscribers(count: int) -> int:
 
 
 def give_models(share: float, seed: int = 7) -> int:
-    """A model of its own for `share` of the subscribers: 64 to 256 weights over terms of the edition's papers."""
+    """A model of its own for `share` of the subscribers: 64 to 128 weights over terms of the edition's papers."""
     import random
 
     import numpy as np
@@ -91,7 +91,7 @@ def give_models(share: float, seed: int = 7) -> int:
     chosen = ids[:: max(1, round(1 / share))] if share < 1 else ids
     rows = []
     for subscriber_id in chosen:
-        indices = sorted(rng.sample(list(columns), min(len(columns), rng.randint(64, 256))))
+        indices = sorted(rng.sample(list(columns), min(len(columns), rng.randint(64, 128))))
         weights = [round(rng.gauss(0, 1), 5) for _ in indices]
         model = LearnedWeights(np.array(indices), np.array(weights), -1.0)
         rows.append(ReaderModel(subscriber_id=subscriber_id, weights=model.to_bytes(), intercept=-1.0, votes=20,
