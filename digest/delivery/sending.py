@@ -272,7 +272,7 @@ def _pick_and_render(row: Delivery, subscriber: Subscriber, reader: Reader) -> R
     layout = _layouts.get_or_make(
         (row.edition_id, language, bilingual), lambda: Layout(row.edition, language, bilingual)
     )
-    layout.ensure(pool.entries)  # the whole pool in one rendering, the first time
+    layout.ensure_pool(pool.entries)  # the whole pool in one rendering, the first time
     key: VariantKey = variant_key(row.edition_id, language, bilingual, picks)
     return _variants.get_or_make(key, lambda: render_variant(row.edition, language, bilingual, picks, layout=layout))
 
