@@ -4,19 +4,16 @@ papers prepared for picking, once per edition and process."""
 
 from __future__ import annotations
 
-from scipy import sparse
-
 from digest.delivery.caching import TimedCache
 from digest.editions.interests import Interests
 from digest.editions.personalize import Pool, Reader
 from digest.editions.relevance import LearnedWeights, paper_text, vectorize
 from digest.editions.selectors import edition_entries, reserve_entries
-from digest.models import Edition, EditionEntry
+from digest.models import Edition
 from subscribers.models import ReaderModel, Subscriber
 
-_vectors = TimedCache(size=8)
 _pools = TimedCache(size=8)
-CACHES = (_vectors, _pools)
+CACHES = (_pools,)
 
 
 def readers_for(subscribers: list[Subscriber]) -> dict[int, Reader]:
@@ -55,14 +52,7 @@ def edition_pool(edition: Edition, reader: Reader) -> Pool:
 
     def personal_pool() -> Pool:
         reserve = reserve_entries(edition)
-        return Pool(entries, reserve, edition_vectors(edition.pk, [*entries, *reserve]))
+        texts = [paper_text(entry.paper.title, entry.paper.abstract) for entry in [*entries, *reserve]]
+        return Pool(entries, reserve, vectorize(texts))
 
     return _pools.get_or_make((edition.pk, "personal"), personal_pool)
-
-
-def edition_vectors(edition_id: int, entries: list[EditionEntry]) -> sparse.csr_matrix:
-    """The entries' paper vectors, made once per edition and process (a few milliseconds for a hundred papers)."""
-    key = (edition_id, tuple(entry.paper_id for entry in entries))
-    return _vectors.get_or_make(
-        key, lambda: vectorize([paper_text(entry.paper.title, entry.paper.abstract) for entry in entries])
-    )

@@ -169,9 +169,7 @@ def pick_from(pool: Pool, reader: Reader) -> list[Pick]:
 def pick_many(pool: Pool, readers: Sequence[Reader]) -> list[list[Pick]]:
     """Each reader's picks from a prepared pool. Readers in cold start get the edition's papers of their topics in
     its order; the others are ranked together (_rank_together)."""
-    picks: list[list[Pick] | None] = [
-        _cold_picks(pool, r) if r.learned is None and not r.follows and not r.mutes else None for r in readers
-    ]
+    picks: list[list[Pick] | None] = [_cold_picks(pool, r) if not r.personal and not r.mutes else None for r in readers]
     ranked = [i for i, found in enumerate(picks) if found is None]
     for i, found in zip(ranked, _rank_together(pool, [readers[i] for i in ranked]), strict=True):
         picks[i] = found
@@ -215,7 +213,7 @@ def _rank_together(pool: Pool, readers: Sequence[Reader]) -> list[list[Pick]]:
         if reader.mutes:
             muted[row] = [bool(item) for item in pool.matching(reader.mutes)]
     eligible = ~pool.featured & ~muted & ((pool.in_edition & topic_ok) | followed | liked)
-    personal = np.array([r.learned is not None or bool(r.follows) for r in readers])
+    personal = np.array([r.personal for r in readers])
     score = FOLLOW_WEIGHT * followed + TOPIC_WEIGHT * matched + PRIOR_WEIGHT * pool.prior + LEARNED_WEIGHT * relevance
     # Cold start: the edition's own order (upvotes, editors' curation) decides, so every eligible paper ties.
     score = np.where(personal[:, None], score, 0.0)
@@ -227,7 +225,7 @@ def _rank_together(pool: Pool, readers: Sequence[Reader]) -> list[list[Pick]]:
     order = np.take_along_axis(best, np.argsort(np.take_along_axis(key, best, axis=1), axis=1, kind="stable"), axis=1)
     kept = np.take_along_axis(eligible, order, axis=1)
     liked_kept = np.take_along_axis(liked, order, axis=1)
-    featured = np.flatnonzero(pool.featured).tolist()
+    featured = pool.featured_rows
     entries = pool.entries
     picks = []
     for row, reader in enumerate(readers):
