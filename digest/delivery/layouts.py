@@ -36,6 +36,7 @@ from digest.delivery.rendering import (
     site_name,
     split_at_placeholders,
     why_line,
+    with_placeholders,
 )
 from digest.editions.personalize import Pick, variant_key
 from digest.editions.reader_views import reader_view_link
@@ -227,20 +228,17 @@ class Layout:
         whys = [self._why(pick) for pick in picks]
         papers = [self.papers[pick.entry.paper_id] for pick in picks]
         full = self._full_forms(papers, values, whys)
-        html, text = _Parts(), _Parts()
-        self._add(html, self.head[0], values)
+        text = _Parts()
         self._add(text, self.head[1], values)
-        for number, (pieces, (why_html, why_text)) in enumerate(zip(papers, whys, strict=True), start=1):
-            self._add(html, pieces.full if number <= full else pieces.short, values | {"WHY": why_html})
+        for number, (pieces, (_, why_text)) in enumerate(zip(papers, whys, strict=True), start=1):
             self._add(text, pieces.text, values | {"WHY": why_text, "NUMBER": str(number)})
-        self._add(html, self.tail[0], values)
         self._add(text, self.tail[1], values)
         if full < len(picks):
             log.info("email over budget: short form from paper %s of %s edition=%s language=%s bilingual=%s",
                      full + 1, len(picks), self.edition.pk, self.language, self.bilingual)  # fmt: skip
         return RenderedVariant(
             subject=self.subject(len(picks)),
-            html_parts=html.done(),
+            html_parts=self._html(papers, whys, values, full),
             text_parts=text.done(),
             paper_count=len(picks),
             language=self.language,
@@ -276,17 +274,21 @@ class Layout:
         """The same choice by measuring whole documents: for a piece with a line too long for 8bit (sent base64,
         so sizes do not add up)."""
         assert self.head is not None and self.tail is not None
-        names = {name: placeholder(name, self.marker) for name in PLACEHOLDERS}
         for kept in range(len(papers), 0, -1):
-            html = _Parts()
-            self._add(html, self.head[0], values)
-            for number, (pieces, (why, _)) in enumerate(zip(papers, whys, strict=True), start=1):
-                self._add(html, pieces.full if number <= kept else pieces.short, values | {"WHY": why})
-            self._add(html, self.tail[0], values)
-            document = "".join(names.get(part, part) if i % 2 else part for i, part in enumerate(html.done()))
+            document = with_placeholders(self._html(papers, whys, values, kept), self.marker)
             if as_sent_size(document) + link_growth(document, self.placeholders) <= settings.EMAIL_HTML_BUDGET_BYTES:
                 return kept
         return 0
+
+    def _html(self, papers: list[PaperPieces], whys: list, values: dict[str, str], full: int) -> tuple[str, ...]:
+        """The HTML parts: the head, the first `full` papers in full form and the rest short, the footer."""
+        assert self.head is not None and self.tail is not None
+        html = _Parts()
+        self._add(html, self.head[0], values)
+        for number, (pieces, (why, _)) in enumerate(zip(papers, whys, strict=True), start=1):
+            self._add(html, pieces.full if number <= full else pieces.short, values | {"WHY": why})
+        self._add(html, self.tail[0], values)
+        return html.done()
 
     def _add(self, parts: _Parts, piece: Piece, values: dict[str, str]) -> None:
         pending, done = parts.pending, parts.parts

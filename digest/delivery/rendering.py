@@ -48,11 +48,11 @@ class RenderedVariant:
     @cached_property
     def html(self) -> str:
         """The HTML with the placeholders written out (batch sending puts the provider's merge fields there)."""
-        return _fill(self.html_parts, {name: placeholder(name, self.marker) for name in PLACEHOLDERS})
+        return with_placeholders(self.html_parts, self.marker)
 
     @cached_property
     def text(self) -> str:
-        return _fill(self.text_parts, {name: placeholder(name, self.marker) for name in PLACEHOLDERS})
+        return with_placeholders(self.text_parts, self.marker)
 
     def personalize(self, links: dict[str, str]) -> tuple[str, str]:
         return _fill(self.html_parts, links), _fill(self.text_parts, links)
@@ -69,6 +69,11 @@ def split_at_placeholders(text: str, marker: str) -> list[str]:
 @lru_cache(maxsize=64)
 def _placeholder_pattern(marker: str) -> re.Pattern[str]:
     return re.compile("(" + "|".join(re.escape(placeholder(name, marker)) for name in PLACEHOLDERS) + ")")
+
+
+def with_placeholders(parts: tuple[str, ...], marker: str) -> str:
+    """Parts cut at the placeholders (split_at_placeholders) joined again, each placeholder written out."""
+    return _fill(parts, {name: placeholder(name, marker) for name in PLACEHOLDERS})
 
 
 def _fill(parts: tuple[str, ...], links: dict[str, str]) -> str:

@@ -64,3 +64,20 @@ def test_over_the_budget_the_papers_below_the_fold_get_their_short_form(entries,
     assert len(cut.html.encode()) < settings.EMAIL_HTML_BUDGET_BYTES
     assert "第 0 篇論文的摘要" in cut.html and "第 5 篇論文的摘要。" * 60 not in cut.html
     assert cut.html.count('class="original-title"') < whole.html.count('class="original-title"')
+
+
+def test_with_a_line_too_long_for_8bit_the_budget_is_met_by_measuring_the_whole_email(entries, settings):
+    """A link no fold can break sends the HTML base64, whose size does not add up piece by piece."""
+    from digest.delivery.budget import link_growth
+    from digest.delivery.encoding import as_sent_size, lines_fit
+    from digest.delivery.rendering import PLACEHOLDERS, placeholder
+
+    entries[2].paper.code_url = "https://github.com/example/" + "x" * 1200
+    picks = [Pick(entry, "llm") for entry in entries]
+    whole = render_variant(entries[0].edition, "zh-Hant-TW", False, picks)
+    assert not lines_fit(whole.html)
+    settings.EMAIL_HTML_BUDGET_BYTES = as_sent_size(whole.html) * 2 // 3
+    cut = render_variant(entries[0].edition, "zh-Hant-TW", False, picks)
+    links = [placeholder(name, cut.marker) for name in PLACEHOLDERS]
+    assert as_sent_size(cut.html) + link_growth(cut.html, links) <= settings.EMAIL_HTML_BUDGET_BYTES
+    assert 0 < cut.html.count('class="original-title"') < whole.html.count('class="original-title"')
