@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
 
-from digest.delivery.budget import LINK_ALLOWANCE, excerpt, link_growth
+from digest.delivery.budget import excerpt, link_growth
 from digest.delivery.encoding import MAX_LINE_BYTES, as_sent_size, fold_html, wrap_text
 from digest.delivery.rendering import (
     PLACEHOLDERS,
@@ -184,8 +184,7 @@ class Layout:
         return tuple(name for name, slot in self.slots.items() if slot in text)
 
     def _html_piece(self, text: str) -> Piece:
-        longest = len(settings.SITE_URL) + LINK_ALLOWANCE
-        growth = sum(text.count(p) * max(0, longest - len(p)) for p in self.placeholders)
+        growth = link_growth(text, self.placeholders)
         fits = all(
             len(line.encode()) <= MAX_LINE_BYTES - SLOT_GROWTH * any(slot in line for slot in self.slots.values())
             for line in text.split("\n")
