@@ -263,7 +263,8 @@ def variant_for(row: Delivery, subscriber: Subscriber, reader: Reader | None = N
 
 def _pick_and_render(row: Delivery, subscriber: Subscriber, reader: Reader) -> RenderedVariant | None:
     """Readers with different topics, follows or models can still share a variant (same picks): keyed by the
-    picks. A learned model only costs a small sparse product against the edition's vectors, made once."""
+    picks. The picks are usually made already, for the whole batch (_pick_ahead); the email is put together from
+    the edition's layout."""
     pool = edition_pool(row.edition, reader)
     picks = _picks.get_or_make((row.edition_id, reader.key()), lambda: pick_from(pool, reader))
     if not picks:
