@@ -29,7 +29,7 @@ import numpy as np
 from scipy import sparse
 
 from digest.editions.interests import Interests
-from digest.editions.relevance import LearnedWeights, batch_logits, upvote_prior
+from digest.editions.relevance import LearnedWeights, PaperMatrix, batch_logits, upvote_prior
 from digest.models import EditionEntry
 
 #: A paper the reader's model vouches for ("similar to papers you liked") may come from outside their topics or
@@ -97,8 +97,8 @@ class Pool:
         self.edition_size = len(entries)
         #: Paper vectors of every entry, reserve included (digest.editions.relevance.vectorize), or None.
         self.vectors = vectors
-        #: The same transposed (features x papers), as the batch product wants them.
-        self.columns = sparse.csr_matrix(vectors.T) if vectors is not None else None
+        #: The same arranged for scoring a batch of models at once.
+        self.matrix = PaperMatrix(vectors) if vectors is not None else None
         count = len(self.entries)
         self.in_edition = np.arange(count) < self.edition_size
         self.featured = np.array([e.featured for e in self.entries], dtype=bool) & self.in_edition
@@ -107,6 +107,7 @@ class Pool:
         self.topic_masks: dict[str, np.ndarray] = {}
         self._matched: dict[frozenset[str], list[str]] = {}
         self._cold: dict[frozenset[str], list[int]] = {}
+        self._in_topics: dict[frozenset[str], np.ndarray] = {}
         for index, slugs in enumerate(self.topics):
             for slug in slugs:
                 self.topic_masks.setdefault(slug, np.zeros(count, dtype=bool))[index] = True
@@ -122,6 +123,16 @@ class Pool:
                 found = [slugs[0] if slugs else "" for slugs in self.topics]
             self._matched[wanted] = found
         return found
+
+    def in_topics(self, wanted: frozenset[str]) -> np.ndarray:
+        """Which rows carry one of these topics; made once per choice of topics (readers share a few choices)."""
+        rows = self._in_topics.get(wanted)
+        if rows is None:
+            rows = np.zeros(len(self.entries), dtype=bool)
+            for slug in wanted & self.topic_masks.keys():
+                rows |= self.topic_masks[slug]
+            self._in_topics[wanted] = rows
+        return rows
 
     @cached_property
     def featured_rows(self) -> list[int]:
@@ -193,13 +204,7 @@ def _rank_together(pool: Pool, readers: Sequence[Reader]) -> list[list[Pick]]:
     if not size or not count:
         return [[] for _ in readers]
     relevance, liked = _learned_signals(pool, readers)
-    topic_slugs = sorted(pool.topic_masks)
-    if topic_slugs:
-        wanted = np.array([[slug in r.topic_slugs for slug in topic_slugs] for r in readers], dtype=np.float32)
-        in_topics = np.array([pool.topic_masks[slug] for slug in topic_slugs], dtype=np.float32)
-        matched = (wanted @ in_topics) > 0
-    else:
-        matched = np.zeros((size, count), dtype=bool)
+    matched = np.array([pool.in_topics(r.topic_slugs) for r in readers])
     no_topics = np.array([not r.topic_slugs for r in readers])
     topic_ok = matched | no_topics[:, None]
     matched &= ~no_topics[:, None]
@@ -223,15 +228,17 @@ def _rank_together(pool: Pool, readers: Sequence[Reader]) -> list[list[Pick]]:
     most = min(count, max(r.max_papers for r in readers))
     best = np.argpartition(key, most - 1, axis=1)[:, :most] if most < count else np.tile(np.arange(count), (size, 1))
     order = np.take_along_axis(best, np.argsort(np.take_along_axis(key, best, axis=1), axis=1, kind="stable"), axis=1)
-    kept = np.take_along_axis(eligible, order, axis=1)
-    liked_kept = np.take_along_axis(liked, order, axis=1)
+    # Ineligible papers sort last (key inf), so each row's eligible ones are a prefix of its order.
+    kept = np.take_along_axis(eligible, order, axis=1).sum(axis=1).tolist()
+    vouches = np.take_along_axis(liked, order, axis=1).tolist()
+    orders = order.tolist()
     featured = pool.featured_rows
     entries = pool.entries
     picks = []
     for row, reader in enumerate(readers):
         lead = [Pick(entries[i], "") for i in featured if not muted[row, i]] if featured else []
-        ranked = order[row][kept[row]][: max(0, reader.max_papers - len(lead))].tolist()
-        vouched = liked_kept[row][kept[row]].tolist()
+        room = min(kept[row], max(0, reader.max_papers - len(lead)))
+        ranked, vouched = orders[row][:room], vouches[row][:room]
         topics = pool.matched_topics(reader.topic_slugs)
         follows = followed_by.get(row)
         if follows:
@@ -251,9 +258,9 @@ def _learned_signals(pool: Pool, readers: Sequence[Reader]) -> tuple[np.ndarray,
     shape = (len(readers), len(pool))
     relevance, liked = np.zeros(shape), np.zeros(shape, dtype=bool)
     rows = [row for row, reader in enumerate(readers) if reader.learned is not None]
-    if not rows or pool.columns is None or not len(pool):
+    if not rows or pool.matrix is None or not len(pool):
         return relevance, liked
-    scores = batch_logits([readers[row].learned for row in rows], pool.columns)  # type: ignore[misc]
+    scores = batch_logits([readers[row].learned for row in rows], pool.matrix)  # type: ignore[misc]
     spread = scores.std(axis=1, keepdims=True)
     z = np.divide(scores - scores.mean(axis=1, keepdims=True), spread, out=np.zeros_like(scores), where=spread > 1e-9)
     relevance[rows] = np.clip(z, -3.0, 3.0) / 3.0

@@ -4,8 +4,8 @@ Papers become hashed term vectors of title + abstract (unigrams and bigrams, Eng
 term frequency, l2-normalized): a HashingVectorizer needs no vocabulary, so a model trained tonight scores
 tomorrow's papers without refitting anything. A reader's model is a linear classifier (logistic regression, class
 weights balanced) trained on their votes; with votes of one kind only, the centroid of those papers (or its negative)
-stands in. Only the strongest TOP_WEIGHTS weights are kept: scoring an edition for a batch of readers is then one
-product of their small sparse weight vectors with the edition's matrix, computed once per edition.
+stands in. Only the strongest TOP_WEIGHTS weights are kept: scoring an edition for a batch of readers is then a
+product of their small sparse weight vectors with the edition's PaperMatrix, made once per edition.
 """
 
 from __future__ import annotations
@@ -68,8 +68,12 @@ class LearnedWeights:
     def from_bytes(cls, data: bytes | memoryview | None, intercept: float = 0.0) -> LearnedWeights | None:
         if not data or len(data) % 8:
             return None
-        half = len(data) // 2
-        return cls(np.frombuffer(data[:half], dtype="<i4"), np.frombuffer(data[half:], dtype="<f4"), intercept)
+        count = len(data) // 8
+        return cls(
+            np.frombuffer(data, dtype="<i4", count=count),
+            np.frombuffer(data, dtype="<f4", count=count, offset=4 * count),
+            intercept,
+        )
 
 
 def train(vectors: sparse.csr_matrix, votes: list[int]) -> LearnedWeights | None:
@@ -95,17 +99,55 @@ def train(vectors: sparse.csr_matrix, votes: list[int]) -> LearnedWeights | None
     return LearnedWeights(columns[best], coef[best], intercept)
 
 
-def batch_logits(models: list[LearnedWeights], columns: sparse.csr_matrix) -> np.ndarray:
-    """Every model's log-odds for every paper, readers x papers, in one sparse product (the send path scores a
-    batch of readers against the edition at once). `columns` are the papers' vectors transposed (features x
-    papers, CSR), made once per pool."""
-    indptr = np.zeros(len(models) + 1, dtype=np.int64)
-    indptr[1:] = np.cumsum([len(m.indices) for m in models])
+class PaperMatrix:
+    """A pool's paper vectors arranged for scoring many models at once, made once per pool.
+
+    A model's log-odds of a paper is a sum over its TOP_WEIGHTS features of weight x the paper's value. Terms many
+    papers share ("model", "learning") carry most of that work: in a day's 340 papers, weights on terms found in at
+    least four papers make four fifths of the multiply-adds. Those terms are kept as a dense block (one row of the
+    pool's values per term), which a batch's weights combine row by row in contiguous arithmetic; a sparse-by-sparse
+    product over the same terms costs about twice as much (bench/relevance_bench.py --parts send). The rarer terms
+    stay sparse. Scipy does both products; this class only decides which term goes where.
+    """
+
+    #: A term goes into the dense block when at least this share of the pool's papers, and DENSE_MIN_PAPERS, have it.
+    DENSE_MIN_SHARE, DENSE_MIN_PAPERS = 0.01, 4
+
+    def __init__(self, vectors: sparse.csr_matrix) -> None:
+        columns = sparse.csr_matrix(vectors.T, dtype=np.float32)  # features x papers
+        columns.sort_indices()
+        document_frequency = np.diff(columns.indptr)
+        least = max(self.DENSE_MIN_PAPERS, math.ceil(self.DENSE_MIN_SHARE * vectors.shape[0]))
+        common = np.flatnonzero(document_frequency >= least)
+        #: Each feature's row in `dense`, or -1 (1 MB a pool: looking up a batch's weights is then one gather).
+        self.position = np.full(N_FEATURES, -1, dtype=np.int32)
+        self.position[common] = np.arange(len(common), dtype=np.int32)
+        self.dense = columns[common].toarray()
+        columns.data[np.repeat(self.position >= 0, document_frequency)] = 0.0
+        columns.eliminate_zeros()
+        self.rare = columns
+
+
+def batch_logits(models: list[LearnedWeights], matrix: PaperMatrix) -> np.ndarray:
+    """Every model's log-odds for every paper, readers x papers (float32): the send path scores a batch of readers
+    against the edition's pool at once."""
+    indptr = np.zeros(len(models) + 1, dtype=np.int32)
+    np.cumsum([len(m.indices) for m in models], out=indptr[1:])
     indices = np.concatenate([m.indices for m in models])
     weights = np.concatenate([m.weights for m in models])
-    matrix = sparse.csr_matrix((weights, indices, indptr), shape=(len(models), N_FEATURES))
-    products = (matrix @ columns).toarray()
-    return products + np.array([m.intercept for m in models])[:, None]
+    at = matrix.position[indices]
+    common = at >= 0
+    # Each model's weights split in two, order kept: those on the dense block's terms, and the others.
+    before = np.zeros(len(indices) + 1, dtype=np.int32)
+    np.cumsum(common, out=before[1:])
+    common_ptr = before[indptr]
+    on_common = sparse.csr_matrix((weights[common], at[common], common_ptr), shape=(len(models), len(matrix.dense)))
+    rare = ~common
+    on_rare = sparse.csr_matrix((weights[rare], indices[rare], indptr - common_ptr), shape=(len(models), N_FEATURES))
+    logits = on_common @ matrix.dense
+    logits += (on_rare @ matrix.rare).toarray()
+    logits += np.array([m.intercept for m in models], dtype=np.float32)[:, None]
+    return logits
 
 
 def upvote_prior(upvotes: list[int]) -> list[float]:
