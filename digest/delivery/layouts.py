@@ -98,7 +98,8 @@ class Layout:
         self.head: tuple[Piece, Piece] | None = None
         self.tail: tuple[Piece, Piece] | None = None
         self.subjects: dict[int, str] = {}
-        #: Filled and wrapped text lines (a paper's number and title, a "why" line) and "why" lines by signal.
+        #: Filled and wrapped text lines (a paper's number and title, a "why" line; not the web-view link's line,
+        #: which every selection has its own of) and "why" lines by signal.
         self.late_lines: dict[tuple, str] = {}
         self.whys: dict[tuple, tuple[str, str]] = {}
         self.count_labels: dict[int, str] = {}
@@ -300,6 +301,8 @@ class Layout:
                 pending.clear()
             elif kind == SLOTTED:
                 pending.append(self._fill(value, names, values))
+            elif "VIEW" in names:  # the web-view link is the selection's own: kept, it would be kept per reader
+                pending.append(wrap_text(self._fill(value, names, values)))
             else:
                 key = (value, *(values[name] for name in names))
                 line = self.late_lines.get(key)

@@ -81,3 +81,23 @@ def test_with_a_line_too_long_for_8bit_the_budget_is_met_by_measuring_the_whole_
     links = [placeholder(name, cut.marker) for name in PLACEHOLDERS]
     assert as_sent_size(cut.html) + link_growth(cut.html, links) <= settings.EMAIL_HTML_BUDGET_BYTES
     assert 0 < cut.html.count('class="original-title"') < whole.html.count('class="original-title"')
+
+
+def test_a_layout_keeps_no_more_per_reader_text_however_many_selections_it_composes(entries):
+    """Every selection has its own web-view link; a worker composing a hundred thousand of them must not keep a
+    filled line for each."""
+    layout = Layout(entries[0].edition, "en", False)
+    layout.ensure(entries)
+
+    def compose_all(orders):
+        for order in orders:
+            link = f"https://example.com/v/{len(seen)}"  # a link of its own, as every selection has
+            seen.append(link)
+            layout.compose([Pick(entries[i], "llm") for i in order], link)
+
+    seen: list[str] = []
+
+    compose_all([(0, 1), (1, 0), (2, 3)])
+    kept = len(layout.late_lines)
+    compose_all([(0, 1, n % 6) for n in range(40)] + [(0, 1)] * 5)
+    assert len(layout.late_lines) <= kept + 7  # each paper third, "3 papers"; nothing per link
