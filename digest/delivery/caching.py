@@ -19,15 +19,25 @@ class TimedCache:
         self.lock = threading.Lock()
 
     def get_or_make(self, key, make):
-        now = time.monotonic()
-        with self.lock:
-            hit = self.items.get(key)
-            if hit is not None and now - hit[0] < settings.VARIANT_CACHE_SECONDS:
-                self.items.move_to_end(key)
-                return hit[1]
+        hit = self._fresh(key)
+        if hit is not None:
+            return hit[1]
         value = make()
         self.put(key, value)
         return value
+
+    def get(self, key):
+        """The value if it is there and fresh, else None (without making it)."""
+        hit = self._fresh(key)
+        return hit[1] if hit is not None else None
+
+    def _fresh(self, key) -> tuple | None:
+        with self.lock:
+            hit = self.items.get(key)
+            if hit is not None and time.monotonic() - hit[0] < settings.VARIANT_CACHE_SECONDS:
+                self.items.move_to_end(key)
+                return hit
+        return None
 
     def put(self, key, value) -> None:
         with self.lock:

@@ -257,6 +257,8 @@ def _send_in_batches(
 def variant_for(row: Delivery, subscriber: Subscriber, reader: Reader | None = None) -> RenderedVariant | None:
     if reader is None:
         reader = readers_for([subscriber])[subscriber.pk]
+    if reader.learned is not None:  # nobody else has this reader's key: kept, it would only crowd shared renders out
+        return _pick_and_render(row, subscriber, reader)
     readers = (row.edition_id, subscriber.language, subscriber.bilingual, reader.key())
     return _readers_variant.get_or_make(readers, lambda: _pick_and_render(row, subscriber, reader))
 
@@ -275,6 +277,11 @@ def _pick_and_render(row: Delivery, subscriber: Subscriber, reader: Reader) -> R
     )
     layout.ensure_pool(pool.entries)  # the whole pool in one rendering, the first time
     key: VariantKey = variant_key(row.edition_id, language, bilingual, picks)
+    if reader.learned is not None:
+        # A model's selection is nearly always the reader's own: it takes a shared render that happens to match,
+        # but is not kept (a batch of them would push out the renders that cold-start readers share, and hold
+        # ~100 KB each for nothing).
+        return _variants.get(key) or render_variant(row.edition, language, bilingual, picks, layout=layout)
     return _variants.get_or_make(key, lambda: render_variant(row.edition, language, bilingual, picks, layout=layout))
 
 
