@@ -261,8 +261,10 @@ def _learned_signals(pool: Pool, readers: Sequence[Reader]) -> tuple[np.ndarray,
     if not rows or pool.matrix is None or not len(pool):
         return relevance, liked
     scores = batch_logits([readers[row].learned for row in rows], pool.matrix)  # type: ignore[misc]
-    spread = scores.std(axis=1, keepdims=True)
-    z = np.divide(scores - scores.mean(axis=1, keepdims=True), spread, out=np.zeros_like(scores), where=spread > 1e-9)
+    mean, spread = scores.mean(axis=1, keepdims=True), scores.std(axis=1, keepdims=True)
+    # Scores are float32: a model that scores every paper alike shows rounding noise, not a spread to divide by.
+    flat = spread <= 1e-5 * np.maximum(1.0, np.abs(mean))
+    z = np.divide(scores - mean, spread, out=np.zeros_like(scores), where=~flat)
     relevance[rows] = np.clip(z, -3.0, 3.0) / 3.0
     liked[rows] = (scores >= LIKED_LOGIT) | (z >= LIKED_Z)
     return relevance, liked

@@ -66,14 +66,14 @@ class LearnedWeights:
 
     @classmethod
     def from_bytes(cls, data: bytes | memoryview | None, intercept: float = 0.0) -> LearnedWeights | None:
+        """None for bytes no model wrote (a reader with them stays in cold start rather than stop a send batch)."""
         if not data or len(data) % 8:
             return None
         count = len(data) // 8
-        return cls(
-            np.frombuffer(data, dtype="<i4", count=count),
-            np.frombuffer(data, dtype="<f4", count=count, offset=4 * count),
-            intercept,
-        )
+        indices = np.frombuffer(data, dtype="<i4", count=count)
+        if indices.min() < 0 or indices.max() >= N_FEATURES:
+            return None
+        return cls(indices, np.frombuffer(data, dtype="<f4", count=count, offset=4 * count), intercept)
 
 
 def train(vectors: sparse.csr_matrix, votes: list[int]) -> LearnedWeights | None:
@@ -114,7 +114,7 @@ class PaperMatrix:
     DENSE_MIN_SHARE, DENSE_MIN_PAPERS = 0.01, 4
 
     def __init__(self, vectors: sparse.csr_matrix) -> None:
-        columns = sparse.csr_matrix(vectors.T, dtype=np.float32)  # features x papers
+        columns = sparse.csr_matrix(vectors.T, dtype=np.float32, copy=True)  # features x papers; the caller's kept
         columns.sort_indices()
         document_frequency = np.diff(columns.indptr)
         least = max(self.DENSE_MIN_PAPERS, math.ceil(self.DENSE_MIN_SHARE * vectors.shape[0]))

@@ -59,10 +59,12 @@ LIKES_TOKENIZERS = {("Tokenizer study", TOKENS): 1, ("Tokenizer vocabularies", T
 def test_selections_of_readers_own_do_not_push_out_the_render_other_readers_share(edition, renders):
     first = SubscriberFactory(language="en", max_papers=3)
     variant_for(Delivery(edition=edition, subscriber=first), first)
+    kept = [len(cache.items) for cache in (sending._variants, sending._readers_variant)]
     own = [reader_with_model(size, LIKES_TOKENIZERS) for size in (1, 2, 4)]  # three selections nobody else gets
     for reader in own:
         assert "1. Tokenizer Study" in variant_for(Delivery(edition=edition, subscriber=reader), reader).text
     assert len(renders) == 4
+    assert [len(cache.items) for cache in (sending._variants, sending._readers_variant)] == kept  # neither holds them
     second = SubscriberFactory(language="en", max_papers=3)  # what the first reader was sent
     variant = variant_for(Delivery(edition=edition, subscriber=second), second)
     assert len(renders) == 4

@@ -42,3 +42,19 @@ def test_a_model_survives_storage_and_scores_the_same():
     model = LearnedWeights([feature("retrieval"), feature("agents")], [0.75, -0.5], 0.1)
     back = LearnedWeights.from_bytes(model.to_bytes(), model.intercept)
     assert np.array_equal(batch_logits([back], PaperMatrix(vectors)), batch_logits([model], PaperMatrix(vectors)))
+
+
+def test_stored_bytes_naming_a_feature_out_of_range_are_no_model():
+    """Corrupt bytes must leave the reader in cold start, not stop a send batch."""
+    good = LearnedWeights([5, 70], [0.5, -1.0])
+    assert LearnedWeights.from_bytes(good.to_bytes()) is not None
+    for indices in ([-3, 70], [5, 2**18]):
+        bad = np.array(indices, dtype="<i4").tobytes() + np.array([0.5, -1.0], dtype="<f4").tobytes()
+        assert LearnedWeights.from_bytes(bad) is None
+
+
+def test_arranging_a_pool_for_scoring_leaves_its_vectors_as_they_were():
+    vectors = vectorize(PAPERS).tocsc()  # any sparse layout the caller may hold
+    before = vectors.copy()
+    PaperMatrix(vectors)
+    assert (vectors != before).nnz == 0 and vectors.nnz == before.nnz
