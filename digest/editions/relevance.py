@@ -71,7 +71,7 @@ class LearnedWeights:
             return None
         count = len(data) // 8
         indices = np.frombuffer(data, dtype="<i4", count=count)
-        if indices.min() < 0 or indices.max() >= N_FEATURES:
+        if indices[0] < 0 or indices[-1] >= N_FEATURES:  # ascending as stored: the ends bound the rest
             return None
         return cls(indices, np.frombuffer(data, dtype="<f4", count=count, offset=4 * count), intercept)
 
@@ -135,6 +135,10 @@ def batch_logits(models: list[LearnedWeights], matrix: PaperMatrix) -> np.ndarra
     np.cumsum([len(m.indices) for m in models], out=indptr[1:])
     indices = np.concatenate([m.indices for m in models])
     weights = np.concatenate([m.weights for m in models])
+    # Out of range only in bytes corrupted out of order (from_bytes refuses the rest): such a weight scores nothing.
+    in_range = (indices >= 0) & (indices < N_FEATURES)
+    if not in_range.all():
+        indices, weights = np.where(in_range, indices, 0), np.where(in_range, weights, 0.0)
     at = matrix.position[indices]
     common = at >= 0
     # Each model's weights split in two, order kept: those on the dense block's terms, and the others.

@@ -58,3 +58,12 @@ def test_arranging_a_pool_for_scoring_leaves_its_vectors_as_they_were():
     before = vectors.copy()
     PaperMatrix(vectors)
     assert (vectors != before).nnz == 0 and vectors.nnz == before.nnz
+
+
+def test_a_weight_on_a_feature_out_of_range_scores_nothing_and_stops_nothing():
+    vectors = vectorize(PAPERS)
+    fine = LearnedWeights([feature("retrieval")], [0.75], 0.1)
+    # Bytes corrupted out of order get past from_bytes' check of the ends; the batch is still scored.
+    corrupt = LearnedWeights([feature("retrieval"), 2**18 + 5, -7, feature("agents")], [0.75, 9.0, 9.0, 0.0], 0.1)
+    scores = batch_logits([fine, corrupt], PaperMatrix(vectors))
+    assert np.allclose(scores[0], scores[1])
