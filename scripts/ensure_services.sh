@@ -51,10 +51,16 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "installing Debian's chromium for the browser tests"
   apt_get update -qq && apt_get install -y -qq chromium
 fi
-if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+if ! fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; then  # not -q: with pipefail, fc-list cut short fails
   echo "installing CJK fonts so browser screenshots show Chinese"
   if [ "$(id -u)" = 0 ]; then
     apt_get install -y -qq fonts-noto-cjk || true
+  fi
+fi
+if ! fc-list 2>/dev/null | grep -i "Noto Color Emoji" >/dev/null; then
+  echo "installing an emoji font so screenshots show the 👍/👎 buttons as mail clients do"
+  if [ "$(id -u)" = 0 ]; then
+    apt_get install -y -qq fonts-noto-color-emoji || true
   fi
 fi
 if ! command -v docker-compose >/dev/null 2>&1; then
