@@ -91,7 +91,7 @@ def test_a_layout_keeps_no_more_per_reader_text_however_many_selections_it_compo
 
     def compose_all(orders):
         for order in orders:
-            link = f"https://example.com/v/{len(seen)}"  # a link of its own, as every selection has
+            link = f"https://example.com/v/{len(seen):04}"  # a link of its own, as every selection has
             seen.append(link)
             layout.compose([Pick(entries[i], "llm") for i in order], link)
 
@@ -101,3 +101,16 @@ def test_a_layout_keeps_no_more_per_reader_text_however_many_selections_it_compo
     kept = len(layout.late_lines)
     compose_all([(0, 1, n % 6) for n in range(40)] + [(0, 1)] * 5)
     assert len(layout.late_lines) <= kept + 7  # each paper third, "3 papers"; nothing per link
+
+
+@pytest.mark.parametrize("language", ["zh-Hant-HK", "en"])
+@pytest.mark.parametrize("length", [10, 40, 75, 140])
+def test_the_web_view_line_wraps_as_any_line_of_the_text_part(entries, language, length):
+    from digest.delivery.encoding import wrap_text
+
+    layout = Layout(entries[0].edition, language, False)
+    layout.ensure(entries)
+    line = next(value for _, value, names in layout.head[1].tokens if "VIEW" in names)
+    for link in (f"https://x.example/{'a' * length}", f"https://x.example/{'b' * length}"):  # the second: kept form
+        text = layout.compose([Pick(entries[0], "llm")], link).text
+        assert wrap_text(line.replace(layout.slots["VIEW"], link)) in text
