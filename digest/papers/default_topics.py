@@ -224,20 +224,42 @@ TOPICS = [
             r"\bsearch engines?\b",
         ],
     ),
+    (
+        "ml",
+        "Machine learning methods",
+        "机器学习方法",
+        "Graphs, time series, tabular data, anomaly detection, probabilistic, causal and scientific machine learning",
+        "图学习、时间序列、表格数据、异常检测、概率与因果方法、科学机器学习",
+        ["cs.LG", "stat.ML"],
+        [
+            r"\bgraph neural networks?\b|\bGNNs?\b|\bgraph (learning|representation)",
+            r"\btime[- ]series\b|\bforecasting\b",
+            r"\btabular\b",
+            r"\banomaly detection\b|\bout-of-distribution\b",
+            r"\bgaussian process(es)?\b|\bbayesian (optimi[sz]ation|inference|neural)",
+            r"\bfederated learning\b",
+            r"\bphysics-informed\b|\bneural operators?\b|\bsurrogate models?\b",
+            r"\bcausal (inference|discovery)\b",
+            r"\bclustering\b",
+            r"\bcontinual learning\b|\bcatastrophic forgetting\b",
+        ],
+    ),
 ]
 
 
+def _fields(topic: tuple, position: int) -> dict:
+    _, name_en, name_zh, desc_en, desc_zh, categories, keywords = topic
+    return dict(name_en=name_en, name_zh=name_zh, description_en=desc_en, description_zh=desc_zh,
+                arxiv_categories=categories, keywords=keywords, position=position)  # fmt: skip
+
+
 def seed_topics(topic_model) -> None:
-    for position, (slug, name_en, name_zh, desc_en, desc_zh, categories, keywords) in enumerate(TOPICS):
-        topic_model.objects.update_or_create(
-            slug=slug,
-            defaults=dict(
-                name_en=name_en,
-                name_zh=name_zh,
-                description_en=desc_en,
-                description_zh=desc_zh,
-                arxiv_categories=categories,
-                keywords=keywords,
-                position=position,
-            ),
-        )
+    """Every default topic as defined here (a migration that changes the defaults' rules)."""
+    for position, topic in enumerate(TOPICS):
+        topic_model.objects.update_or_create(slug=topic[0], defaults=_fields(topic, position))
+
+
+def add_missing_topic(topic_model, slug: str) -> None:
+    """One default topic, only where it is missing: the others, and what editors changed, are left alone."""
+    position, topic = next((i, t) for i, t in enumerate(TOPICS) if t[0] == slug)
+    topic_model.objects.get_or_create(slug=slug, defaults=_fields(topic, max(position, topic_model.objects.count())))
