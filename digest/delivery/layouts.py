@@ -30,6 +30,7 @@ from digest.delivery.rendering import (
     PLACEHOLDERS,
     SHORT_FORM_CHARACTERS,
     RenderedVariant,
+    digest_context,
     paper_count_label,
     paper_item,
     placeholder,
@@ -98,8 +99,7 @@ class Layout:
         self.head: tuple[Piece, Piece] | None = None
         self.tail: tuple[Piece, Piece] | None = None
         self.subjects: dict[int, str] = {}
-        #: Filled and wrapped text lines (a paper's number and title, a "why" line; the web-view link's line per
-        #: length of link, see _view_line) and "why" lines by signal.
+        #: Filled and wrapped text lines (see _late_line) and "why" lines by signal.
         self.late_lines: dict[tuple, str] = {}
         self.whys: dict[tuple, tuple[str, str]] = {}
         self.count_labels: dict[int, str] = {}
@@ -137,13 +137,7 @@ class Layout:
                         number=self.slots["NUMBER"])  # fmt: skip
             items.append(item)
         context = {
-            "edition": self.edition,
-            "language": self.language,
-            "is_chinese": self.language != Language.EN,
-            "bilingual": self.bilingual and self.language != Language.EN,
-            "papers": items,
-            "site_name": site_name(self.language),
-            "html_lang": self.language,
+            **digest_context(self.edition, self.language, self.bilingual, items),
             "paper_count_label": self.slots["COUNT"],
             "view_url": self.slots["VIEW"],
             "split": split,
@@ -301,29 +295,24 @@ class Layout:
                 pending.clear()
             elif kind == SLOTTED:
                 pending.append(self._fill(value, names, values))
-            elif "VIEW" in names:
-                pending.append(self._view_line(value, names, values))
             else:
-                key = (value, *(values[name] for name in names))
-                line = self.late_lines.get(key)
-                if line is None:
-                    line = self.late_lines[key] = wrap_text(self._fill(value, names, values))
-                pending.append(line)
+                pending.append(self._late_line(value, names, values))
 
-    def _view_line(self, line: str, names: tuple[str, ...], values: dict[str, str]) -> str:
-        """The text line holding the web-view link, wrapped. Every selection has a link of its own, so the filled
-        line cannot be kept; but a link is one unbreakable run of narrow characters, so the wrapping depends only on
-        its length: it is kept per length, with a stand-in of that length where the link goes (wrapping it anew
-        cost ~15 us an email)."""
-        link = values["VIEW"]
-        if names != ("VIEW",) or not link.isascii() or any(char.isspace() for char in link):
+    def _late_line(self, line: str, names: tuple[str, ...], values: dict[str, str]) -> str:
+        """A text line holding slots, filled and wrapped, and kept per slot values: a paper's number and title, a
+        "why" line, the count. The web-view link is every selection's own, so its line is kept per length of link
+        instead, with a stand-in of that length where the link goes: a link is one unbreakable run of narrow
+        characters, so only its length decides the wrapping (wrapping it anew cost ~15 us an email)."""
+        link = values["VIEW"] if "VIEW" in names else ""
+        if link and (not link.isascii() or any(char.isspace() for char in link)):
             return wrap_text(self._fill(line, names, values))
         stand_in = "\x01" * len(link)
-        key = (line, stand_in)
+        filling = values | {"VIEW": stand_in} if link else values
+        key = (line, *(filling[name] for name in names))
         wrapped = self.late_lines.get(key)
         if wrapped is None:
-            wrapped = self.late_lines[key] = wrap_text(line.replace(self.slots["VIEW"], stand_in))
-        return wrapped.replace(stand_in, link)
+            wrapped = self.late_lines[key] = wrap_text(self._fill(line, names, filling))
+        return wrapped.replace(stand_in, link) if link else wrapped
 
     def _fill(self, text: str, names: tuple[str, ...], values: dict[str, str]) -> str:
         for name in names:

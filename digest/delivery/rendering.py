@@ -126,12 +126,17 @@ def paper_count_label(count: int) -> str:
 
 def variant_context(edition: Edition, language: str, bilingual: bool, picks: list[Pick]) -> dict:
     """What the web archive, feed and reader-view templates show of a selection."""
+    return digest_context(edition, language, bilingual, [paper_item(pick.entry, language) for pick in picks])
+
+
+def digest_context(edition: Edition, language: str, bilingual: bool, papers: list[dict]) -> dict:
+    """The context every digest template shares, around its papers (paper_item each)."""
     return {
         "edition": edition,
         "language": language,
         "is_chinese": language != Language.EN,
         "bilingual": bilingual and language != Language.EN,
-        "papers": [paper_item(pick.entry, language) for pick in picks],
+        "papers": papers,
         "site_name": site_name(language),
         "html_lang": language,
     }
