@@ -2,7 +2,7 @@
 
 Simulated readers have a hidden interest: two fine-grained themes (clusters of a day-independent TF-IDF + k-means
 over the whole corpus, a vocabulary the system never sees). On sign-up each ticks the two site topics their themes
-fall in most often. Every day the edition is that day's papers; each reader receives what digest.editions.personalize
+fall in most often. Every day the edition is that day's papers; each reader receives what digest.personalization.picking
 picks for them (their topics, plus their learned model once trained) and votes 👍 on a received paper of their
 themes, 👎 on one that is not, a few votes a day. Each night every reader's model is retrained with the same code as
 subscribers.learning. Printed:
@@ -140,8 +140,8 @@ def simulate(
 ) -> dict[str, list[float]]:
     """Each day's edition is the first `size` papers of the day (0: all of them) and its reserve the next
     `reserve_size` (what only a reader's own signal may bring); topic-only readers get the edition alone."""
-    from digest.editions.personalize import Reader, pick_papers
-    from digest.editions.relevance import paper_text, train, vectorize
+    from digest.personalization.picking import Reader, pick_papers
+    from digest.personalization.relevance import paper_text, train, vectorize
 
     days = sorted({p.day for p in papers})
     by_day = {day: [SimEntry(p) for p in sorted(papers, key=lambda p: p.pk) if p.day == day] for day in days}
@@ -187,7 +187,7 @@ def simulate(
 
 def retrain_time(papers: list[SimPaper], readers: int, votes: int, rng: random.Random) -> tuple[float, float]:
     """Seconds to retrain `readers` readers with `votes` votes each, and the kilobytes of weights kept per reader."""
-    from digest.editions.relevance import paper_text, train, vectorize
+    from digest.personalization.relevance import paper_text, train, vectorize
 
     started = time.perf_counter()
     matrix = vectorize([paper_text(p.title, p.abstract) for p in papers])  # every voted paper, once per night
@@ -210,8 +210,8 @@ def send_cost(
     readers in cold start share their picks (cached per topics, follows and size), so the second figure, all of it,
     is what learning adds to picking; it is timed `repeats` times over the same 1,000 readers."""
 
-    from digest.editions.personalize import Pool, Reader, pick_from, pick_many
-    from digest.editions.relevance import LearnedWeights, paper_text, train, vectorize
+    from digest.personalization.picking import Pool, Reader, pick_from, pick_many
+    from digest.personalization.relevance import LearnedWeights, paper_text, train, vectorize
 
     day = Counter(p.day for p in papers).most_common(1)[0][0]
     entries = [SimEntry(p) for p in papers if p.day == day]

@@ -77,8 +77,8 @@ def give_models(share: float, seed: int = 7) -> int:
     import numpy as np
     from django.utils import timezone
 
-    from digest.editions.relevance import LearnedWeights, paper_text, vectorize
-    from digest.editions.selectors import candidate_papers
+    from digest.papers.selectors import candidate_papers
+    from digest.personalization.relevance import LearnedWeights, paper_text, vectorize
     from subscribers.models import ReaderModel, Subscriber
 
     ReaderModel.objects.all().delete()
@@ -104,11 +104,11 @@ def naive_rate(edition, sample: int = 300) -> float:
     """Render + premailer for every recipient, the way a simple newsletter tool does it."""
     from django.core.mail import get_connection
 
-    from digest.delivery.layouts import render_variant
-    from digest.delivery.messages import build_message
-    from digest.editions.personalize import pick_papers
+    from digest.delivery.email.layouts import render_variant
+    from digest.delivery.email.messages import build_message
     from digest.editions.selectors import edition_entries
     from digest.models import Delivery
+    from digest.personalization.picking import pick_papers
     from subscribers.models import Subscriber
 
     entries = edition_entries(edition)

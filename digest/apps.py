@@ -8,7 +8,7 @@ class DigestConfig(AppConfig):
     verbose_name = _("Papers and editions")
 
     def ready(self) -> None:
-        from digest.admin.roles import setup_roles_after_migrate
         from digest.delivery import checks, tracking  # noqa: F401  (deployment checks; anymail's tracking signal)
+        from digest.staff_roles import setup_roles_after_migrate
 
         post_migrate.connect(setup_roles_after_migrate, sender=self, dispatch_uid="digest.setup_roles")

@@ -1,26 +1,31 @@
-"""The day's steps as plain functions, each taking and returning plain values so Celery can chain them."""
+"""The day's one pipeline: fetch -> translate -> build -> send (daily and weekly), as plain functions taking and
+returning plain values so Celery can chain them. Tasks and commands call these steps; none rebuilds them. Starting
+a send after an editor's approval is here too, so editions never reach into delivery."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.core.cache import cache
 from django.core.mail import mail_admins
+from django.db import transaction
 from django.utils import timezone
 
 from digest import jobs
-from digest.delivery.fanout import SendError, SendReport, send_scheduled
-from digest.editions.build import EditionError, build_edition
-from digest.editions.selectors import candidate_papers, latest_announcement_date
+from digest.delivery.fanout import SendError, SendReport, send_edition, send_scheduled
+from digest.editions import approval
+from digest.editions.build import EditionError, build_edition, build_weekly_edition
 from digest.models import Edition, Source
 from digest.papers.classify import classify
 from digest.papers.ingest import IngestResult, fetch_source
+from digest.papers.selectors import candidate_papers, latest_announcement_date
 from digest.sources import FeedError
 from digest.translation import get_translator
 from digest.translation.service import TranslateRun, translate_papers
+from digest.translation.translators import Translator
 
 log = logging.getLogger(__name__)
 
@@ -110,15 +115,32 @@ def translate_day(on_date: date) -> TranslateRun | None:
         log.info("no translator configured (TRANSLATOR_BASE_URL/TRANSLATOR_MODEL); papers stay in English")
         return None
     try:
-        run = translate_papers(on_date=on_date, translator=translator)
-        # The model may have named topics for the papers it translated; they join the rules' evidence.
-        classify(candidate_papers(on_date).prefetch_related("translations"))
-        return run
+        return translate_and_classify(on_date, translator)
     except Exception:
         # Translation is an improvement, not a precondition: whatever went wrong, the day's email still goes
         # out, untranslated papers in English with a note.
         log.exception("translation step failed date=%s; sending with the translations we have", on_date)
         return None
+
+
+def translate_and_classify(on_date: date, translator: Translator, **options) -> TranslateRun:
+    """Translates the day's papers (options: digest.translation.service.translate_papers), then files them again:
+    the model may have named topics for the papers it translated, and they join the rules' evidence."""
+    run = translate_papers(on_date=on_date, translator=translator, **options)
+    if not options.get("dry_run"):
+        classify(candidate_papers(on_date).prefetch_related("translations"))
+    return run
+
+
+def run_day() -> SendReport | None:
+    """The whole day in this process: fetch, then translate, build and send the newest day not yet sent."""
+    fetch_enabled_sources()
+    on_date = edition_date_to_build()
+    if on_date is None:
+        log.info("nothing new to send")
+        return None
+    translate_day(on_date)
+    return build_and_send(on_date)
 
 
 def build_and_send(on_date: date) -> SendReport | None:
@@ -133,3 +155,41 @@ def build_and_send(on_date: date) -> SendReport | None:
         # Waiting for an editor's approval, or the kill switch: the edition is built, approval sends it.
         log.warning("edition not sent yet date=%s reason=%s", on_date, error)
         return None
+
+
+def build_and_send_now(on_date: date) -> SendReport:
+    """Builds the day's edition and sends it to every reader at once, whatever the schedule (the demo's day)."""
+    return send_edition(build_edition(on_date))
+
+
+def build_and_send_weekly(today: date) -> Edition | None:
+    """Mondays: the week's top papers for weekly readers, sent the way the daily edition is."""
+    try:
+        edition = build_weekly_edition(today)
+    except EditionError as error:
+        log.warning("no weekly edition reason=%s", error)
+        return None
+    try:
+        send_scheduled(edition)  # everyone now, or the readers whose local hour has come
+    except SendError as error:  # held for approval, or the kill switch: the beat sends it later
+        log.warning("weekly edition waits edition=%s reason=%s", edition.date, error)
+    return edition
+
+
+def approve_and_send(edition: Edition, user, *, now: datetime | None = None) -> approval.ApprovalResult:
+    """An editor's approval; when the send time has come, the send starts once the approval is committed (so
+    the workers see the approved row)."""
+    with transaction.atomic():
+        result = approval.approve(edition, user, now=now)
+        if result.send_due:
+            transaction.on_commit(lambda: _send_after_approval(edition.pk))
+    return result
+
+
+def _send_after_approval(edition_id: int) -> None:
+    edition = Edition.objects.get(pk=edition_id)
+    try:
+        send_scheduled(edition)
+    except SendError as error:
+        # The kill switch or an empty edition: the approval stands; the next run (or a manual send) retries.
+        log.warning("approved edition not sent edition=%s reason=%s", edition.date, error)

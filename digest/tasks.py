@@ -76,7 +76,14 @@ def send_deliveries(self, delivery_ids: list[int]) -> dict:
 @shared_task
 def run_daily() -> None:
     """fetch -> translate -> build -> send, each a task of its own on the workers."""
-    chain(fetch_papers.si(), translate_papers.s(), build_and_send.s()).delay()
+    chain(fetch_papers.si(), *after_fetch()).delay()
+
+
+def after_fetch(*edition_date: str | None) -> list:
+    """The day's steps after the fetch as chained task signatures. Given the date (the run_daily command fetches
+    in its own process, to say whether the fetch worked), the first step takes it instead of the fetch's result."""
+    first = translate_papers.si(*edition_date) if edition_date else translate_papers.s()
+    return [first, build_and_send.s()]
 
 
 @shared_task
@@ -101,21 +108,11 @@ def send_edition(edition_date: str) -> dict:
 
 @shared_task
 def build_weekly() -> str | None:
-    """Mondays: the week's top papers for weekly readers, sent the way the daily edition is."""
+    """Mondays: the week's top papers for weekly readers."""
     from django.utils import timezone
 
-    from digest.editions.build import EditionError, build_weekly_edition
-
-    try:
-        edition = build_weekly_edition(timezone.localdate())
-    except EditionError as error:
-        log.warning("no weekly edition reason=%s", error)
-        return None
-    try:
-        fanout.send_scheduled(edition)  # everyone now, or the readers whose local hour has come
-    except fanout.SendError as error:  # held for approval, or the kill switch: the beat sends it later
-        log.warning("weekly edition waits edition=%s reason=%s", edition.date, error)
-    return edition.date.isoformat()
+    edition = daily.build_and_send_weekly(timezone.localdate())
+    return edition.date.isoformat() if edition else None
 
 
 @shared_task
@@ -126,7 +123,7 @@ def forget_lost_retranslations() -> int:
 @shared_task
 def retrain_readers() -> dict[str, int]:
     """Nightly, an hour before the daily run: every voter's relevance model in one bulk pass (never per request)."""
-    from subscribers.learning import retrain_readers as retrain
+    from digest.personalization.training import retrain_readers as retrain
 
     report = retrain()
     return {"readers": report.readers, "trained": report.trained, "cold": report.cold}

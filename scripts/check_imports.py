@@ -1,5 +1,5 @@
-"""The import-graph guard: no import circle inside `digest/` and `subscribers/`, and no `models` module that
-imports a service.
+"""The import-graph guard: packages depend one way (LAYERS), no import circle inside `digest/` and
+`subscribers/`, and no `models` module that imports a service.
 
 Reads the source with `ast` (nothing is imported or executed), counting imports inside functions too: a
 lazy import is still a dependency, and lazy imports were how the old circle hid. Prints each problem on
@@ -18,6 +18,48 @@ from pathlib import Path
 PACKAGES = ("digest", "subscribers")
 #: What a models module may import from the project: other models and the languages vocabulary.
 MODELS_MAY_IMPORT = ("digest.models", "subscribers.models", "digest.languages")
+
+
+#: The packages in the order the day flows, each allowed to import only its own layer and the layers before it:
+#: sources -> papers -> translation -> editions -> personalization -> delivery, with subscribers (a reader's own
+#: data and status) beside them, before what reads it. A module's layer is its longest listed prefix; a new digest
+#: package falls in the shared layer until it is listed, so it may import nothing of the stages either.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    # the shared vocabulary: models, languages, text and message helpers, the job queue by task name
+    ("digest.models", "subscribers.models", "digest.languages", "digest.hidden_characters", "digest.editor_text",
+     "digest.caching", "digest.jobs", "digest.staff_roles", "digest"),
+    ("digest.sources",),
+    ("digest.papers",),
+    ("digest.translation",),
+    ("subscribers",),
+    ("digest.editions",),
+    ("digest.personalization",),
+    ("digest.delivery",),
+    ("digest.daily",),
+    ("digest.tasks",),
+    # entry points: the app's wiring, pages, feeds, commands
+    ("digest.apps", "digest.admin", "digest.web", "digest.templatetags", "digest.management"),
+)  # fmt: skip
+
+
+def layer_of(module: str) -> int:
+    best, found = -1, 0
+    for rank, prefixes in enumerate(LAYERS):
+        for prefix in prefixes:
+            if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > best:
+                best, found = len(prefix), rank
+    return found
+
+
+def back_edges(edges: dict[str, set[str]]) -> list[str]:
+    """Imports from a layer into a later one (lazy imports included)."""
+    problems = []
+    for name, targets in sorted(edges.items()):
+        rank = layer_of(name)
+        for target in sorted(targets):
+            if layer_of(target) > rank:
+                problems.append(f"package back edge: {name} imports {target}")
+    return problems
 
 
 def module_name(root: Path, path: Path) -> str:
@@ -110,6 +152,7 @@ def models_importing_services(edges: dict[str, set[str]]) -> list[str]:
 def problems(root: Path) -> list[str]:
     edges = graph(root)
     found = [f"import circle: {' -> '.join(component)}" for component in cycles(edges)]
+    found += back_edges(edges)
     return found + [f"models imports a service: {line}" for line in models_importing_services(edges)]
 
 

@@ -12,9 +12,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from digest.editions.interests import KINDS, InvalidInterest, format_list, parse_list
 from digest.languages import LANGUAGE_CHOICES
 from digest.models import Topic
+from subscribers.interests import KINDS, InvalidInterest, format_list, parse_list
 from subscribers.models import Subscriber
 from subscribers.preferences import PAUSE_DAYS
 
@@ -85,7 +85,7 @@ def _frequency_choices() -> list[tuple[str, str]]:
 
 
 class InterestsField(forms.CharField):
-    """Keywords, authors or arXiv categories separated by commas; cleaned into a list (digest.editions.interests)."""
+    """Keywords, authors or arXiv categories separated by commas; cleaned into a list (subscribers.interests)."""
 
     def __init__(self, kind: str, **kwargs) -> None:
         self.kind = kind

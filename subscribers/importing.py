@@ -18,10 +18,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from digest.editions.interests import KINDS, InvalidInterest, parse_list
 from digest.languages import LANGUAGE_CHOICES
 from digest.models import Topic
 from subscribers import status
+from subscribers.interests import KINDS, InvalidInterest, parse_list
 from subscribers.models import Subscriber, SubscriberImport
 
 HEADER = ["email", "language", "topics", "bilingual", "max_papers"]

@@ -57,7 +57,7 @@ class Subscriber(models.Model):
     #: Nothing is sent before this moment (the reader chose "pause for N days"); null: not paused.
     paused_until = models.DateTimeField(_("paused until"), null=True, blank=True)
     #: What the reader follows and mutes: {"keywords": [...], "authors": [...], "categories": [...]} each (see
-    #: digest.editions.interests). A followed paper comes first whatever its topic; a muted one never comes.
+    #: digest.personalization.interests). A followed paper comes first whatever its topic; a muted one never comes.
     follows = models.JSONField(default=dict, blank=True)
     mutes = models.JSONField(default=dict, blank=True)
 
@@ -106,7 +106,7 @@ class ReaderModel(models.Model):
     edition at send time is one small sparse product."""
 
     subscriber = models.OneToOneField(Subscriber, on_delete=models.CASCADE, related_name="reader_model")
-    #: Packed int32 feature indices then float32 weights (digest.editions.relevance.LearnedWeights.to_bytes);
+    #: Packed int32 feature indices then float32 weights (digest.personalization.relevance.LearnedWeights.to_bytes);
     #: empty until the reader has voted enough.
     weights = models.BinaryField(default=b"", blank=True)
     intercept = models.FloatField(default=0.0)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from digest.models import Delivery, Topic
 from subscribers import status
 from subscribers.models import Subscriber
-from subscribers.services import send_transactional
+from subscribers.subscription import send_transactional
 from subscribers.tokens import make_token
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ import smtplib
 from anymail.exceptions import AnymailError
 from celery import shared_task
 
-from subscribers import services
+from subscribers import subscription
 from subscribers.models import Subscriber
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ def send_confirmation(self, subscriber_id: int, extra: dict | None = None) -> bo
             return False
         raise self.retry(countdown=30)  # queued before the sign-up's row was visible to this worker
     try:
-        return services.send_confirmation(subscriber, extra)
+        return subscription.send_confirmation(subscriber, extra)
     except MAIL_ERRORS as error:
         if self.request.is_eager or self.request.retries >= self.max_retries:
             log.error("confirmation not sent subscriber=%s error=%s: %s", subscriber_id, type(error).__name__, error)

@@ -16,7 +16,7 @@ from django_ratelimit.core import is_ratelimited
 from digest.languages import DJANGO_LANGUAGE, DJANGO_TO_LANGUAGE
 from digest.models import Paper
 from digest.translation.variants import localize
-from subscribers import feedback, learning, preferences, services
+from subscribers import feedback, learning, preferences, subscription
 from subscribers.forms import EmailChangeForm, PauseForm, PreferencesForm, SubscribeForm, preferences_initial
 from subscribers.models import Subscriber
 from subscribers.tokens import InvalidToken, make_token, read_token
@@ -101,7 +101,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         if valid:
             if not form.cleaned_data.get("website"):
                 data = form.cleaned_data
-                services.request_subscription(
+                subscription.request_subscription(
                     data["email"],
                     language=data["language"],
                     topics=list(data["topics"]),
@@ -126,7 +126,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         with _in_language(subscriber):
             return render(request, "subscribers/confirm.html", {"subscriber": subscriber})
-    if not services.confirm_subscription(subscriber, payload):
+    if not subscription.confirm_subscription(subscriber, payload):
         return _invalid_link(request, InvalidToken("revoked"))
     manage_url = reverse("subscribers:manage", args=[make_token(subscriber, "manage")])
     with _in_language(subscriber):
@@ -243,7 +243,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return _invalid_link(request, error)
     with _in_language(subscriber):
         if request.method == "POST":
-            services.unsubscribe_from_link(subscriber, payload)
+            subscription.unsubscribe_from_link(subscriber, payload)
             context = {
                 "subscriber": subscriber,
                 "resubscribe_url": reverse("subscribers:resubscribe", args=[make_token(subscriber, "resubscribe")]),
@@ -262,7 +262,7 @@ def resubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return _invalid_link(request, error)
     with _in_language(subscriber):
         if request.method == "POST":
-            active = services.resubscribe(subscriber)
+            active = subscription.resubscribe(subscriber)
             manage_url = reverse("subscribers:manage", args=[make_token(subscriber, "manage")])
             return render(request, "subscribers/resubscribed.html", {"active": active, "manage_url": manage_url})
         return render(request, "subscribers/resubscribe_confirm.html", {"subscriber": subscriber})

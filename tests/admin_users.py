@@ -1,9 +1,9 @@
-"""Staff users per role for admin tests (the groups come from digest.admin.roles)."""
+"""Staff users per role for admin tests (the groups come from digest.staff_roles)."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from digest.admin.roles import setup_roles
+from digest.staff_roles import setup_roles
 
 PASSWORD = "correct horse battery staple"
 

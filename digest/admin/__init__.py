@@ -1,6 +1,6 @@
 """The admin, one module per area: editions (and their pages), papers, topics, sources, translations, sending.
 
-Editors and admins differ by permissions (digest/admin/roles.py), not by code paths.
+Editors and admins differ by permissions (digest/staff_roles.py), not by code paths.
 """
 
 from django.contrib import admin

@@ -1,7 +1,7 @@
 """The editions in the admin: the list, and the pages of the editor's morning put together.
 
 Views are thin: they check the permission, call one service (digest.editions.curation, digest.editions.approval,
-digest.editions.preview, digest.delivery.results), record it in the admin log and turn service errors into messages.
+digest.delivery.previews, digest.delivery.results), record it in the admin log and turn service errors into messages.
 Bad input (unknown ids, junk in a form) becomes a message or a 404, never a 500. Each page lives in its own
 module under digest/admin/edition_pages/.
 """

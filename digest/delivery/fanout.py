@@ -18,10 +18,11 @@ from django.db.models import Aggregate, CharField, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from digest import jobs
-from digest.editions.interests import Interests
-from digest.editions.personalize import Reader, pick_papers
+from digest.editions.lifecycle import finish_sending, mark_sending
 from digest.editions.selectors import edition_entries
 from digest.models import Delivery, Edition, SiteSettings
+from digest.personalization.interests import Interests
+from digest.personalization.picking import Reader, pick_papers
 from subscribers.models import Subscriber
 
 log = logging.getLogger(__name__)
@@ -157,9 +158,8 @@ def send_edition(edition: Edition, *, dry_run: bool = False, subscriber_ids=None
         report.created = create_deliveries(edition, subscriber_ids)
         batches = batches_by_variant(sendable(edition))
         report.queued, report.batches = sum(map(len, batches)), len(batches)
-        if batches and edition.status != Edition.Status.SENDING:
-            edition.status = Edition.Status.SENDING
-            edition.save(update_fields=["status"])
+        if batches:
+            mark_sending(edition)
         report.already_sent = edition.deliveries.filter(status=Delivery.Status.SENT).count()
         enqueue(batches)
     if not batches:
@@ -254,6 +254,4 @@ def resume_stalled() -> int:
 def finish_edition_if_done(edition: Edition) -> None:
     open_rows = edition.deliveries.filter(status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING])
     if not open_rows.exists():
-        Edition.objects.filter(pk=edition.pk, status=Edition.Status.SENDING).update(
-            status=Edition.Status.SENT, sent_at=timezone.now()
-        )
+        finish_sending(edition)

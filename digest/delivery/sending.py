@@ -23,21 +23,21 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from digest.caching import TimedCache
 from digest.delivery import ratelimit
-from digest.delivery.caching import TimedCache
+from digest.delivery.email.layouts import Layout, render_variant
+from digest.delivery.email.messages import build_message, delivery_message_id
+from digest.delivery.email.rendering import RenderedVariant
 from digest.delivery.fanout import finish_edition_if_done
-from digest.delivery.layouts import Layout, render_variant
-from digest.delivery.messages import build_message, delivery_message_id
 from digest.delivery.providers import LookupFailed, MergeProfile, already_sent, merge_profile
 from digest.delivery.providers.batching import chunks, send_batch
 from digest.delivery.providers.outcomes import SendResult, result_for_recipient, verdict_for
-from digest.delivery.readers import CACHES as READER_CACHES
-from digest.delivery.readers import edition_pool, readers_for
 from digest.delivery.recording import BatchOutcome, Recorder, record, record_skipped
-from digest.delivery.rendering import RenderedVariant
 from digest.delivery.signals import deliveries_recorded
-from digest.editions.personalize import Reader, VariantKey, pick_from, pick_many, variant_key
 from digest.models import Delivery, Edition, SiteSettings
+from digest.personalization.inputs import CACHES as READER_CACHES
+from digest.personalization.inputs import edition_pool, readers_for
+from digest.personalization.picking import Reader, VariantKey, pick_from, pick_many, variant_key
 from subscribers.models import Subscriber
 
 log = logging.getLogger(__name__)

@@ -11,9 +11,9 @@ from django.db.models import Count
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_noop
 
-from digest.editions.editor_text import EditorError
-from digest.editions.selectors import candidate_papers
+from digest.editor_text import EditorError
 from digest.models import Edition, EditionEntry
+from digest.papers.selectors import candidate_papers
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from django.db.models.functions import Cast
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from digest.editions.selectors import candidate_papers_any
 from digest.models import Edition, Paper
+from digest.papers.selectors import candidate_papers_any
 
 #: Candidates per page on the edition page.
 PER_PAGE = 25

@@ -14,12 +14,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_noop
 
-from digest.editions.approval import ensure_editable
-from digest.editions.editor_text import edition_name
 from digest.editions.errors import CurationError, TranslatorFailed
+from digest.editions.lifecycle import ensure_editable
+from digest.editor_text import edition_name
+from digest.hidden_characters import without_hidden_characters
 from digest.models import Edition, EditionEntry, Paper
-from digest.papers.arxiv_lookup import fetch_arxiv_paper, normalize_arxiv_id
-from digest.text import without_hidden_characters
+from digest.papers.arxiv_lookup import ArxivLookupError, fetch_arxiv_paper, normalize_arxiv_id
 from subscribers.feedback import feedback_counts
 
 __all__ = ["CurationError", "TranslatorFailed"]
@@ -138,6 +138,9 @@ def add_paper(edition: Edition, paper: Paper) -> EditionEntry:
 def add_paper_by_arxiv_id(edition: Edition, arxiv_id: str, *, client: httpx.Client | None = None) -> EditionEntry:
     """Adds a paper the feeds missed: our copy if we have it, otherwise fetched on the spot."""
     ensure_editable(edition)
-    arxiv_id = normalize_arxiv_id(arxiv_id)
-    paper = Paper.objects.filter(arxiv_id=arxiv_id).first() or fetch_arxiv_paper(arxiv_id, client=client)
+    try:
+        arxiv_id = normalize_arxiv_id(arxiv_id)
+        paper = Paper.objects.filter(arxiv_id=arxiv_id).first() or fetch_arxiv_paper(arxiv_id, client=client)
+    except ArxivLookupError as error:
+        raise CurationError(error.text.template, **error.text.params) from None
     return add_paper(edition, paper)

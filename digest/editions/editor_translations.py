@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from digest import jobs
-from digest.editions.approval import EditionFrozen, status_label
-from digest.editions.editor_text import edition_name
 from digest.editions.errors import CurationError, TranslatorFailed
+from digest.editions.lifecycle import EditionFrozen, status_label
+from digest.editor_text import edition_name
+from digest.hidden_characters import without_hidden_characters
 from digest.languages import TRANSLATION_LANGUAGE
 from digest.models import Edition, Paper, Translation, TranslationFailure
-from digest.text import without_hidden_characters
 from digest.translation import TranslationError, get_translator
 from digest.translation.glossary import active_glossary
 from digest.translation.stored import record_requests, store_translation

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from digest.editions.editor_text import EditorError
+from digest.editor_text import EditorError
 
 
 class CurationError(EditorError):

@@ -115,6 +115,20 @@ class Paper(models.Model):
         """What a translation was made from; a v2 with a changed abstract needs a new one."""
         return source_hash(self.title, self.abstract)
 
+    def live_translations(self) -> list:
+        """Translations of the paper's current text that were not superseded, the one to show first. Reads
+        `translations.all()`, so a caller that prefetched translations costs no query (the send path does)."""
+        current = self.source_hash
+        live = [t for t in self.translations.all() if t.source_hash == current and t.superseded_at is None]
+        live.sort(key=lambda t: (t.by_editor, t.created_at), reverse=True)
+        return live
+
+    def current_translation(self):
+        """The translation shown to readers: an editor's version first, else the newest one made from the
+        paper's current text (None: the paper is shown in English)."""
+        live = self.live_translations()
+        return live[0] if live else None
+
 
 def source_hash(title: str, abstract: str) -> str:
     return hashlib.sha256(f"{title}\n\n{abstract}".encode()).hexdigest()[:32]

@@ -9,24 +9,29 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
-from digest.editions.errors import CurationError
+from digest.editor_text import EditorError
 from digest.models import Paper
 from digest.papers.classify import classify
 from digest.papers.download import DownloadError, download
 from digest.papers.ingest import upsert_paper
 from digest.sources import FeedError, parser_for
 
+
+class ArxivLookupError(EditorError):
+    """An id that is not an arXiv id, or a lookup arXiv did not answer; the message is safe to show an editor."""
+
+
 # New-style (2505.12345, optional version) and old-style (cs/0112017) arXiv identifiers.
 ARXIV_ID_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z.\-]*/\d{7})(?:v\d+)?$", re.IGNORECASE)
 
 
 def normalize_arxiv_id(text: str) -> str:
-    """'arXiv:2505.14970v2', ' 2505.14970 ' -> '2505.14970'; anything else is a CurationError."""
+    """'arXiv:2505.14970v2', ' 2505.14970 ' -> '2505.14970'; anything else is an ArxivLookupError."""
     value = (text or "").strip()
     value = re.sub(r"^(?:arxiv:|https?://arxiv\.org/(?:abs|pdf)/)", "", value, flags=re.IGNORECASE)
     value = value.removesuffix(".pdf")
     if not ARXIV_ID_RE.match(value):
-        raise CurationError(
+        raise ArxivLookupError(
             gettext_noop("%(text)s is not an arXiv id (like 2505.14970)"), text=repr((text or "").strip()[:40])
         )
     return re.sub(r"v\d+$", "", value)
@@ -39,23 +44,23 @@ def fetch_arxiv_paper(arxiv_id: str, *, client: httpx.Client | None = None) -> P
         got = download(settings.ARXIV_API_URL, params={"id_list": arxiv_id, "max_results": "1"}, client=client)
     except DownloadError as error:
         if error.cause == "size":
-            raise CurationError(gettext_noop("the arXiv API answer is too large")) from None
+            raise ArxivLookupError(gettext_noop("the arXiv API answer is too large")) from None
         if error.status is not None:
-            raise CurationError(
+            raise ArxivLookupError(
                 gettext_noop("the arXiv API answered HTTP %(status)s for %(arxiv_id)s"),
                 status=error.status,
                 arxiv_id=arxiv_id,
             ) from None
-        raise CurationError(gettext_noop("could not reach the arXiv API: %(error)s"), error=error.cause) from None
+        raise ArxivLookupError(gettext_noop("could not reach the arXiv API: %(error)s"), error=error.cause) from None
     try:
         parsed = parser_for("arxiv_api")(got.content if got else b"")
     except FeedError as error:
-        raise CurationError(
+        raise ArxivLookupError(
             gettext_noop("the arXiv API answer could not be read: %(reason)s"), reason=error.reason
         ) from None
     record = next((r for r in parsed.records if r.arxiv_id == arxiv_id), None)
     if record is None:
-        raise CurationError(gettext_noop("arXiv has no paper %(arxiv_id)s"), arxiv_id=arxiv_id)
+        raise ArxivLookupError(gettext_noop("arXiv has no paper %(arxiv_id)s"), arxiv_id=arxiv_id)
     with transaction.atomic():
         paper, _ = upsert_paper(record)
         classify([paper])

@@ -68,14 +68,12 @@ def matching_topics(paper: Paper, topics: Iterable[Topic], model_topics: Iterabl
 
 def classify(papers: Iterable[Paper], topics: list[Topic] | None = None) -> int:
     """Sets the topics of every paper the editors have not locked; returns how many were classified."""
-    from digest.translation.stored import current_translation
-
     topics = list(Topic.objects.all()) if topics is None else topics
     count = 0
     for paper in papers:
         if paper.topics_locked:
             continue
-        translation = current_translation(paper)
+        translation = paper.current_translation()
         model_topics = translation.topics if translation is not None else ()
         paper.topics.set(matching_topics(paper, topics, model_topics))
         count += 1

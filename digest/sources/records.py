@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from digest.text import without_hidden_characters
+from digest.hidden_characters import without_hidden_characters
 
 #: arXiv's abstract limit is 1,920 characters; anything far beyond is not an abstract.
 MAX_ABSTRACT_CHARS = 6000

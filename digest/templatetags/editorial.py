@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils import translation
 
-from digest.delivery.rendering import topic_label
+from digest.delivery.email.rendering import topic_label
 from digest.languages import DJANGO_TO_LANGUAGE, Language
 from digest.models import Topic
 

@@ -29,8 +29,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 
-from digest.editions.selectors import candidate_papers
 from digest.models import Paper, Topic, TranslationFailure
+from digest.papers.selectors import candidate_papers
 from digest.translation.errors import TranslationError
 from digest.translation.glossary import Glossary, active_glossary
 from digest.translation.stored import live_translations, record_requests, store_translation

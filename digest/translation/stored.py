@@ -9,25 +9,17 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from digest.hidden_characters import without_hidden_characters
 from digest.models import Paper, Translation, TranslationRequest
-from digest.text import without_hidden_characters
 from digest.translation.translators import Attempt, TranslatedText, Translator
 
 
 def live_translations(paper: Paper) -> list[Translation]:
-    """Translations of the paper's current text that were not superseded, the one to show first.
-    Uses prefetched translations when the caller prefetched them."""
-    source_hash = paper.source_hash
-    live = [t for t in paper.translations.all() if t.source_hash == source_hash and t.superseded_at is None]
-    live.sort(key=lambda t: (t.by_editor, t.created_at), reverse=True)
-    return live
+    return paper.live_translations()
 
 
 def current_translation(paper: Paper) -> Translation | None:
-    """The translation shown to readers: an editor's version first, else the newest one made from the
-    paper's current text."""
-    live = live_translations(paper)
-    return live[0] if live else None
+    return paper.current_translation()
 
 
 def record_requests(paper: Paper, translator: Translator, attempts: list[Attempt]) -> None:
@@ -54,7 +46,7 @@ def store_translation(
     """Stores a model translation of the paper's current text. `replace` (forced runs) overwrites one with
     the same key and supersedes editors' translations; otherwise an existing one with the key is kept."""
     key = {"paper": paper, "language": "zh-Hans", "source_hash": paper.source_hash}
-    values = {  # private-use and other hidden characters never reach stored text (digest.text)
+    values = {  # private-use and other hidden characters never reach stored text (digest.hidden_characters)
         "title": without_hidden_characters(text.title),
         "abstract": without_hidden_characters(text.abstract),
         "tldr": without_hidden_characters(text.tldr),

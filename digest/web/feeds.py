@@ -19,12 +19,12 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
 
-from digest.delivery.rendering import site_name, variant_context
-from digest.editions.personalize import pick_papers
+from digest.delivery.email.rendering import site_name, variant_context
 from digest.editions.selectors import edition_entries
+from digest.hidden_characters import without_hidden_characters
 from digest.languages import DJANGO_LANGUAGE
 from digest.models import Edition
-from digest.text import without_hidden_characters
+from digest.personalization.picking import pick_papers
 
 PUBLISHED = (Edition.Status.SENDING, Edition.Status.SENT)
 FEED_ITEMS = 30

@@ -6,10 +6,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
-from digest.delivery.rendering import variant_context
-from digest.editions.reader_views import picks_of, reader_view_from_token
+from digest.delivery.email.rendering import variant_context
 from digest.languages import DJANGO_LANGUAGE
 from digest.models import Edition
+from digest.personalization.reader_views import picks_of, reader_view_from_token
 
 PUBLISHED = (Edition.Status.SENDING, Edition.Status.SENT)
 

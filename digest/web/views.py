@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from digest.delivery.rendering import topic_label, variant_context
-from digest.editions.personalize import pick_papers
+from digest.delivery.email.rendering import topic_label, variant_context
 from digest.editions.selectors import edition_entries
 from digest.languages import DJANGO_LANGUAGE, DJANGO_TO_LANGUAGE, LANGUAGE_CHOICES, Language
 from digest.models import Edition, Paper
+from digest.personalization.picking import pick_papers
 from digest.translation.variants import localize
 
 PUBLISHED = (Edition.Status.SENDING, Edition.Status.SENT)

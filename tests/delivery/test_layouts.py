@@ -3,10 +3,10 @@ papers were rendered alongside, with each reader's numbers, "why" lines, count a
 
 import pytest
 
-from digest.delivery.layouts import Layout, render_variant
+from digest.delivery.email.layouts import Layout, render_variant
 from digest.editions.build import build_edition
-from digest.editions.personalize import Pick
 from digest.editions.selectors import edition_entries
+from digest.personalization.picking import Pick
 from tests.factories import PaperFactory, TranslationFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,9 +68,9 @@ def test_over_the_budget_the_papers_below_the_fold_get_their_short_form(entries,
 
 def test_with_a_line_too_long_for_8bit_the_budget_is_met_by_measuring_the_whole_email(entries, settings):
     """A link no fold can break sends the HTML base64, whose size does not add up piece by piece."""
-    from digest.delivery.budget import link_growth
-    from digest.delivery.encoding import as_sent_size, lines_fit
-    from digest.delivery.rendering import PLACEHOLDERS, placeholder
+    from digest.delivery.email.budget import link_growth
+    from digest.delivery.email.encoding import as_sent_size, lines_fit
+    from digest.delivery.email.rendering import PLACEHOLDERS, placeholder
 
     entries[2].paper.code_url = "https://github.com/example/" + "x" * 1200
     picks = [Pick(entry, "llm") for entry in entries]
@@ -106,7 +106,7 @@ def test_a_layout_keeps_no_more_per_reader_text_however_many_selections_it_compo
 @pytest.mark.parametrize("language", ["zh-Hant-HK", "en"])
 @pytest.mark.parametrize("length", [10, 40, 75, 140])
 def test_the_web_view_line_wraps_as_any_line_of_the_text_part(entries, language, length):
-    from digest.delivery.encoding import wrap_text
+    from digest.delivery.email.encoding import wrap_text
 
     layout = Layout(entries[0].edition, language, False)
     layout.ensure(entries)

@@ -2,11 +2,11 @@
 
 import pytest
 
-from digest.delivery.layouts import render_variant
-from digest.delivery.messages import build_message
-from digest.editions.personalize import pick_papers
+from digest.delivery.email.layouts import render_variant
+from digest.delivery.email.messages import build_message
 from digest.editions.selectors import edition_entries
 from digest.models import Delivery
+from digest.personalization.picking import pick_papers
 from tests.factories import EditionEntryFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db

@@ -52,7 +52,7 @@ def test_in_doubt_row_already_in_the_outbox_is_not_sent_again(edition, outbox_di
     delivery = Delivery.objects.create(edition=edition, subscriber=subscriber)
     (row,) = sending.claim([delivery.pk])
     # The worker wrote the message, then died before recording it:
-    from digest.delivery.messages import build_message
+    from digest.delivery.email.messages import build_message
     from digest.delivery.providers.outbox import OutboxEmailBackend
 
     variant = sending.variant_for(row, subscriber)

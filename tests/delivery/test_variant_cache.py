@@ -8,8 +8,8 @@ from django.utils import timezone
 from digest.delivery import sending
 from digest.delivery.sending import forget_cached_work, variant_for
 from digest.editions.build import build_edition
-from digest.editions.relevance import paper_text, train, vectorize
 from digest.models import Delivery
+from digest.personalization.relevance import paper_text, train, vectorize
 from subscribers.models import ReaderModel
 from tests.factories import PaperFactory, SubscriberFactory
 

@@ -6,16 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import get_user_model
 
-from digest.editions.approval import (
-    EditionFrozen,
-    IllegalTransition,
-    approve,
-    ensure_editable,
-    send_is_due,
-    transition,
-    unapprove,
-    waiting_for_approval,
-)
+from digest.daily import approve_and_send
+from digest.editions.approval import approve, send_is_due, unapprove, waiting_for_approval
+from digest.editions.lifecycle import EditionFrozen, IllegalTransition, ensure_editable, transition
 from digest.models import Delivery, Edition, SiteSettings
 from tests.factories import EditionEntryFactory, EditionFactory, SubscriberFactory
 
@@ -37,7 +30,7 @@ def test_approval_records_who_and_when(editor):
     assert edition.status == Edition.Status.APPROVED
     assert edition.approved_by == editor
     assert edition.approved_at is not None
-    assert result.send_started is False
+    assert result.send_due is False
 
 
 def test_unapprove_returns_to_draft_and_forgets_the_approval(editor):
@@ -116,8 +109,8 @@ def test_approving_a_due_edition_sends_it(editor, outbox_dir, django_capture_on_
     entry = EditionEntryFactory()
     SubscriberFactory(email="reader@example.com")
     with django_capture_on_commit_callbacks(execute=True):
-        result = approve(entry.edition, editor, now=AFTER_RUN)
-    assert result.send_started
+        result = approve_and_send(entry.edition, editor, now=AFTER_RUN)
+    assert result.send_due
     entry.edition.refresh_from_db()
     assert entry.edition.status == Edition.Status.SENT
     assert Delivery.objects.get().status == Delivery.Status.SENT
@@ -128,7 +121,7 @@ def test_approving_before_the_send_time_sends_nothing(editor, outbox_dir, django
     entry = EditionEntryFactory()
     SubscriberFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        approve(entry.edition, editor, now=BEFORE_RUN)
+        approve_and_send(entry.edition, editor, now=BEFORE_RUN)
     assert not Delivery.objects.exists()
     assert not outbox_dir.exists() or not list(outbox_dir.glob("*.eml"))
 
@@ -138,7 +131,7 @@ def test_approval_stands_when_sending_is_paused(editor, django_capture_on_commit
     entry = EditionEntryFactory()
     SubscriberFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        approve(entry.edition, editor, now=AFTER_RUN)
+        approve_and_send(entry.edition, editor, now=AFTER_RUN)
     entry.edition.refresh_from_db()
     assert entry.edition.status == Edition.Status.APPROVED
     assert not Delivery.objects.exists()

@@ -2,8 +2,7 @@
 
 import pytest
 
-from digest.delivery.layouts import render_variant
-from digest.editions.approval import EditionFrozen
+from digest.delivery.email.layouts import render_variant
 from digest.editions.curation import (
     CurationError,
     move,
@@ -13,8 +12,9 @@ from digest.editions.curation import (
     set_featured,
     set_note,
 )
-from digest.editions.personalize import pick_papers
+from digest.editions.lifecycle import EditionFrozen
 from digest.editions.selectors import edition_entries
+from digest.personalization.picking import pick_papers
 from tests.factories import EditionEntryFactory, EditionFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,11 +2,11 @@
 
 import pytest
 
-from digest.editions.approval import EditionFrozen
 from digest.editions.curation import CurationError, add_paper_by_arxiv_id
 from digest.editions.editor_translations import discard_editor_translation, retranslate, save_editor_translation
+from digest.editions.lifecycle import EditionFrozen
 from digest.models import Paper, Translation, TranslationFailure
-from digest.papers.arxiv_lookup import normalize_arxiv_id
+from digest.papers.arxiv_lookup import ArxivLookupError, normalize_arxiv_id
 from digest.translation.stored import current_translation, store_translation
 from digest.translation.translators import TranslatedText
 from digest.translation.variants import localize
@@ -50,7 +50,7 @@ def test_arxiv_ids_are_normalized(text, expected):
 
 @pytest.mark.parametrize("text", ["", "hello", "2505", "'; DROP TABLE", "2505.14970&x=1"])
 def test_anything_else_is_not_an_arxiv_id(text):
-    with pytest.raises(CurationError):
+    with pytest.raises(ArxivLookupError):
         normalize_arxiv_id(text)
 
 

@@ -81,7 +81,7 @@ def test_no_edition_on_a_weekend_is_explained_in_the_editors_language_and_logged
     from django.utils import translation
 
     from digest.editions.build import EditionError, build_edition
-    from digest.editions.editor_text import shown
+    from digest.editor_text import shown
 
     with pytest.raises(EditionError) as raised:
         build_edition(datetime.date(2025, 5, 31))

@@ -4,10 +4,10 @@ import pytest
 
 from digest.editions.build import build_edition
 from digest.editions.curation import set_featured
-from digest.editions.interests import Interests
-from digest.editions.personalize import Pool, Reader, pick_from, pick_many
-from digest.editions.relevance import paper_text, train, vectorize
 from digest.editions.selectors import edition_entries, reserve_entries
+from digest.personalization.interests import Interests
+from digest.personalization.picking import Pool, Reader, pick_from, pick_many
+from digest.personalization.relevance import paper_text, train, vectorize
 from tests.factories import PaperFactory, TranslationFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_a_model_reaches_into_the_reserve_only_for_its_reader(pool):
 
 
 def test_the_cold_start_shortcut_picks_what_the_full_ranking_picks(pool):
-    from digest.editions.personalize import _cold_picks, _rank_together
+    from digest.personalization.picking import _cold_picks, _rank_together
 
     readers = [Reader(), Reader(frozenset({"llm"}), 3), Reader(frozenset({"vision", "robotics"}), 10)]
     assert [_cold_picks(pool, reader) for reader in readers] == _rank_together(pool, readers)

@@ -10,8 +10,8 @@ from digest.delivery.fanout import send_edition
 from digest.editions.build import build_edition
 from digest.editions.curation import set_excluded
 from digest.models import EditionEntry
+from digest.personalization.training import retrain_readers
 from subscribers.feedback import record_feedback
-from subscribers.learning import retrain_readers
 from tests.conftest import sent_emails
 from tests.factories import PaperFactory, SubscriberFactory, TranslationFactory
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from digest.editions.relevance import LearnedWeights, PaperMatrix, batch_logits, vectorize
+from digest.personalization.relevance import LearnedWeights, PaperMatrix, batch_logits, vectorize
 
 # Words shared by many papers of the pool (they land in the dense block) and words of one or two papers (they stay
 # sparse): a model's weights fall on both kinds, on words no paper of the pool has, or on nothing at all.

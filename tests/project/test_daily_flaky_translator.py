@@ -9,8 +9,8 @@ import threading
 import pytest
 from django.core.management import call_command
 
-from digest.editions.selectors import candidate_papers, latest_announcement_date
 from digest.models import SiteSettings, Source, TranslationRequest
+from digest.papers.selectors import candidate_papers, latest_announcement_date
 from digest.translation.stored import current_translation
 from tests.conftest import sample
 from tests.fakes.http import LoopbackServer, Reply

@@ -8,10 +8,10 @@ import pytest
 
 from digest.delivery.fanout import send_edition
 from digest.editions.build import build_edition
-from digest.editions.interests import InvalidInterest, parse_list
 from subscribers.importing import ImportFailed
+from subscribers.interests import InvalidInterest, parse_list
 from subscribers.models import Subscriber
-from subscribers.services import import_subscribers
+from subscribers.subscription import import_subscribers
 from subscribers.tokens import make_token
 from tests.factories import PaperFactory, SubscriberFactory
 

@@ -18,7 +18,7 @@ def rows(count: int, start: int = 0) -> str:
 
 
 def test_a_bad_byte_near_the_end_imports_nothing_and_says_which_line(topics, tmp_path):
-    from subscribers.services import import_subscribers
+    from subscribers.subscription import import_subscribers
 
     path = tmp_path / "readers.csv"
     path.write_bytes((HEADER + rows(300)).encode() + b"bad\xff@example.org,en,,,\n" + rows(2, 300).encode())

@@ -9,8 +9,9 @@ import pytest
 
 from digest.delivery.fanout import send_edition
 from digest.editions.build import build_edition
+from digest.personalization.training import retrain_readers
 from subscribers.feedback import record_feedback
-from subscribers.learning import reset_learning, retrain_readers
+from subscribers.learning import reset_learning
 from subscribers.models import ReaderModel
 from tests.factories import PaperFactory, SubscriberFactory
 
@@ -125,7 +126,7 @@ def test_models_stored_as_json_before_are_packed_by_the_migration_and_score_the_
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    from digest.editions.relevance import LearnedWeights
+    from digest.personalization.relevance import LearnedWeights
 
     executor = MigrationExecutor(connection)
     before, after = [("subscribers", "0005_merge_verbose_names")], [("subscribers", "0006_reader_model_packed_weights")]

@@ -105,7 +105,7 @@ def test_a_re_opt_in_link_is_void_once_the_reader_unsubscribes_again(client, top
 
 
 def test_csv_import_neither_reactivates_an_unsubscribed_reader_nor_a_suppressed_one(topics, tmp_path):
-    from subscribers.services import import_subscribers
+    from subscribers.subscription import import_subscribers
 
     SubscriberFactory(email="left@example.com", status="unsubscribed")
     SubscriberFactory(email="bounced@example.com", status="suppressed")

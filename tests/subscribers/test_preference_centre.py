@@ -9,7 +9,7 @@ from django.utils import timezone
 from digest.delivery.fanout import recipients
 from digest.models import Delivery, Edition
 from digest.translation.variants import to_variant
-from subscribers import preferences, services
+from subscribers import preferences, subscription
 from subscribers.feedback import record_feedback
 from subscribers.models import Subscriber
 from subscribers.tokens import make_token
@@ -197,7 +197,7 @@ def test_a_suppressed_address_is_not_revived_by_the_resubscribe_link(client):
 def test_unsubscribed_address_gets_nothing_until_it_confirms_again(client, topics, outbox_dir):
     gone = SubscriberFactory(email="gone@example.com", status=Subscriber.Status.UNSUBSCRIBED)
     edition = EditionFactory()
-    services.request_subscription("gone@example.com", language="en", topics=[], max_papers=5)
+    subscription.request_subscription("gone@example.com", language="en", topics=[], max_papers=5)
     assert gone not in recipients(edition)  # still unsubscribed
     (message,) = sent_emails(outbox_dir)
     client.get(link_in(message))
@@ -211,15 +211,15 @@ def test_unsubscribed_address_gets_nothing_until_it_confirms_again(client, topic
 
 def test_unsubscribe_by_token_unsubscribes():
     subscriber = SubscriberFactory()
-    services.unsubscribe_by_token(make_token(subscriber, "unsubscribe"))
+    subscription.unsubscribe_by_token(make_token(subscriber, "unsubscribe"))
     subscriber.refresh_from_db()
     assert subscriber.status == "unsubscribed"
 
 
 def test_unsubscribe_by_token_refuses_a_manage_token():
     subscriber = SubscriberFactory()
-    with pytest.raises(services.InvalidToken):
-        services.unsubscribe_by_token(make_token(subscriber, "manage"))
+    with pytest.raises(subscription.InvalidToken):
+        subscription.unsubscribe_by_token(make_token(subscriber, "manage"))
     subscriber.refresh_from_db()
     assert subscriber.status == "active"
 

@@ -11,7 +11,7 @@ from digest.delivery.fanout import send_due
 from digest.editions.build import build_weekly_edition
 from digest.models import Delivery
 from subscribers.models import Subscriber
-from subscribers.services import import_subscribers
+from subscribers.subscription import import_subscribers
 from subscribers.tokens import make_token
 from tests.factories import EditionEntryFactory, EditionFactory, PaperFactory, SubscriberFactory
 

@@ -85,8 +85,8 @@ def test_a_link_sent_before_views_were_carried_in_the_link_still_opens(client, s
 
 
 def test_making_a_view_link_touches_no_database(sent, django_assert_num_queries):
-    from digest.editions.personalize import VariantKey
-    from digest.editions.reader_views import reader_view_link
+    from digest.personalization.picking import VariantKey
+    from digest.personalization.reader_views import reader_view_link
 
     with django_assert_num_queries(0):
         reader_view_link(VariantKey(1, "en", False, ((7, "llm", "", False),)))

@@ -8,12 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext, gettext_noop
 
+from digest import daily
 from digest.admin.edition_pages.base import (
     SERVICE_ERRORS,
     EditionPageBase,
 )
 from digest.editions import approval
-from digest.editions.editor_text import EditorText, edition_name, shown
+from digest.editor_text import EditorText, edition_name, shown
 from digest.models import Edition
 
 
@@ -26,8 +27,8 @@ class ApprovalPage(EditionPageBase):
         action = request.POST.get("action", "")
         try:
             if action == "approve":
-                result = approval.approve(edition, request.user)
-                if result.send_started:
+                result = daily.approve_and_send(edition, request.user)
+                if result.send_due:
                     message = EditorText(
                         gettext_noop("Approved %(edition)s; sending has started"), edition=edition_name(edition)
                     )

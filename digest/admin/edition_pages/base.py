@@ -9,11 +9,11 @@ from django.http import HttpRequest
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from digest.delivery.previews import PreviewError
 from digest.editions import approval
-from digest.editions.approval import EditionFrozen, IllegalTransition
 from digest.editions.curation import CurationError
-from digest.editions.editor_text import EditorText
-from digest.editions.preview import PreviewError
+from digest.editions.lifecycle import EditionFrozen, IllegalTransition
+from digest.editor_text import EditorText
 from digest.languages import LANGUAGE_CHOICES, Language
 from digest.models import Edition, Paper, SiteSettings
 from digest.translation.stored import current_translation

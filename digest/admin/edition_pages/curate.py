@@ -22,9 +22,9 @@ from digest.admin.edition_pages.base import (
 from digest.editions import curation
 from digest.editions.build import EditionError, build_edition
 from digest.editions.candidates import DAY_CHOICES, NO_TOPIC, CandidateSearch, candidate_page
-from digest.editions.editor_text import EditorText, edition_name, shown
-from digest.editions.selectors import candidate_papers, latest_announcement_date
+from digest.editor_text import EditorText, edition_name, shown
 from digest.models import Edition, EditionEntry, Paper, Topic, TranslationFailure
+from digest.papers.selectors import candidate_papers, latest_announcement_date
 from subscribers.feedback import feedback_counts
 
 

@@ -15,8 +15,8 @@ from digest.admin.edition_pages.base import (
     _int,
     _query,
 )
-from digest.editions.editor_text import EditorText, edition_name, shown
-from digest.editions.preview import PreviewError, preview_variant, send_test
+from digest.delivery.previews import PreviewError, preview_variant, send_test
+from digest.editor_text import EditorText, edition_name, shown
 from digest.languages import LANGUAGE_CHOICES, Language
 from digest.models import Edition, Topic
 

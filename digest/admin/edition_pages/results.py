@@ -13,7 +13,7 @@ from digest.admin.edition_pages.base import (
 )
 from digest.delivery.results import EVENT_TYPES, edition_figures, edition_results, figures_csv
 from digest.delivery.results_chart import SERIES, recent_editions_chart
-from digest.editions.editor_text import edition_name
+from digest.editor_text import edition_name
 from digest.models import Edition
 
 RESULTS_TEMPLATE = "admin/digest/edition_figures/results.html"

@@ -15,7 +15,7 @@ from digest.admin.edition_pages.base import (
     EditionPageBase,
 )
 from digest.editions import editor_translations
-from digest.editions.editor_text import EditorText, shown
+from digest.editor_text import EditorText, shown
 from digest.languages import TRANSLATION_LANGUAGE
 from digest.models import Edition, EditionEntry, Paper, Translation
 from digest.translation.stored import current_translation

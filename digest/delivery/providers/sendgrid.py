@@ -1,7 +1,7 @@
 """SendGrid: batches (substitutions, up to 1,000 readers a request); cannot be asked about a message."""
 
+from digest.delivery.email.rendering import placeholder
 from digest.delivery.providers.base import MergeProfile, Provider
-from digest.delivery.rendering import placeholder
 
 # SendGrid substitutes each key literally; our placeholders are already unmistakable URLs, so they stay in
 # the body as they are (merge_field_format "{}" keeps a configured format from wrapping them).

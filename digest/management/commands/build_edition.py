@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from digest.editions.build import EditionError, build_edition
-from digest.editions.selectors import latest_announcement_date
 from digest.management.commands._helpers import parse_date
+from digest.papers.selectors import latest_announcement_date
 
 
 class Command(BaseCommand):

@@ -7,13 +7,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from digest.delivery.fanout import send_edition
-from digest.editions.build import build_edition
+from digest import daily
 from digest.languages import LANGUAGE_CHOICES
 from digest.models import Topic
 from digest.papers.ingest import ingest_document
 from digest.translation import get_translator
-from digest.translation.service import translate_papers
 from digest.translation.stored import load_reference_translations
 from subscribers import status
 from subscribers.models import Subscriber
@@ -48,7 +46,7 @@ class Command(BaseCommand):
             self.stdout.write(f"loaded {name}: {result.created} new, {result.updated} updated")
         translator = get_translator()
         if translator is not None:
-            run = translate_papers(on_date=date.fromisoformat(DEMO_DATE), translator=translator)
+            run = daily.translate_and_classify(date.fromisoformat(DEMO_DATE), translator)
             self.stdout.write(f"translated live with {translator.model}: {run.summary()}")
         mapping = json.loads((SAMPLE_DIR / REFERENCE_TRANSLATIONS).read_text(encoding="utf-8"))
         stored = load_reference_translations(mapping)
@@ -63,8 +61,7 @@ class Command(BaseCommand):
             )
         self._demo_subscribers()
         self._demo_admin()
-        edition = build_edition(date.fromisoformat(DEMO_DATE))
-        report = send_edition(edition)
+        report = daily.build_and_send_now(date.fromisoformat(DEMO_DATE))
         outbox = Path(settings.EMAIL_OUTBOX_DIR)
         self.stdout.write(self.style.SUCCESS(report.summary()))
         if not str(settings.EMAIL_BACKEND).endswith("OutboxEmailBackend"):

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from digest.daily import fetch_enabled_sources
+from digest.management.commands._helpers import set_total
 from digest.models import Source
 from digest.papers.ingest import ingest_document
 from digest.sources import FeedError
@@ -36,13 +37,10 @@ class Command(BaseCommand):
         if options["source"] and not Source.objects.filter(slug=options["source"]).exists():
             raise CommandError(f"no source with slug {options['source']!r}")
         with tqdm(desc="fetching", unit="source", disable=options["verbosity"] < 1) as bar:
-
-            def set_total(total: int) -> None:
-                bar.total = total
-                bar.refresh()
-
             report = fetch_enabled_sources(
-                options["source"], progress=lambda slug: bar.set_postfix_str(slug) or bar.update(1), on_total=set_total
+                options["source"],
+                progress=lambda slug: bar.set_postfix_str(slug) or bar.update(1),
+                on_total=set_total(bar),
             )
         for result in report.results:
             self._report_skips(result)

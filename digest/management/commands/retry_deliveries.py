@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from digest.delivery.operations import retry_failed
+from digest.delivery.operator import retry_failed
 from digest.management.commands._helpers import parse_date
 from digest.models import Edition
 

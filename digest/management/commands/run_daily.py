@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from digest import daily
-from digest.tasks import build_and_send, translate_papers
+from digest.management.commands._helpers import set_total
+from digest.tasks import after_fetch
 
 
 class Command(BaseCommand):
@@ -16,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # The fetch runs here, not on a worker, so that the exit status can say whether it worked.
         with tqdm(desc="fetching", unit="source", disable=options["verbosity"] < 1) as bar:
-            report = daily.fetch_enabled_sources(progress=lambda slug: bar.update(1), on_total=_set_total(bar))
+            report = daily.fetch_enabled_sources(progress=lambda slug: bar.update(1), on_total=set_total(bar))
         for result in report.results:
             self.stdout.write(result.summary())
         for error in report.errors:
@@ -24,14 +25,7 @@ class Command(BaseCommand):
         if report.all_failed:
             raise CommandError(f"every source failed ({len(report.errors)}); the admins were mailed")
         next_date = daily.edition_date_to_build()
-        chain(translate_papers.si(next_date.isoformat() if next_date else None), build_and_send.s()).delay()
+        chain(*after_fetch(next_date.isoformat() if next_date else None)).delay()
         where = "done in-process" if settings.CELERY_TASK_ALWAYS_EAGER else "queued for the workers"
         self.stdout.write(f"daily run {where}")
 
-
-def _set_total(bar: tqdm):
-    def set_total(total: int) -> None:
-        bar.total = total
-        bar.refresh()
-
-    return set_total

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from digest.delivery.operations import sending_status
+from digest.delivery.operator import sending_status
 from digest.management.commands._helpers import parse_date
 from digest.models import Edition
 

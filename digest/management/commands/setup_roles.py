@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from digest.admin.roles import setup_roles
+from digest.staff_roles import setup_roles
 
 
 class Command(BaseCommand):

@@ -1,11 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from digest.editions.selectors import candidate_papers, latest_announcement_date
-from digest.management.commands._helpers import parse_date
-from digest.papers.classify import classify
+from digest.daily import translate_and_classify
+from digest.management.commands._helpers import parse_date, set_total
+from digest.papers.selectors import latest_announcement_date
 from digest.translation import get_translator
-from digest.translation.service import translate_papers
 
 
 class Command(BaseCommand):
@@ -38,13 +37,13 @@ class Command(BaseCommand):
             raise CommandError("no papers stored yet; run fetch_papers first")
         common = {
             "on_date": on_date,
-            "limit": options["limit"],
             "translator": translator,
+            "limit": options["limit"],
             "retranslate": options["retranslate"],
             "force": options["force"],
         }
         if options["dry_run"]:
-            run = translate_papers(**common, dry_run=True)
+            run = translate_and_classify(**common, dry_run=True)
             self.stdout.write(
                 f"dry run: would translate {len(run.planned)} with {translator.model} "
                 f"(prompt {translator.prompt_version}), {run.skipped} already translated, "
@@ -54,14 +53,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {arxiv_id}")
             return
         with tqdm(desc=f"translating {on_date}", unit="paper", disable=options["verbosity"] < 1) as bar:
-            run = translate_papers(**common, progress=bar.update, on_total=_set_total(bar))
-        classify(candidate_papers(on_date).prefetch_related("translations"))  # with the topics the model named
+            run = translate_and_classify(**common, progress=bar.update, on_total=set_total(bar))
         self.stdout.write(run.summary())
 
-
-def _set_total(bar: tqdm):
-    def set_total(total: int) -> None:
-        bar.total = total
-        bar.refresh()
-
-    return set_total

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from subscribers.services import ImportFailed, import_subscribers
+from subscribers.subscription import ImportFailed, import_subscribers
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from subscribers.services import unsubscribe_by_mail_subject, unsubscribe_by_token
+from subscribers.subscription import unsubscribe_by_mail_subject, unsubscribe_by_token
 from subscribers.tokens import InvalidToken
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from digest.delivery.fanout import batches_by_variant, enqueue
+from digest.editions.lifecycle import mark_sending
 from digest.models import Delivery, Edition
 from subscribers.models import Subscriber
 
@@ -16,7 +17,7 @@ def retry_failed(edition: Edition) -> int:
         failed = Delivery.objects.filter(edition=edition, status=Delivery.Status.FAILED)
         count = failed.update(status=Delivery.Status.QUEUED, attempts=0, lease_until=None)
         if count:
-            Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.SENDING)
+            mark_sending(edition)
             enqueue(batches_by_variant(Delivery.objects.filter(edition=edition, status=Delivery.Status.QUEUED)))
     return count
 

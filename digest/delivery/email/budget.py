@@ -2,7 +2,7 @@
 
 Gmail clips an HTML part past ~102 KB and hides what follows, the unsubscribe link included. The template
 renders every paper twice, in full and in a short form (first sentences, `excerpt`, and a "read on" link to the
-reader's own web view); digest.delivery.layouts keeps, paper by paper from the top, the full form while the whole
+reader's own web view); digest.delivery.email.layouts keeps, paper by paper from the top, the full form while the whole
 fits, and the short form after. Personal links are filled in later, so each placeholder is counted at the length
 of the longest link it may become (`link_growth`).
 """

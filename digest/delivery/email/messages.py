@@ -10,8 +10,8 @@ from anymail.message import AnymailMessage
 from django.conf import settings
 from django.urls import reverse
 
-from digest.delivery.encoding import CompactMessage
-from digest.delivery.rendering import RenderedVariant, site_name
+from digest.delivery.email.encoding import CompactMessage
+from digest.delivery.email.rendering import RenderedVariant, site_name
 from digest.models import Delivery, Edition
 from subscribers.models import Subscriber
 from subscribers.tokens import make_token

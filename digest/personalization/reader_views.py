@@ -17,10 +17,10 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from digest.editions.personalize import Pick, VariantKey
 from digest.editions.selectors import edition_entries, reserve_entries
 from digest.languages import LANGUAGE_NAMES
 from digest.models import Edition, ReaderView
+from digest.personalization.picking import Pick, VariantKey
 
 _SIGNER = signing.Signer(salt="digest.reader_view", algorithm="sha256")
 

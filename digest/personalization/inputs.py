@@ -4,12 +4,12 @@ papers prepared for picking, once per edition and process."""
 
 from __future__ import annotations
 
-from digest.delivery.caching import TimedCache
-from digest.editions.interests import Interests
-from digest.editions.personalize import Pool, Reader
-from digest.editions.relevance import LearnedWeights, paper_text, vectorize
+from digest.caching import TimedCache
 from digest.editions.selectors import edition_entries, reserve_entries
 from digest.models import Edition
+from digest.personalization.interests import Interests
+from digest.personalization.picking import Pool, Reader
+from digest.personalization.relevance import LearnedWeights, paper_text, vectorize
 from subscribers.models import ReaderModel, Subscriber
 
 _pools = TimedCache(size=8)

@@ -1,7 +1,7 @@
 """What a digest email is made of: its per-paper context (shared with the web archive and reader view), the
 "why you got this" line, the paper count, and the rendered variant with its per-recipient placeholders.
 
-digest.delivery.layouts renders an edition's papers once per language and puts each reader's email together
+digest.delivery.email.layouts renders an edition's papers once per language and puts each reader's email together
 from the pieces; only the placeholders below are replaced per recipient.
 """
 
@@ -15,9 +15,9 @@ from django.conf import settings
 from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 
-from digest.editions.personalize import Pick
 from digest.languages import Language
 from digest.models import Edition, EditionEntry, Topic
+from digest.personalization.picking import Pick
 from digest.translation.variants import localize, to_variant
 
 # Per-recipient placeholders: plain ASCII that neither autoescaping nor premailer alters. Each rendering has its

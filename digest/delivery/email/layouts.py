@@ -5,7 +5,7 @@ A reader with a learned model or follows gets a selection nobody else gets; rend
 it. So the templates render every paper of the pool once, with slots where a reader's email differs (the paper's
 number, the "why you got this" line, the paper count, the web-view link); premailer inlines and the HTML is folded
 once; the result is cut at markers into the head, each paper's full and short form, and the footer. An email is
-then those pieces joined, the slots filled, the size budget (digest.delivery.budget) met by counting the pieces'
+then those pieces joined, the slots filled, the size budget (digest.delivery.email.budget) met by counting the pieces'
 sizes instead of re-measuring whole documents, and only the text lines holding a slot wrapped.
 
 Slots and markers carry a random token made per layout, so feed or editor text cannot spell one.
@@ -24,9 +24,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
 
-from digest.delivery.budget import excerpt, link_growth
-from digest.delivery.encoding import MAX_LINE_BYTES, as_sent_size, fold_html, wrap_text
-from digest.delivery.rendering import (
+from digest.delivery.email.budget import excerpt, link_growth
+from digest.delivery.email.encoding import MAX_LINE_BYTES, as_sent_size, fold_html, wrap_text
+from digest.delivery.email.rendering import (
     PLACEHOLDERS,
     SHORT_FORM_CHARACTERS,
     RenderedVariant,
@@ -39,10 +39,10 @@ from digest.delivery.rendering import (
     why_line,
     with_placeholders,
 )
-from digest.editions.personalize import Pick, variant_key
-from digest.editions.reader_views import reader_view_link
 from digest.languages import DJANGO_LANGUAGE, Language
 from digest.models import Edition, EditionEntry
+from digest.personalization.picking import Pick, variant_key
+from digest.personalization.reader_views import reader_view_link
 
 log = logging.getLogger(__name__)
 SLOTS = ("COUNT", "VIEW", "WHY", "NUMBER")
@@ -112,7 +112,7 @@ class Layout:
         return DJANGO_LANGUAGE.get(self.language, "en")
 
     def ensure_pool(self, entries: list[EditionEntry]) -> None:
-        """`ensure` for a pool's entries (digest.editions.personalize.Pool.entries), once per pool: the send path
+        """`ensure` for a pool's entries (digest.personalization.picking.Pool.entries), once per pool: the send path
         asks for every reader whose selection is their own, and scanning a pool of 340 papers cost ~45 us."""
         if not any(entries is seen for seen in self.pools):
             self.ensure(entries)

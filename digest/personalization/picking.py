@@ -1,7 +1,7 @@
 """What one subscriber receives from an edition, and the variant key that lets many share one render.
 
 Signals, strongest first: the editors' picks (always first), what the reader follows (an author, keyword or arXiv
-category), what their own 👍/👎 taught (digest.editions.relevance), their topics; community upvotes and the
+category), what their own 👍/👎 taught (digest.personalization.relevance), their topics; community upvotes and the
 editors' order break ties. What the reader mutes never comes. A reader without a trained model (cold start) gets
 their topics in the edition's order (upvotes, then editors' curation), as before.
 
@@ -28,9 +28,9 @@ from typing import NamedTuple
 import numpy as np
 from scipy import sparse
 
-from digest.editions.interests import Interests
-from digest.editions.relevance import LearnedWeights, PaperMatrix, batch_logits, upvote_prior
 from digest.models import EditionEntry
+from digest.personalization.interests import Interests
+from digest.personalization.relevance import LearnedWeights, PaperMatrix, batch_logits, upvote_prior
 
 #: A paper the reader's model vouches for ("similar to papers you liked") may come from outside their topics or
 #: the edition: its probability is at least LIKED_THRESHOLD, or it stands LIKED_Z standard deviations above the
@@ -95,7 +95,7 @@ class Pool:
     ) -> None:
         self.entries = [*entries, *reserve]
         self.edition_size = len(entries)
-        #: Paper vectors of every entry, reserve included (digest.editions.relevance.vectorize), or None.
+        #: Paper vectors of every entry, reserve included (digest.personalization.relevance.vectorize), or None.
         self.vectors = vectors
         #: The same arranged for scoring a batch of models at once.
         self.matrix = PaperMatrix(vectors) if vectors is not None else None

@@ -17,12 +17,12 @@ from django.core.validators import validate_email
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
-from digest.delivery.layouts import render_variant
-from digest.editions.editor_text import EditorError
-from digest.editions.personalize import pick_papers
+from digest.delivery.email.layouts import render_variant
 from digest.editions.selectors import edition_entries
+from digest.editor_text import EditorError
 from digest.languages import LANGUAGE_CHOICES
 from digest.models import Edition
+from digest.personalization.picking import pick_papers
 
 log = logging.getLogger(__name__)
 LANGUAGES = [code for code, _ in LANGUAGE_CHOICES]
