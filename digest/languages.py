@@ -64,10 +64,6 @@ VARIANT_OF = {
 _TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 
 
-def normalize(header: str) -> str:
-    return _TAG.sub(lambda m: VARIANT_OF.get(m.group(0).lower(), m.group(0)), header)
-
-
 def normalize_accept_language(header: str) -> str:
     """Rewrites Chinese tags (zh-Hant-HK, zh-MO, zh-Hans-CN ...) to the three variants Django serves."""
     return _TAG.sub(lambda m: VARIANT_OF.get(m.group(0).lower(), m.group(0)), header)

@@ -15,13 +15,12 @@ from django.utils.translation import ngettext
 from digest.languages import LANGUAGE_CHOICES
 from digest.models import Topic
 from subscribers.interests import KINDS, InvalidInterest, format_list, parse_list
-from subscribers.models import Subscriber
+from subscribers.models import Subscriber, validate_time_zone
 from subscribers.preferences import PAUSE_DAYS
 
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
 
-TIME_ZONES = frozenset(tz for tz, _ in TIME_ZONE_CHOICES)
 
 
 @lru_cache(maxsize=256)
@@ -45,11 +44,6 @@ class FastSelect(forms.Select):
         choices = tuple((str(v), str(label)) for v, label in self.choices)
         attributes = flatatt(self.build_attrs(self.attrs, attrs) | {"name": name})
         return format_html("<select{}>{}</select>", attributes, _options(choices, selected))
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in TIME_ZONES:
-        raise forms.ValidationError(_("Choose a time zone from the list."), code="invalid_choice")
 
 
 def _no_line_breaks(value: str) -> str:

@@ -15,8 +15,10 @@ from digest.models import Paper, Topic
 
 
 def validate_time_zone(value: str) -> None:
+    """One rule for every way a time zone is written (form, admin, import): a zone the IANA database knows. The
+    preference centre lists the common ones, but a reader's own zone is never refused for being unlisted."""
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not a known time zone")
+        raise ValidationError(_("Choose a time zone from the list."), code="invalid_choice")
 
 
 def default_max_papers() -> int:

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from digest.admin.common import ReadOnlyAdmin
 from digest.models import GlossaryTerm, TranslationFailure, TranslationRequest, VariantPhrase
 from digest.translation.phrases import shipped_phrases
 from digest.translation.usage import month_start, month_totals
@@ -58,16 +59,6 @@ def forget_rendered_variants() -> None:
     from digest.translation import variants
 
     variants.forget_conversions()
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written by the translation runs: editors read them, nobody edits them."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(TranslationRequest)

@@ -19,6 +19,9 @@ class Edition(models.Model):
         SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
 
+    #: What the public archive, feeds and reader pages show: an edition readers have started to receive.
+    PUBLISHED = (Status.SENDING, Status.SENT)
+
     class Kind(models.TextChoices):
         DAILY = "daily", "daily"
         WEEKLY = "weekly", "weekly (the week's top papers)"

@@ -26,7 +26,6 @@ from digest.languages import DJANGO_LANGUAGE
 from digest.models import Edition
 from digest.personalization.picking import pick_papers
 
-PUBLISHED = (Edition.Status.SENDING, Edition.Status.SENT)
 FEED_ITEMS = 30
 
 
@@ -67,7 +66,7 @@ class EditionsRssFeed(Feed):
         return gettext("Every weekday morning, the AI papers worth your time, translated into your own script.")
 
     def items(self, language: str) -> list[FeedEdition]:
-        editions = Edition.objects.filter(status__in=PUBLISHED).order_by("-date")[:FEED_ITEMS]
+        editions = Edition.objects.filter(status__in=Edition.PUBLISHED).order_by("-date")[:FEED_ITEMS]
         return [FeedEdition(edition, language) for edition in editions]
 
     def item_title(self, item: FeedEdition) -> str:

@@ -11,12 +11,10 @@ from digest.languages import DJANGO_LANGUAGE
 from digest.models import Edition
 from digest.personalization.reader_views import picks_of, reader_view_from_token
 
-PUBLISHED = (Edition.Status.SENDING, Edition.Status.SENT)
-
 
 def reader_view(request: HttpRequest, token: str) -> HttpResponse:
     view = reader_view_from_token(token)
-    if view is None or view.edition.status not in PUBLISHED:
+    if view is None or view.edition.status not in Edition.PUBLISHED:
         raise Http404("no such view")
     context = variant_context(view.edition, view.language, view.bilingual, picks_of(view))
     context["reader_view"] = True

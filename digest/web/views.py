@@ -18,8 +18,6 @@ from digest.models import Edition, Paper
 from digest.personalization.picking import pick_papers
 from digest.translation.variants import localize
 
-PUBLISHED = (Edition.Status.SENDING, Edition.Status.SENT)
-
 
 def _language(request: HttpRequest) -> str:
     requested = request.GET.get("lang", "")
@@ -30,7 +28,7 @@ def _language(request: HttpRequest) -> str:
 
 def archive_index(request: HttpRequest) -> HttpResponse:
     language = _language(request)
-    editions = Edition.objects.filter(status__in=PUBLISHED).order_by("-date")[:100]
+    editions = Edition.objects.filter(status__in=Edition.PUBLISHED).order_by("-date")[:100]
     with translation.override(DJANGO_LANGUAGE[language]):
         return render(
             request,
@@ -45,10 +43,10 @@ def archive_edition(request: HttpRequest, edition_date: str, kind: str = Edition
         day = date.fromisoformat(edition_date)
     except ValueError:
         raise Http404("no such edition") from None
-    edition = Edition.objects.filter(date=day, kind=kind, status__in=PUBLISHED).first()
+    edition = Edition.objects.filter(date=day, kind=kind, status__in=Edition.PUBLISHED).first()
     if edition is None:
         # Links sent before weeklies had a path of their own point at /archive/<date>/.
-        weekly = Edition.objects.filter(date=day, kind=Edition.Kind.WEEKLY, status__in=PUBLISHED).first()
+        weekly = Edition.objects.filter(date=day, kind=Edition.Kind.WEEKLY, status__in=Edition.PUBLISHED).first()
         if kind == Edition.Kind.DAILY and weekly is not None:
             return redirect(weekly.get_absolute_url() + (f"?{request.GET.urlencode()}" if request.GET else ""))
         raise Http404("no such edition")
@@ -72,7 +70,7 @@ def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     # distinct(): a paper in two published editions (a daily and the week's weekly) joins twice.
     published = Paper.objects.filter(
         arxiv_id=arxiv_id[:32],
-        edition_entries__edition__status__in=PUBLISHED,
+        edition_entries__edition__status__in=Edition.PUBLISHED,
         edition_entries__excluded=False,
     ).distinct()
     paper = get_object_or_404(published.prefetch_related("topics", "translations"))
@@ -83,7 +81,7 @@ def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
         if code != Language.EN
     ]
     editions = (
-        Edition.objects.filter(status__in=PUBLISHED, entries__paper=paper, entries__excluded=False)
+        Edition.objects.filter(status__in=Edition.PUBLISHED, entries__paper=paper, entries__excluded=False)
         .order_by("-date")
         .distinct()
     )
