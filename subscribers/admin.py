@@ -19,9 +19,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from digest import jobs
 from subscribers import status
-from subscribers.importing import HEADER, progress_key
+from subscribers.importing import HEADER, export_rows, progress_key, queue_import
 from subscribers.models import Subscriber, SubscriberImport
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -64,19 +63,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="subscribers.csv"'
-        writer = csv.writer(response)
-        writer.writerow([*HEADER, "status"])
-        for subscriber in queryset.prefetch_related("topics").order_by("email"):
-            writer.writerow(
-                [
-                    _safe_cell(subscriber.email),
-                    subscriber.language,
-                    ";".join(t.slug for t in subscriber.topics.all()),
-                    "true" if subscriber.bilingual else "false",
-                    subscriber.max_papers,
-                    subscriber.status,
-                ]
-            )
+        csv.writer(response).writerows(export_rows(queryset.prefetch_related("topics").order_by("email")))
         return response
 
     @admin.action(description=_("Suppress the selected subscribers (asks for a reason)"), permissions=["change"])
@@ -122,13 +109,9 @@ class SubscriberAdmin(admin.ModelAdmin):
                 limit = MAX_IMPORT_BYTES // (1024 * 1024)
                 messages.error(request, gettext("The file is over %(megabytes)d MB.") % {"megabytes": limit})
                 return redirect("admin:subscribers_subscriber_import")
-            job = SubscriberImport.objects.create(
-                created_by=request.user,
-                filename=(upload.name or "")[:200],
-                content=upload.read(),
-                dry_run=form.cleaned_data["dry_run"],
+            job = queue_import(
+                user=request.user, filename=upload.name, content=upload.read(), dry_run=form.cleaned_data["dry_run"]
             )
-            jobs.enqueue(jobs.IMPORT_SUBSCRIBERS, job.pk)
             return redirect("admin:subscribers_subscriber_import_status", job.pk)
         context = {
             **self.admin_site.each_context(request),
@@ -157,7 +140,3 @@ class SubscriberAdmin(admin.ModelAdmin):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
 
-
-def _safe_cell(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas; such a cell is quoted with '."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

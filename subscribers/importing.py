@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from digest import jobs
 from digest.languages import LANGUAGE_CHOICES
 from digest.models import Topic
 from subscribers import status
@@ -161,6 +162,35 @@ def _optional_values(row: dict[str, str]) -> dict:
             except InvalidInterest as error:
                 raise ValidationError(f"{side}: {error}") from None
     return values
+
+
+def queue_import(*, user, filename: str, content: bytes, dry_run: bool) -> SubscriberImport:
+    """Keeps the file as an import job and queues it for a worker (a big file outlives a web request)."""
+    job = SubscriberImport.objects.create(
+        created_by=user, filename=(filename or "")[:200], content=content, dry_run=dry_run
+    )
+    jobs.enqueue(jobs.IMPORT_SUBSCRIBERS, job.pk)
+    return job
+
+
+def export_rows(subscribers: Iterable[Subscriber]) -> Iterator[list[object]]:
+    """The import format (plus each reader's status) as rows, header first: what an export gives back imports as
+    it was. A cell a spreadsheet would run as a formula is quoted."""
+    yield [*HEADER, "status"]
+    for subscriber in subscribers:
+        yield [
+            _safe_cell(subscriber.email),
+            subscriber.language,
+            ";".join(t.slug for t in subscriber.topics.all()),
+            "true" if subscriber.bilingual else "false",
+            subscriber.max_papers,
+            subscriber.status,
+        ]
+
+
+def _safe_cell(value: str) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas; such a cell is quoted with '."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def progress_key(import_id: int) -> str:

@@ -30,11 +30,18 @@ log = logging.getLogger(__name__)
 EDITOR_MODEL = "editor"
 
 
+def _freezing_entries(paper: Paper):
+    """The paper's entries in editions whose content is promised (approved) or going out: while there is one, the
+    paper's translation may not change under the readers."""
+    return paper.edition_entries.filter(edition__status__in=[Edition.Status.APPROVED, Edition.Status.SENDING])
+
+
+def translation_frozen(paper: Paper) -> bool:
+    return _freezing_entries(paper).exists()
+
+
 def _ensure_translation_editable(paper: Paper) -> None:
-    frozen = paper.edition_entries.filter(
-        edition__status__in=[Edition.Status.APPROVED, Edition.Status.SENDING]
-    ).select_related("edition")
-    blocking = next(iter(frozen), None)
+    blocking = next(iter(_freezing_entries(paper).select_related("edition")), None)
     if blocking is not None:
         raise EditionFrozen(
             gettext_noop(

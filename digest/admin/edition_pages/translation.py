@@ -88,8 +88,6 @@ class TranslationPage(EditionPageBase):
             history=Translation.objects.filter(paper=paper).order_by("-created_at")[:20],
             failures=paper.translation_failures.order_by("-created_at")[:20],
             pending=paper.retranslation_requested_at,
-            translation_frozen=paper.edition_entries.filter(
-                edition__status__in=[Edition.Status.APPROVED, Edition.Status.SENDING]
-            ).exists(),
+            translation_frozen=editor_translations.translation_frozen(paper),
         )
         return TemplateResponse(request, "admin/digest/edition/translation.html", context)
