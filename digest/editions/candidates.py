@@ -1,8 +1,8 @@
 """Finding a paper to add to an edition: search the day's (and recent days') candidates by title, arXiv id
 or author, filter by topic, a page at a time.
 
-A day brings a few hundred papers; the edition page used to show the first 60 by rank, so a paper further
-down could only be added by knowing its id. Search parameters come from the query string and junk in them
+A day brings a few hundred papers, more than a page shows: any of them must be findable without knowing its id.
+Search parameters come from the query string and junk in them
 is ignored rather than refused: the page always renders.
 """
 

@@ -1,9 +1,9 @@
 """An edition's email in one language, rendered once as pieces that every reader's selection is put together from.
 
 A reader with a learned model or follows gets a selection nobody else gets; rendering a whole email for each one
-(templates, premailer, folding for 8bit, wrapping the text part) cost ~25 ms, a hundred times the rest of sending
-it. So the templates render every paper of the pool once, with slots where a reader's email differs (the paper's
-number, the "why you got this" line, the paper count, the web-view link); premailer inlines and the HTML is folded
+(templates, premailer, folding for 8bit, wrapping the text part) costs far more than the rest of sending it
+(bench/send_bench.py measures both). So the templates render every paper of the pool once, with slots where a
+reader's email differs (the paper's number, the "why you got this" line, the paper count, the web-view link); premailer inlines and the HTML is folded
 once; the result is cut at markers into the head, each paper's full and short form, and the footer. An email is
 then those pieces joined, the slots filled, the size budget (digest.delivery.email.budget) met by counting the pieces'
 sizes instead of re-measuring whole documents, and only the text lines holding a slot wrapped.
@@ -113,7 +113,7 @@ class Layout:
 
     def ensure_pool(self, entries: list[EditionEntry]) -> None:
         """`ensure` for a pool's entries (digest.personalization.picking.Pool.entries), once per pool: the send path
-        asks for every reader whose selection is their own, and scanning a pool of 340 papers cost ~45 us."""
+        asks for every reader whose selection is their own, and a pool's entries are scanned only the first time."""
         if not any(entries is seen for seen in self.pools):
             self.ensure(entries)
             self.pools.append(entries)
@@ -302,7 +302,7 @@ class Layout:
         """A text line holding slots, filled and wrapped, and kept per slot values: a paper's number and title, a
         "why" line, the count. The web-view link is every selection's own, so its line is kept per length of link
         instead, with a stand-in of that length where the link goes: a link is one unbreakable run of narrow
-        characters, so only its length decides the wrapping (wrapping it anew cost ~15 us an email)."""
+        characters, so only its length decides the wrapping, and a line is never wrapped again per email."""
         link = values["VIEW"] if "VIEW" in names else ""
         if link and (not link.isascii() or any(char.isspace() for char in link)):
             return wrap_text(self._fill(line, names, values))
