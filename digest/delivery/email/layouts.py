@@ -3,10 +3,11 @@
 A reader with a learned model or follows gets a selection nobody else gets; rendering a whole email for each one
 (templates, premailer, folding for 8bit, wrapping the text part) costs far more than the rest of sending it
 (bench/send_bench.py measures both). So the templates render every paper of the pool once, with slots where a
-reader's email differs (the paper's number, the "why you got this" line, the paper count, the web-view link); premailer inlines and the HTML is folded
-once; the result is cut at markers into the head, each paper's full and short form, and the footer. An email is
-then those pieces joined, the slots filled, the size budget (digest.delivery.email.budget) met by counting the pieces'
-sizes instead of re-measuring whole documents, and only the text lines holding a slot wrapped.
+reader's email differs (the paper's number, the "why you got this" line, the paper count, the web-view link);
+premailer inlines and the HTML is folded once; the result is cut at markers into the head, each paper's full and
+short form, and the footer. An email is then those pieces joined, the slots filled, the size budget
+(digest.delivery.email.budget) met by counting the pieces' sizes instead of re-measuring whole documents, and only
+the text lines holding a slot wrapped.
 
 Slots and markers carry a random token made per layout, so feed or editor text cannot spell one.
 """
