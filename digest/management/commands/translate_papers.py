@@ -3,6 +3,7 @@ from tqdm import tqdm
 
 from digest.editions.selectors import candidate_papers, latest_announcement_date
 from digest.management.commands._helpers import parse_date
+from digest.models import TranslationFailure
 from digest.papers.classify import classify
 from digest.translation import get_translator
 from digest.translation.service import translate_papers
@@ -57,6 +58,14 @@ class Command(BaseCommand):
             run = translate_papers(**common, progress=bar.update, on_total=_set_total(bar))
         classify(candidate_papers(on_date).prefetch_related("translations"))  # with the topics the model named
         self.stdout.write(run.summary())
+        if run.failed and not run.done:
+            # Nothing to do, or some papers translated, is a working run; every paper tried failing is not (a wrong
+            # model, key or server), and a scheduler or a script sees only the exit code.
+            last = TranslationFailure.objects.filter(model=translator.model).order_by("-created_at", "-pk").first()
+            reason = last.reason.splitlines()[0][:200] if last and last.reason else "see Translation failures"
+            raise CommandError(
+                f"every paper tried failed ({run.failed}), last because: {reason}; check_translator tests the server"
+            )
 
 
 def _set_total(bar: tqdm):
