@@ -113,7 +113,8 @@ class CheckResult:
     review_reasons: tuple[str, ...]
     prompt_tokens: int  # of the accepted reply: one paper
     completion_tokens: int
-    glossary_terms: int
+    glossary_terms: int  # in the editors' glossary (the prompt carries those the paper uses)
+    topics: int
     site_context: bool = True  # False: no database yet, so no glossary or topics were in the prompt
 
     @property
@@ -132,9 +133,9 @@ class CheckResult:
         else:
             tokens = "not reported by the server (its reply has no usage)"
             cost = "unknown (the server reports no tokens)"
-        glossary = f"{self.glossary_terms} glossary terms in the prompt"
+        prompt = f"as a day's run sends it: the site's {self.topics} topics, the glossary's {self.glossary_terms} terms"
         if not self.site_context:
-            glossary = "no glossary or topics in the prompt (the database is not set up yet: make demo or migrate)"
+            prompt = "without the glossary or topics (the database is not set up yet: make demo or migrate)"
         return [
             f"model: {self.model}",
             f"server: {self.base_url}",
@@ -143,7 +144,7 @@ class CheckResult:
             f"checks: {checks}",
             f"tokens: {tokens}",
             f"estimated cost of {ESTIMATE_PAPERS} papers: {cost}",
-            f"prompt: {glossary}",
+            f"prompt: {prompt}",
         ]
 
 
@@ -188,6 +189,7 @@ def check_translator(
         prompt_tokens=text.prompt_tokens,
         completion_tokens=text.completion_tokens,
         glossary_terms=len(glossary),
+        topics=len(topics),
         site_context=site_context,
     )
 
