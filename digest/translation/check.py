@@ -206,14 +206,20 @@ def _site_context() -> tuple[Glossary, tuple[tuple[str, str], ...], bool]:
 
 
 def json_mode(translator: OpenAICompatibleTranslator, log: ExchangeLog) -> str:
-    """How the accepted reply was asked for: in JSON mode, or with JSON mode dropped for this server."""
-    remembered = getattr(translator, "json_mode", None)
-    last = log.exchanges[-1] if log.exchanges else None
-    if remembered is False or (last is not None and not last.json_mode):
-        if any(exchange.json_mode for exchange in log.exchanges):
-            return "dropped: the server refused response_format, so the prompt alone asks for JSON"
-        return "not used: this server is known to refuse response_format, so the prompt alone asks for JSON"
-    return "used (the server accepted response_format)"
+    """How the accepted reply was asked for: in JSON mode, or with JSON mode dropped for this server and model.
+
+    The client says so itself (`json_mode`: "used" or "dropped"); a client that does not is judged by what its
+    last request carried."""
+    state = getattr(translator, "json_mode", None)
+    if state is None:
+        dropped = bool(log.exchanges) and not log.exchanges[-1].json_mode
+    else:
+        dropped = state in ("dropped", False)
+    if not dropped:
+        return "used (the server accepted response_format)"
+    if any(exchange.json_mode for exchange in log.exchanges):
+        return "dropped: the server refused response_format, so the prompt alone asks for JSON"
+    return "dropped before (this server refused response_format), so the prompt alone asks for JSON"
 
 
 def failure_reason(error: TranslationError, log: ExchangeLog, model: str, base_url: str) -> str:
@@ -224,11 +230,8 @@ def failure_reason(error: TranslationError, log: ExchangeLog, model: str, base_u
     message, code = _error_message(last.error_body) if last and last.error_body else ("", "")
     said = f": {message}" if message else ""
     if status is None and error.provider_down:
-        if "timed out" in error.reason or "deadline" in error.reason:
-            return (
-                f"no answer: {base_url} accepted the connection but did not reply in time ({error.reason}; "
-                f"TRANSLATOR_TIMEOUT_SECONDS={settings.TRANSLATOR_TIMEOUT_SECONDS:g})"
-            )
+        if "timed out" in error.reason or "deadline" in error.reason or "time limit" in error.reason:
+            return f"no answer in time from {base_url}: {error.reason} ({_time_limits()})"
         return f"unreachable: nothing answers at {base_url} ({error.reason}); is the server running at that address?"
     if status in (401, 403):
         # The server's message is left out: some echo part of the key.
@@ -243,6 +246,14 @@ def failure_reason(error: TranslationError, log: ExchangeLog, model: str, base_u
     if status is not None and status != 200:
         return f"the server answered HTTP {status}{said}"
     return f"reply refused by the checks: {error.reason}"
+
+
+def _time_limits() -> str:
+    limits = [f"TRANSLATOR_TIMEOUT_SECONDS={settings.TRANSLATOR_TIMEOUT_SECONDS:g}"]
+    deadline = getattr(settings, "TRANSLATOR_REQUEST_DEADLINE_SECONDS", None)
+    if deadline is not None:
+        limits.append(f"TRANSLATOR_REQUEST_DEADLINE_SECONDS={deadline:g}")
+    return ", ".join(limits)
 
 
 def _error_message(body: bytes) -> tuple[str, str]:

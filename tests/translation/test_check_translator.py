@@ -118,9 +118,6 @@ def test_the_sample_goes_with_the_glossary_and_topics_a_days_run_uses(serve):
     assert "- large language model → 大语言模型" in system
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the client does not yet retry without response_format after a 400 naming it (issue 21, §1)"
-)
 def test_json_mode_is_reported_dropped_when_the_server_refuses_response_format(serve):
     def no_json_mode(request: Request) -> Reply:
         if "response_format" in request.json():
@@ -137,8 +134,11 @@ def test_json_mode_is_reported_dropped_when_the_server_refuses_response_format(s
             )
         return good_model(request)
 
-    serve(no_json_mode)
-    assert report_line(check(), "JSON mode").startswith("JSON mode: dropped")
+    server = serve(no_json_mode)
+    out = check()
+    assert report_line(out, "JSON mode").startswith("JSON mode: dropped: the server refused response_format")
+    assert report_line(out, "checks").startswith("checks: passed")
+    assert "(2 requests," in out and "response_format" not in server.requests[-1].json()
 
 
 # --- a server that cannot translate: a non-zero exit and one line saying why -------------------------------
@@ -201,8 +201,15 @@ def test_a_bare_404_suggests_the_base_url_path(serve):
 
 
 def test_another_error_status_is_reported_with_the_servers_message(serve):
-    serve(lambda request: error_reply(400, {"error": {"message": "maximum context length is 2048 tokens"}}))
-    assert failure() == "the server answered HTTP 400: maximum context length is 2048 tokens"
+    serve(lambda request: error_reply(400, {"error": {"message": "temperature must be at most 0.1 here"}}))
+    assert failure() == "the server answered HTTP 400: temperature must be at most 0.1 here"
+
+
+def test_a_server_that_does_not_answer_in_time_says_which_limit(serve, settings):
+    serve(lambda request: Reply(200, good_model(request).body, delay=1.0))
+    settings.TRANSLATOR_TIMEOUT_SECONDS = 0.2
+    reason = failure()
+    assert reason.startswith("no answer in time from ") and "TRANSLATOR_TIMEOUT_SECONDS=0.2" in reason
 
 
 def test_a_refused_reply_says_why_after_one_request(serve):
