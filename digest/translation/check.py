@@ -26,6 +26,7 @@ import httpx
 from django.conf import settings
 from django.db import DatabaseError
 
+from digest.models import Topic
 from digest.translation.errors import TranslationError
 from digest.translation.glossary import Glossary, active_glossary
 from digest.translation.translators import Attempt, OpenAICompatibleTranslator, get_translator
@@ -197,8 +198,6 @@ def check_translator(
 def _site_context() -> tuple[Glossary, tuple[tuple[str, str], ...], bool]:
     """The editors' glossary and the site's topics, as a day's run puts them in the prompt; none before the
     database exists, so the server can be checked before anything else is set up."""
-    from digest.models import Topic
-
     try:
         return active_glossary(), tuple(Topic.objects.values_list("slug", "description_en")), True
     except DatabaseError:
