@@ -29,7 +29,12 @@ messages: $(STAMP)
 	cd $(CURDIR) && $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 	cd $(CURDIR) && $(BIN)/python scripts/django_traditional_catalogues.py
 
+# .env (git-ignored, read by the settings, real environment variables win) gives the README's `manage.py ...` commands,
+# run by hand outside make, this machine's key too; written once, never over an existing file. DEBUG stays off.
 demo: install
+	@test -e .env || { (umask 077 && printf '%s\n' \
+	  '# Local settings for manage.py run by hand, written once by make demo (git-ignored; environment variables win).' \
+	  'SECRET_KEY=$(LOCAL_SECRET_KEY)' > .env) && echo "wrote .env with a local SECRET_KEY for manage.py run by hand"; }
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py demo
 
@@ -58,4 +63,4 @@ lint: install
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf var
+	rm -rf var .env

@@ -11,6 +11,11 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# A local checkout's own settings for commands run by hand (the README's `manage.py ...`): the git-ignored .env that
+# `make demo` writes once with a generated SECRET_KEY. Real environment variables win over it; production has no
+# such file (.dockerignore keeps it out of the image), so a process there without a key still refuses to start.
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env")
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
 env = environ.Env()

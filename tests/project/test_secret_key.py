@@ -1,13 +1,29 @@
 """No public default SECRET_KEY: a production process without one refuses to start and says why in one line."""
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
 
 from tests.project.test_deploy_check import PRODUCTION, check_deploy
+
+
+@cache
+def checkout_without_env_file() -> Path:
+    """The project as a fresh clone has it: no `.env` (which `make demo` writes, and the settings read). The
+    project package is copied, so the settings' BASE_DIR is the copy; the apps are linked."""
+    root = Path(settings.BASE_DIR)
+    copy = Path(tempfile.mkdtemp(prefix="no-env-"))
+    shutil.copy2(root / "manage.py", copy / "manage.py")
+    shutil.copytree(root / "newsletter", copy / "newsletter", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("digest", "subscribers", "templates", "static", "locale"):
+        (copy / name).symlink_to(root / name)
+    return copy
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -16,7 +32,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=Path(settings.BASE_DIR),
+        cwd=checkout_without_env_file(),
         env=environment | {"DATABASE_URL": "sqlite:////tmp/never-opened.sqlite3"} | env,
         capture_output=True,
         text=True,

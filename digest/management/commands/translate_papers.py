@@ -3,6 +3,7 @@ from tqdm import tqdm
 
 from digest.daily import translate_and_classify
 from digest.management.commands._helpers import parse_date, set_total
+from digest.models import TranslationFailure
 from digest.papers.selectors import latest_announcement_date
 from digest.translation import get_translator
 
@@ -55,4 +56,12 @@ class Command(BaseCommand):
         with tqdm(desc=f"translating {on_date}", unit="paper", disable=options["verbosity"] < 1) as bar:
             run = translate_and_classify(**common, progress=bar.update, on_total=set_total(bar))
         self.stdout.write(run.summary())
+        if run.failed and not run.done:
+            # Nothing to do, or some papers translated, is a working run; every paper tried failing is not (a wrong
+            # model, key or server), and a scheduler or a script sees only the exit code.
+            last = TranslationFailure.objects.filter(model=translator.model).order_by("-created_at", "-pk").first()
+            reason = last.reason.splitlines()[0][:200] if last and last.reason else "see Translation failures"
+            raise CommandError(
+                f"every paper tried failed ({run.failed}), last because: {reason}; check_translator tests the server"
+            )
 
