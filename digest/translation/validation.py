@@ -3,7 +3,8 @@
 Refused (a TranslationError, retried with the reason in the prompt; the paper stays English if every attempt
 fails) is only what hurts a reader:
 
-- the content is not one JSON object with string "title" and "abstract" (a ```json fence is tolerated);
+- the content holds no JSON object with string "title" and "abstract", or two different ones (reply_json.py:
+  a reasoning block, prose and a ```json fence around the object are what real servers send, and ignored);
 - either is empty, or the English source echoed back;
 - an HTML tag, Markdown link, heading or bold, a control, bidi or private-use character, unless the source had it;
 - not mostly Chinese: the title has some CJK, the abstract at least one CJK character per two Latin letters;
@@ -14,21 +15,22 @@ fails) is only what hurts a reader:
 - an acronym the glossary keeps verbatim and case-sensitive (LLM, CLIP) missing: a lost name.
 
 Accepted, repaired where a rule can do it safely, and flagged for an editor (`CheckedReply.review_reasons`):
-a glossary term in a known variant (replaced by the required form) or in another rendering, and a LaTeX span
-written as the Unicode it stands for. A number whose unit is worded differently (60k as 6 万) is verified
-equal arithmetically and not flagged.
+a glossary term in a known variant (replaced by the required form) or in another rendering, an acronym kept
+verbatim by the glossary but translated by its Chinese term (repairs.py), a LaTeX span written as the Unicode it
+stands for, and a TeX operator that lost its backslash next to a number (8times for 8$\\times$, made 8×).
+A number whose unit is worded differently (60k as 6 万) is verified equal arithmetically and not flagged.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from digest.translation.errors import TranslationError
 from digest.translation.glossary import Glossary
-from digest.translation.repairs import repair_glossary
+from digest.translation.repairs import repair_glossary, repair_tex_words
+from digest.translation.reply_json import reply_object
 from digest.translation.spans import compact, missing_spans, unicode_latex
 
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -58,17 +60,11 @@ class CheckedReply:
 def check_reply(content: str, source_title: str, source_abstract: str, glossary: Glossary = ()) -> CheckedReply:
     """The accepted (possibly repaired) title and abstract with the reasons to review them, or TranslationError
     naming the first hard failure."""
-    try:
-        data = json.loads(_strip_code_fence(content))
-    except (TypeError, json.JSONDecodeError) as error:
-        raise TranslationError(f"reply is not JSON: {error}") from None
-    if not isinstance(data, dict):
-        raise TranslationError("reply is not a JSON object")
-    title, abstract = data.get("title"), data.get("abstract")
-    if not isinstance(title, str) or not isinstance(abstract, str):
-        raise TranslationError("reply lacks a string 'title' and 'abstract'")
-    title, abstract = title.strip(), abstract.strip()
+    data = reply_object(content)
     reasons: list[str] = []
+    title, title_notes = repair_tex_words(source_title, data["title"].strip(), "title")
+    abstract, abstract_notes = repair_tex_words(source_abstract, data["abstract"].strip(), "abstract")
+    reasons += title_notes + abstract_notes
     check_text(title, source_title, field="title", reasons=reasons)
     if source_abstract:
         check_text(abstract, source_abstract, field="abstract", reasons=reasons)
@@ -89,7 +85,7 @@ def reply_extras(content: str, topic_slugs: Iterable[str]) -> tuple[str, tuple[s
     Both are optional (protocol v3) and neither is worth refusing a good translation for: a TL;DR that is not a
     short Chinese sentence without markup is dropped (no TL;DR is shown), and topics keep only the site's slugs,
     at most MAX_MODEL_TOPICS (rules then decide alone)."""
-    data = json.loads(_strip_code_fence(content))
+    data = reply_object(content)
     tldr = data.get("tldr")
     tldr = " ".join(tldr.split()) if isinstance(tldr, str) else ""
     if tldr and (
@@ -154,10 +150,3 @@ def _repeated_sentence(text: str, *, times: int) -> str:
             if counts[sentence] >= times:
                 return sentence
     return ""
-
-
-def _strip_code_fence(content: str) -> str:
-    text = (content or "").strip()
-    if text.startswith("```"):
-        text = re.sub(r"^```[a-zA-Z]*\s*|\s*```$", "", text)
-    return text

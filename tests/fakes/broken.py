@@ -2,7 +2,10 @@
 
 Each breaker takes (source title, source abstract, good translation) and returns the reply content, or
 None when it does not apply to that paper (no LaTeX to drop, say). Used by the validation tests and by
-bench/translation_bench.py to report the refusal rate.
+bench/translation_bench.py to report the refusal rate; tests/translation/corpus/rates.py also wraps each in the
+shapes real servers send (tests/fakes/llm_servers.py), which must not make a broken reply acceptable.
+
+A JSON object inside prose is no longer among them: real servers send it so, and the object is found.
 """
 
 from __future__ import annotations
@@ -41,8 +44,33 @@ def _drop_first(pattern: re.Pattern[str], *, digits_gone: bool = False) -> Break
     return breaker
 
 
+#: What a model may write for "LLM" that is not the acronym nor a rendering of it: a vaguer "large model".
+_LLM_RENDERINGS_RE = re.compile(r"LLM|大型语言模型|大语言模型|大规模语言模型")
+
+
+def _llm_dropped(title: str, abstract: str, good: dict[str, str]) -> str | None:
+    """LLM and every Chinese rendering of it written as 大模型 ("large model"): the name is gone."""
+    if not re.search(r"\bLLMs?\b", title + " " + abstract):
+        return None
+    return _reply(_LLM_RENDERINGS_RE.sub("大模型", good["title"]), _LLM_RENDERINGS_RE.sub("大模型", good["abstract"]))
+
+
+def _two_translations(title: str, abstract: str, good: dict[str, str]) -> str:
+    """A model offering two versions: which one it meant cannot be known."""
+    second = {"title": "另译：" + good["title"], "abstract": good["abstract"]}
+    return _reply(good["title"], good["abstract"]) + "\n\n或者：\n" + json.dumps(second, ensure_ascii=False)
+
+
+#: Breakers that are themselves a whole reply's shape (a reasoning block): not wrapped in the server shapes again.
+WHOLE_REPLY = frozenset({"reasoning never closed", "answer only inside the reasoning"})
+
+
+def _cut(content: str, fraction: float) -> str:
+    """The first `fraction` of a reply: a server that stopped sending, or a model stopped at its token limit."""
+    return content[: int(len(content) * fraction)]
+
+
 BREAKERS: dict[str, Breaker] = {
-    "prose around the JSON": lambda t, a, g: "好的，以下是翻译：\n" + _reply(g["title"], g["abstract"]),
     "not an object": lambda t, a, g: json.dumps([g["title"], g["abstract"]], ensure_ascii=False),
     "missing abstract": lambda t, a, g: json.dumps({"title": g["title"]}, ensure_ascii=False),
     "empty abstract": lambda t, a, g: _reply(g["title"], ""),
@@ -58,9 +86,13 @@ BREAKERS: dict[str, Breaker] = {
     "dropped LaTeX": _drop_first(_LATEX_RE),
     "dropped URL": _drop_first(_URL_RE),
     "dropped number with unit": _drop_first(_NUMBER_WITH_UNIT_RE, digits_gone=True),
-    "dropped LLM": lambda t, a, g: (
-        _reply(g["title"].replace("LLM", "大模型"), g["abstract"].replace("LLM", "大模型"))
-        if re.search(r"\bLLMs?\b", t + " " + a)
-        else None
+    "dropped LLM": _llm_dropped,
+    # What real servers send when the answer is not there or not whole.
+    "two different translations": _two_translations,
+    "cut off mid-string": lambda t, a, g: _cut(_reply(g["title"], g["abstract"]), 0.5),
+    "cut off inside a fence": lambda t, a, g: "```json\n" + _reply(g["title"], g["abstract"])[:-3],
+    "reasoning never closed": lambda t, a, g: "<think>\n先想想怎么译。\n" + _reply(g["title"], g["abstract"]),
+    "answer only inside the reasoning": lambda t, a, g: (
+        "<think>\n" + _reply(g["title"], g["abstract"]) + "\n</think>\n\n翻译见上。"
     ),
 }

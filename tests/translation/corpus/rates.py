@@ -3,7 +3,9 @@ answer, and how many broken replies are refused. Shared by the corpus test and b
 
 Good replies: good_replies.json, translations of fixture papers written independently of our prompt, each
 deviating from its asks the way real models do (listed under "deviations"). Broken replies: every breaker of
-tests/fakes/broken.py applied to the shipped reference translations and to the good replies.
+tests/fakes/broken.py applied to the shipped reference translations and to the good replies. Both are measured in
+every shape real servers send the object in (tests/fakes/llm_servers.REPLY_SHAPES: a <think> block first, prose,
+a fence ...): a good reply must be found in each, and no wrapping may make a broken one acceptable.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from pathlib import Path
 from digest.translation import TranslationError
 from digest.translation.glossary import Term
 from digest.translation.validation import check_reply
-from tests.fakes.broken import BREAKERS
+from tests.fakes.broken import BREAKERS, WHOLE_REPLY
 from tests.fakes.llm import REFERENCE, SAMPLE_DIR
+from tests.fakes.llm_servers import REPLY_SHAPES, Shape
 
 GOOD_REPLIES: dict[str, dict] = json.loads((Path(__file__).parent / "good_replies.json").read_text(encoding="utf-8"))
 
@@ -61,41 +64,51 @@ class Rate:
     passed: int = 0
     total: int = 0
     misses: list[str] = field(default_factory=list)
+    by_shape: dict[str, list[int]] = field(default_factory=dict)  # shape -> [passed, total]
 
     @property
     def rate(self) -> float:
         return self.passed / self.total if self.total else 0.0
 
+    def count(self, shape: str, passed: bool) -> None:
+        tally = self.by_shape.setdefault(shape, [0, 0])
+        tally[0] += passed
+        tally[1] += 1
+        self.passed += passed
+        self.total += 1
 
-def good_acceptance(glossary=GLOSSARY) -> Rate:
-    """Good replies accepted as first answers (misses: 'arxiv id: reason')."""
+
+def good_acceptance(glossary=GLOSSARY, shapes: dict[str, Shape] = REPLY_SHAPES) -> Rate:
+    """Good replies accepted as first answers, in each shape (misses: 'arxiv id (shape): reason')."""
     result = Rate()
-    for arxiv_id, entry in GOOD_REPLIES.items():
-        result.total += 1
-        try:
-            check_reply(
-                reply(entry["title"], entry["abstract"]), entry["source_title"], entry["source_abstract"], glossary
-            )
-        except TranslationError as error:
-            result.misses.append(f"{arxiv_id}: {error.reason}")
-        else:
-            result.passed += 1
+    for shape_name, shape in shapes.items():
+        for arxiv_id, entry in GOOD_REPLIES.items():
+            content = shape(reply(entry["title"], entry["abstract"]))
+            try:
+                check_reply(content, entry["source_title"], entry["source_abstract"], glossary)
+            except TranslationError as error:
+                result.misses.append(f"{arxiv_id} ({shape_name}): {error.reason}")
+                result.count(shape_name, False)
+            else:
+                result.count(shape_name, True)
     return result
 
 
-def broken_refusal(glossary=GLOSSARY) -> Rate:
-    """Broken replies refused (misses: 'breaker on arxiv id')."""
+def broken_refusal(glossary=GLOSSARY, shapes: dict[str, Shape] = REPLY_SHAPES) -> Rate:
+    """Broken replies refused, in each shape (misses: 'breaker on arxiv id (shape)')."""
     result = Rate()
+    pairs = translated_pairs()
     for name, breaker in BREAKERS.items():
-        for arxiv_id, title, abstract, good in translated_pairs():
+        for arxiv_id, title, abstract, good in pairs:
             content = breaker(title, abstract, good)
             if content is None:
                 continue
-            result.total += 1
-            try:
-                check_reply(content, title, abstract, glossary)
-            except TranslationError:
-                result.passed += 1
-            else:
-                result.misses.append(f"{name} on {arxiv_id}")
+            for shape_name, shape in shapes.items() if name not in WHOLE_REPLY else [("bare", str)]:
+                try:
+                    check_reply(shape(content), title, abstract, glossary)
+                except TranslationError:
+                    result.count(shape_name, True)
+                else:
+                    result.misses.append(f"{name} on {arxiv_id} ({shape_name})")
+                    result.count(shape_name, False)
     return result

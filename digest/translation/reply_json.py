@@ -1,0 +1,101 @@
+"""Finding the translation in what a real model server writes back.
+
+The prompt asks for one JSON object; real servers wrap it:
+
+- reasoning models (Qwen3, DeepSeek-R1, QwQ) served by Ollama, LM Studio, llama.cpp or vLLM without a reasoning
+  parser put their thinking first, as ``<think> ... </think>``; when the chat template opened the block itself,
+  only the closing ``</think>`` is in the reply. The thinking may hold drafts of the JSON, braces and all;
+- many models say a sentence before or after the object ("以下是翻译：", "Hope this helps"), or fence it in
+  ```` ```json ````, anywhere in the reply.
+
+`reply_object` sets the reasoning aside (a block the reply starts with, up to its ``</think>``, or everything
+before a lone ``</think>``; a ``<think>`` never closed means the answer never came), then tries every ``{`` as
+the start of a JSON value with ``json.JSONDecoder.raw_decode`` and keeps the objects with a string "title" and
+"abstract" that are not nested in another such object. One object (or the same object written twice, say once in
+prose and once in a fence) is the reply; none is "not JSON"; two different ones are refused as ambiguous, since we
+cannot tell which one the model meant.
+
+Why a scanner rather than json-repair: json-repair turns anything into JSON. Given a reply cut off half-way it
+closes the open string and braces and hands back a valid, shorter object, and given two objects it keeps one
+without saying so. Broken replies must stay refused whatever such a library guesses; accepting only what the
+standard ``json`` parser reads whole keeps "truncated" and "ambiguous" decidable, in a few lines of stdlib.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from digest.translation.errors import TranslationError
+
+REQUIRED_KEYS = ("title", "abstract")
+
+_THINK_OPEN_RE = re.compile(r"<(think|thinking|reasoning)>", re.IGNORECASE)
+_THINK_CLOSE_RE = re.compile(r"</(think|thinking|reasoning)>", re.IGNORECASE)
+_decoder = json.JSONDecoder()
+
+
+def answer_start(content: str) -> int:
+    """Where the answer begins: after a reasoning block the reply starts with, or after a lone closing tag (the
+    template opened the block); 0 when there is none. TranslationError when a block is opened and never closed.
+
+    Only a block at the very start counts: an abstract about reasoning models may well mention <think> itself."""
+    first = len(content) - len(content.lstrip())
+    opened = _THINK_OPEN_RE.match(content, first)
+    closed = _THINK_CLOSE_RE.search(content, opened.end() if opened else first)
+    if opened and not closed:
+        raise TranslationError("reply is only reasoning: <think> was never closed, no answer followed")
+    if closed is None or (not opened and _THINK_OPEN_RE.search(content, first, closed.start())):
+        return 0
+    return closed.end()
+
+
+def reply_object(content: str | None) -> dict:
+    """The one JSON object of the reply that has the required keys (see the module docstring)."""
+    if not isinstance(content, str) or not content.strip():
+        raise TranslationError("reply is not JSON: the content is empty")
+    start = answer_start(content)
+    found: list[tuple[int, int, dict]] = []  # (start, end, object) of each object with the required keys
+    position = content.find("{")
+    while position != -1:
+        try:
+            value, end = _decoder.raw_decode(content, position)
+        except (ValueError, RecursionError):
+            value, end = None, position
+        # An object that ends inside the reasoning is a draft; one that runs past a lone closing tag holds the
+        # tag in a string (the answer quoting an abstract about <think> tokens).
+        if end > start and isinstance(value, dict) and _has_required_keys(value):
+            found.append((position, end, value))
+        position = content.find("{", position + 1)
+    outermost = [item for item in found if not any(o[0] < item[0] and item[1] <= o[1] for o in found)]
+    distinct: list[dict] = []
+    for _, _, value in outermost:
+        if value not in distinct:
+            distinct.append(value)
+    if len(distinct) > 1:
+        raise TranslationError(f"reply is ambiguous: {len(distinct)} different objects with a title and abstract")
+    if distinct:
+        return distinct[0]
+    return _why_not(content[start:])
+
+
+def _has_required_keys(value: dict) -> bool:
+    return all(isinstance(value.get(key), str) for key in REQUIRED_KEYS)
+
+
+def _why_not(text: str) -> dict:
+    """The most useful refusal for a reply without a usable object (what the model is told on the retry)."""
+    stripped = text.strip()
+    try:
+        whole = json.loads(_unfenced(stripped))
+    except ValueError as error:
+        raise TranslationError(f"reply is not JSON: {error}") from None
+    if not isinstance(whole, dict):
+        raise TranslationError("reply is not a JSON object")
+    raise TranslationError("reply lacks a string 'title' and 'abstract'")
+
+
+def _unfenced(text: str) -> str:
+    if text.startswith("```"):
+        text = re.sub(r"^```[a-zA-Z]*\s*|\s*```$", "", text)
+    return text
