@@ -222,6 +222,14 @@ TRANSLATOR_BASE_URL = env("TRANSLATOR_BASE_URL", default="").rstrip("/")
 TRANSLATOR_API_KEY = env("TRANSLATOR_API_KEY", default="")
 TRANSLATOR_MODEL = env("TRANSLATOR_MODEL", default="")
 TRANSLATOR_TIMEOUT_SECONDS = env.float("TRANSLATOR_TIMEOUT_SECONDS", default=60.0)
+# One reply in all, however slowly it trickles in (the timeout above restarts on every byte).
+TRANSLATOR_REQUEST_DEADLINE_SECONDS = env.float(
+    "TRANSLATOR_REQUEST_DEADLINE_SECONDS", default=2 * TRANSLATOR_TIMEOUT_SECONDS
+)
+# The day's translate step: past it no paper is started, the rest wait for the next run (0: no limit).
+TRANSLATOR_RUN_DEADLINE_SECONDS = env.float("TRANSLATOR_RUN_DEADLINE_SECONDS", default=1800.0)
+# The reply's token limit (a reasoning model thinks first); a reply cut off there is asked again with twice it.
+TRANSLATOR_MAX_REPLY_TOKENS = env.int("TRANSLATOR_MAX_REPLY_TOKENS", default=8192)
 TRANSLATOR_MAX_RETRIES = env.int("TRANSLATOR_MAX_RETRIES", default=2)
 TRANSLATOR_CONCURRENCY = env.int("TRANSLATOR_CONCURRENCY", default=8)
 # Per-run budget (0: no limit): past it the remaining papers wait for the next run, with a log line saying so.

@@ -20,6 +20,7 @@ so a paper is never half-stored: its request records and its translation or fail
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -49,7 +50,7 @@ class TranslateRun:
     requests: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    stopped: str = ""  # why the run stopped early (budget, provider down), empty when it did not
+    stopped: str = ""  # why the run stopped early (budget, time limit, provider down), empty when it did not
     planned: list[str] = field(default_factory=list)  # arXiv ids a dry run would send
 
     @property
@@ -154,6 +155,10 @@ def _translate_pending(
     """At most TRANSLATOR_CONCURRENCY requests in flight; stops handing out papers once the token budget is
     spent or the provider failed TRANSLATOR_MAX_CONSECUTIVE_FAILURES papers in a row."""
     token_budget = settings.TRANSLATOR_MAX_TOKENS_PER_RUN
+    # The day's time limit: past it no paper is started, and a request still running is cut (the translator
+    # starts no retry after it), so building and sending never wait on a slow server.
+    time_limit = settings.TRANSLATOR_RUN_DEADLINE_SECONDS
+    deadline = time.monotonic() + time_limit if time_limit else None
     down_after = settings.TRANSLATOR_MAX_CONSECUTIVE_FAILURES
     concurrency = max(1, settings.TRANSLATOR_CONCURRENCY)
     consecutive_down = 0
@@ -165,7 +170,12 @@ def _translate_pending(
         attempts: list[Attempt] = []
         try:
             text = translator.translate(
-                paper.title, paper.abstract, glossary=glossary, on_attempt=attempts.append, topics=topics
+                paper.title,
+                paper.abstract,
+                glossary=glossary,
+                on_attempt=attempts.append,
+                topics=topics,
+                deadline=deadline,
             )
         except TranslationError as error:
             return error, attempts
@@ -178,7 +188,12 @@ def _translate_pending(
         in_flight: dict[Future, Paper] = {}
 
         def hand_out() -> None:
+            nonlocal halt
             while not halt and len(in_flight) < concurrency:
+                started = run.done + run.failed + len(in_flight)
+                if deadline is not None and time.monotonic() >= deadline and started < len(pending):
+                    halt = f"time limit of {time_limit:g}s reached"
+                    return
                 paper = next(queue, None)
                 if paper is None:
                     return

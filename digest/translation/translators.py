@@ -8,24 +8,24 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Protocol
 
 import httpx
 from django.conf import settings
 
+from digest.translation import servers
 from digest.translation.errors import TranslationError
 from digest.translation.glossary import Glossary, prompt_glossary
 from digest.translation.prompt import PROMPT_VERSION, build_messages
+from digest.translation.transport import MAX_REPLY_BYTES, PastDeadline, read_limited, retry_after_seconds, token_count
 from digest.translation.validation import check_reply, reply_extras
 
 log = logging.getLogger(__name__)
 
-#: A reply larger than this is refused unread: an abstract's translation is a few kilobytes.
-MAX_REPLY_BYTES = 256 * 1024
 #: The longest we wait between two attempts, whatever Retry-After says.
 MAX_RETRY_WAIT_SECONDS = 60.0
+#: The reply's token limit when none is configured: room for a reasoning model's thinking and the translation.
+DEFAULT_MAX_REPLY_TOKENS = 8192
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ class Translator(Protocol):
         glossary: Glossary = (),
         on_attempt: AttemptCallback | None = None,
         topics: Sequence[tuple[str, str]] = (),
+        deadline: float | None = None,
     ) -> TranslatedText: ...
 
 
@@ -75,7 +76,11 @@ class OpenAICompatibleTranslator:
     """One POST {base}/chat/completions per paper (DESIGN.md "Translation protocol").
 
     Written on httpx rather than the openai SDK: the protocol is one request, and owning the retry loop
-    lets us honour Retry-After and feed validation failures back into the prompt.
+    lets us honour Retry-After, feed validation failures back into the prompt, adapt to what a server refuses
+    (servers.py) and bound each request by an overall deadline, which the SDK's per-read timeout does not.
+
+    `json_mode` says whether requests to this server and model ask for JSON mode ("used") or no longer do since
+    the server refused it ("dropped"); check_translator prints it.
     """
 
     prompt_version = PROMPT_VERSION
@@ -89,16 +94,27 @@ class OpenAICompatibleTranslator:
         timeout: float = 60.0,
         max_retries: int = 2,
         backoff_seconds: float = 1.0,
+        request_deadline: float | None = None,
+        max_reply_tokens: int = DEFAULT_MAX_REPLY_TOKENS,
         client: httpx.Client | None = None,
     ) -> None:
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.model = model
         self.max_retries = max_retries
         self.backoff_seconds = backoff_seconds
+        self.timeout = timeout
+        #: Seconds one request may take in all, however slowly the server keeps sending.
+        self.request_deadline = request_deadline if request_deadline is not None else 2 * timeout
+        self.max_reply_tokens = max_reply_tokens
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         # A provider that does not accept the connection within 10 s is down; waiting longer only delays the day.
         limits = httpx.Timeout(timeout, connect=min(timeout, 10.0))
         self.client = client or httpx.Client(timeout=limits, headers=headers)
+
+    @property
+    def json_mode(self) -> str:
+        """ "used" while the server takes response_format, "dropped" once it refused it (for this process)."""
+        return "used" if servers.traits(self.url, self.model).json_mode else "dropped"
 
     def translate(
         self,
@@ -108,16 +124,25 @@ class OpenAICompatibleTranslator:
         glossary: Glossary = (),
         on_attempt: AttemptCallback | None = None,
         topics: Sequence[tuple[str, str]] = (),
+        deadline: float | None = None,
     ) -> TranslatedText:
         """`topics` are the site's (slug, description) pairs the model may choose from. The validated Simplified
-        Chinese text, or TranslationError after the last attempt. Every request
-        is reported to `on_attempt` (tokens of refused replies are billed too)."""
+        Chinese text, or TranslationError after the last attempt. Every request is reported to `on_attempt`
+        (tokens of refused replies are billed too).
+
+        Besides the `max_retries` retries, two are made once each and not counted: the request again without
+        what a server refused with a 400 (servers.py), and a reply cut off at the token limit asked again with
+        twice the limit. `deadline` (a time.monotonic() value, the run's time limit) cuts a request still running
+        then and starts no attempt after it."""
         report = on_attempt or (lambda attempt: None)
         feedback = ""
-        for attempt in range(self.max_retries + 1):
+        max_tokens = self.max_reply_tokens
+        lengthened = False
+        retries = 0
+        while True:
             started = time.monotonic()
             try:
-                text, http_status = self._request(title, abstract, glossary, feedback, topics)
+                text, http_status = self._request(title, abstract, glossary, feedback, topics, max_tokens, deadline)
             except TranslationError as error:
                 report(
                     Attempt(
@@ -130,12 +155,21 @@ class OpenAICompatibleTranslator:
                         provider_down=error.provider_down,
                     )
                 )
-                if not error.retryable or attempt == self.max_retries:
+                if deadline is not None and time.monotonic() >= deadline:
                     raise
+                if isinstance(error, _Refused):
+                    log.warning("translator refused a parameter model=%s url=%s: %s", self.model, self.url, error)
+                    continue  # the next request is made without it
+                if error.truncated and not lengthened:
+                    lengthened, max_tokens, feedback = True, 2 * max_tokens, error.reason
+                    continue
+                if not error.retryable or retries == self.max_retries:
+                    raise
+                retries += 1
                 # Only a refused reply is worth explaining to the model; a 503 is not its fault.
                 feedback = "" if error.provider_down else error.reason
-                delay = error.retry_after if error.retry_after is not None else self._backoff(attempt)
-                log.info("translation retry model=%s attempt=%s reason=%s", self.model, attempt + 1, error.reason)
+                delay = error.retry_after if error.retry_after is not None else self._backoff(retries - 1)
+                log.info("translation retry model=%s attempt=%s reason=%s", self.model, retries, error.reason)
                 time.sleep(min(delay, MAX_RETRY_WAIT_SECONDS))
             else:
                 report(
@@ -148,15 +182,21 @@ class OpenAICompatibleTranslator:
                     )
                 )
                 return text
-        raise AssertionError("unreachable")  # pragma: no cover
 
     def _backoff(self, attempt: int) -> float:
         return self.backoff_seconds * (2**attempt) * (0.5 + random.random())
 
-    def _request(
-        self, title: str, abstract: str, glossary: Glossary, feedback: str, topics: Sequence[tuple[str, str]] = ()
-    ) -> tuple[TranslatedText, int]:
-        payload = {
+    def _payload(
+        self,
+        title: str,
+        abstract: str,
+        glossary: Glossary,
+        feedback: str,
+        topics: Sequence[tuple[str, str]],
+        max_tokens: int,
+    ) -> dict:
+        traits = servers.traits(self.url, self.model)
+        payload: dict = {
             "model": self.model,
             "messages": build_messages(
                 title,
@@ -165,31 +205,68 @@ class OpenAICompatibleTranslator:
                 feedback=feedback,
                 topics=topics,
             ),
-            "response_format": {"type": "json_object"},
             "temperature": 0.2,
         }
+        if traits.json_mode:
+            payload["response_format"] = {"type": "json_object"}
+        if traits.limit_field and max_tokens:
+            payload[traits.limit_field] = max_tokens
+        return payload
+
+    def _request(
+        self,
+        title: str,
+        abstract: str,
+        glossary: Glossary,
+        feedback: str,
+        topics: Sequence[tuple[str, str]] = (),
+        max_tokens: int = DEFAULT_MAX_REPLY_TOKENS,
+        run_deadline: float | None = None,
+    ) -> tuple[TranslatedText, int]:
+        payload = self._payload(title, abstract, glossary, feedback, topics, max_tokens)
+        deadline = time.monotonic() + self.request_deadline
+        if run_deadline is not None:
+            deadline = min(deadline, run_deadline)
+        remaining = max(0.001, deadline - time.monotonic())
+        # No single wait may outlast the deadline; read_limited checks it between the bytes of a slow reply.
+        timeout = httpx.Timeout(min(self.timeout, remaining), connect=min(self.timeout, 10.0, remaining))
         try:
-            with self.client.stream("POST", self.url, json=payload) as response:
-                raw = _read_limited(response)
+            with self.client.stream("POST", self.url, json=payload, timeout=timeout) as response:
+                raw = read_limited(response, deadline)
         except httpx.TimeoutException:
+            if time.monotonic() >= deadline - 0.01:
+                raise _provider_error(self._deadline_reason(run_deadline, deadline)) from None
             raise _provider_error("the translator timed out") from None
+        except PastDeadline:
+            raise _provider_error(self._deadline_reason(run_deadline, deadline)) from None
         except httpx.HTTPError as error:
             raise _provider_error(f"cannot reach the translator: {error.__class__.__name__}") from None
         status = response.status_code
         if status in (429, 500, 502, 503, 504):
-            raise _provider_error(f"translator answered HTTP {status}", status, retry_after=_retry_after(response))
+            wait = retry_after_seconds(response)
+            raise _provider_error(f"translator answered HTTP {status}", status, retry_after=wait)
         if status != 200:
+            adjustment = servers.requested_adjustment(status, raw or b"")
+            if adjustment and servers.adjust(self.url, self.model, adjustment):
+                raise _Refused(f"translator answered HTTP {status}; will {adjustment.value}", http_status=status)
             raise TranslationError(f"translator answered HTTP {status}", retryable=False, http_status=status)
         if raw is None:
             raise _reply_error(f"reply is larger than {MAX_REPLY_BYTES} bytes", status)
         try:
             body = json.loads(raw)
-            content = body["choices"][0]["message"]["content"]
+            choice = body["choices"][0]
+            content = choice["message"]["content"]
         except (ValueError, KeyError, IndexError, TypeError):
             raise _reply_error("reply is not a chat-completions response", status) from None
         usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
-        prompt_tokens, completion_tokens = _tokens(usage, "prompt_tokens"), _tokens(usage, "completion_tokens")
+        prompt_tokens, completion_tokens = token_count(usage, "prompt_tokens"), token_count(usage, "completion_tokens")
         try:
+            if isinstance(choice, dict) and choice.get("finish_reason") == "length":
+                limit = payload.get("max_tokens") or payload.get("max_completion_tokens")
+                raise TranslationError(
+                    f"reply was cut off at the token limit{f' of {limit}' if limit else ''} (finish_reason length)",
+                    truncated=True,
+                )
             checked = check_reply(content, title, abstract, glossary)
         except TranslationError as error:
             error.http_status, error.prompt_tokens, error.completion_tokens = status, prompt_tokens, completion_tokens
@@ -206,16 +283,14 @@ class OpenAICompatibleTranslator:
         )
         return text, status
 
+    def _deadline_reason(self, run_deadline: float | None, deadline: float) -> str:
+        if run_deadline is not None and deadline == run_deadline:
+            return "the translator was still answering when the run's time limit came"
+        return f"the translator passed the {self.request_deadline:g}s deadline for one reply"
 
-def _read_limited(response: httpx.Response) -> bytes | None:
-    """The body, or None past MAX_REPLY_BYTES (the rest is not read)."""
-    chunks, size = [], 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > MAX_REPLY_BYTES:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
+
+class _Refused(TranslationError):
+    """A 400 naming a parameter the server does not take; the traits were adjusted, the next request differs."""
 
 
 def _provider_error(reason: str, status: int | None = None, *, retry_after: float | None = None) -> TranslationError:
@@ -226,37 +301,8 @@ def _reply_error(reason: str, status: int) -> TranslationError:
     return TranslationError(reason, http_status=status)
 
 
-#: The token columns are 32-bit; a provider's count past that (or infinite) is nonsense, kept at the ceiling.
-MAX_TOKENS = 2**31 - 1
-
-
-def _tokens(usage: dict, key: str) -> int:
-    try:
-        return min(max(0, int(usage.get(key) or 0)), MAX_TOKENS)
-    except (TypeError, ValueError, OverflowError):
-        return MAX_TOKENS if usage.get(key) == float("inf") else 0
-
-
 def _elapsed_ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    """Retry-After in seconds, given as seconds or as an HTTP date (RFC 9110)."""
-    value = response.headers.get("Retry-After", "").strip()
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def get_translator() -> OpenAICompatibleTranslator | None:
@@ -270,4 +316,6 @@ def get_translator() -> OpenAICompatibleTranslator | None:
         timeout=settings.TRANSLATOR_TIMEOUT_SECONDS,
         max_retries=settings.TRANSLATOR_MAX_RETRIES,
         backoff_seconds=settings.TRANSLATOR_BACKOFF_SECONDS,
+        request_deadline=settings.TRANSLATOR_REQUEST_DEADLINE_SECONDS,
+        max_reply_tokens=settings.TRANSLATOR_MAX_REPLY_TOKENS,
     )

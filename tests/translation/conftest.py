@@ -7,8 +7,17 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from digest.translation.servers import forget_servers
 from tests.fakes.http import LoopbackServer, Reply, Request
 from tests.fakes.llm import completion, good_model, source_of
+
+
+@pytest.fixture(autouse=True)
+def _servers_forgotten() -> Iterator[None]:
+    """What servers refused is remembered per process; a loopback port may come back in a later test."""
+    forget_servers()
+    yield
+    forget_servers()
 
 
 @pytest.fixture
