@@ -6,8 +6,8 @@ A term is matched in the English source as a whole word (plural -s/-es allowed),
 the model's attention on what matters.
 
 After conversion, a Simplified rendering in the stored text (状态空间模型) would be rewritten by OpenCC like any
-other text; the text is cut at the glossary renderings, the rest converted piece by piece and each rendering
-shown in the variant's fixed form (no placeholder characters: feed text may contain any character).
+other text; the conversion (variants.py) takes each rendering, where it stands as a whole word, as the variant's
+fixed form, and keeps verbatim terms as written (no placeholder characters: feed text may contain any character).
 """
 
 from __future__ import annotations
@@ -84,39 +84,51 @@ def missing_terms(glossary: Glossary, source: str, translated: str) -> list[str]
     return [term.term for term in terms_in(glossary, source) if term.target and term.target.lower() not in lowered]
 
 
-def convert_protected(text: str, glossary: Glossary, language: str, convert_plain) -> str:
-    """`convert_plain(text, language)` with every glossary rendering in `text` shielded from OpenCC and shown
-    in the variant's fixed form. Longer renderings first, so 大语言模型 wins over a shorter overlapping term.
+def verbatim_spans(text: str, glossary: Glossary) -> list[tuple[str, bool]]:
+    """`text` cut at every term kept verbatim: (piece, True) for a verbatim term as written in the text (its
+    casing kept: Transformers, LLMs), (piece, False) for the text between, which is converted.
 
-    No in-band markers: the text is cut into spans (plain text, or a glossary rendering), the plain spans are
-    converted one by one and the renderings put in between, so nothing a feed or an editor writes can be
-    mistaken for our own bookkeeping."""
-    spans: list[tuple[str, str | None]] = [(text, None)]  # (text, fixed rendering or None for plain text)
-    for term in sorted(glossary, key=lambda t: len(t.target), reverse=True):
-        if not term.target or term.target.lower() not in text.lower():
+    No in-band markers: the pieces are kept apart, so nothing a feed or an editor writes can be mistaken for our
+    own bookkeeping. A verbatim term is matched anywhere (LLM in LLMs): it is Latin text that no conversion
+    changes, so where it ends does not matter. A Chinese rendering is matched as a whole word instead (see
+    `fixed_forms` and wordwise.py)."""
+    spans: list[tuple[str, bool]] = [(text, False)]
+    for term in sorted(glossary, key=lambda t: len(t.term), reverse=True):
+        if not term.keep_verbatim or not term.term or term.term.lower() not in text.lower():
             continue
-        flags = 0 if (term.case_sensitive or not term.keep_verbatim) else re.IGNORECASE
-        pattern = re.compile(re.escape(term.target), flags)
-        fixed = None if term.keep_verbatim else term.rendering(language, convert_plain)
-        spans = [piece for span in spans for piece in _cut(span, pattern, fixed)]
-    return "".join(rendering if rendering is not None else convert_plain(part, language) for part, rendering in spans)
+        pattern = re.compile(re.escape(term.term), 0 if term.case_sensitive else re.IGNORECASE)
+        spans = [piece for span in spans for piece in _cut(span, pattern)]
+    return spans
 
 
-def _cut(span: tuple[str, str | None], pattern: re.Pattern[str], fixed: str | None) -> list[tuple[str, str | None]]:
-    """One plain span split at each match of `pattern`; a match becomes a shielded span: the fixed rendering,
-    or (a verbatim term, fixed=None) the text as written, keeping its casing (Transformers, tokens)."""
-    text, rendering = span
-    if rendering is not None:
+def fixed_forms(glossary: Glossary, language: str, convert_plain) -> dict[str, str]:
+    """Each Chinese rendering of the glossary (and its variant form, which maps to itself, so a text already in
+    that form is not converted twice) -> what a reader of `language` sees. The conversion applies these to whole
+    words: 大模型 is rendered in 大模型的能力, not inside 扩大模型."""
+    forms: dict[str, str] = {}
+    for term in glossary:
+        if term.keep_verbatim or not term.zh_hans:
+            continue
+        form = term.rendering(language, convert_plain)
+        forms[term.zh_hans] = form
+        forms.setdefault(form, form)
+    return forms
+
+
+def _cut(span: tuple[str, bool], pattern: re.Pattern[str]) -> list[tuple[str, bool]]:
+    """One plain span split at each match of `pattern`; a match becomes a verbatim span as written."""
+    text, verbatim = span
+    if verbatim:
         return [span]
-    pieces: list[tuple[str, str | None]] = []
+    pieces: list[tuple[str, bool]] = []
     last = 0
     for match in pattern.finditer(text):
         if match.start() > last:
-            pieces.append((text[last : match.start()], None))
-        pieces.append((match.group(0), fixed if fixed is not None else match.group(0)))
+            pieces.append((text[last : match.start()], False))
+        pieces.append((match.group(0), True))
         last = match.end()
     if last < len(text):
-        pieces.append((text[last:], None))
+        pieces.append((text[last:], False))
     return pieces
 
 

@@ -1,9 +1,11 @@
-"""The reader's text of a paper in their variant, made by OpenCC from the one stored translation."""
+"""The reader's text of a paper in their variant, made from the one stored translation: cut into words, then
+each word converted on its own (glossary, phrase table, role, OpenCC; see wordwise.py), so that no rule fires
+across a word boundary (大模型→大型模型 inside 扩大模型, 合并 inside 结合并发挥, 在线 inside 在线性)."""
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import opencc
@@ -11,9 +13,11 @@ import opencc
 from digest.languages import OPENCC_CONFIG, Language
 from digest.models import Paper
 from digest.papers.latex import latex_to_unicode
-from digest.translation.glossary import Glossary, active_glossary, convert_protected
+from digest.translation.glossary import Glossary, active_glossary, fixed_forms, verbatim_spans
 from digest.translation.phrases import PhraseTable, active_phrases, convert_quotes
+from digest.translation.segmentation import plain_segmenter, segmenter
 from digest.translation.stored import current_translation
+from digest.translation.wordwise import Entries, Piece, convert_words, match_words
 
 _local = threading.local()
 
@@ -38,24 +42,82 @@ _NO_PHRASES = PhraseTable()
 
 @lru_cache(maxsize=20000)
 def convert_translation(text: str, language: str, glossary: Glossary = (), phrases: PhraseTable = _NO_PHRASES) -> str:
-    """A stored translation in the reader's variant: glossary renderings shielded from OpenCC and shown in the
-    variant's fixed form, then the phrase table's forms, then OpenCC for the rest, then Taiwan/Hong Kong
-    quotation marks. Cached on (text, variant, glossary, phrases): a paper is converted once per variant for
-    a whole send, and an edit of either table makes a new key rather than a stale hit."""
+    """A stored translation in the reader's variant, converted word by word (wordwise.py): glossary renderings and
+    the phrase table's phrases where they span whole words, role words (通过) by their role, OpenCC for every other
+    word alone, then Taiwan/Hong Kong quotation marks. Cached on (text, variant, glossary, phrases): a paper is
+    converted once per variant for a whole send, and an edit of either table makes a new key rather than a stale
+    hit."""
     if language not in OPENCC_CONFIG or OPENCC_CONFIG[language] is None:
         return text
+    return convert_quotes("".join(piece.text for piece in conversion_pieces(text, language, glossary, phrases)))
 
-    def plain(segment: str, variant: str) -> str:
-        return phrases.apply(segment, variant, convert)
 
-    relevant = tuple(term for term in glossary if term.target and term.target.lower() in text.lower())
-    converted = convert_protected(text, relevant, language, plain) if relevant else plain(text, language)
-    return convert_quotes(converted)
+def conversion_pieces(
+    text: str, language: str, glossary: Glossary = (), phrases: PhraseTable = _NO_PHRASES
+) -> list[Piece]:
+    """`text` as the pieces of its conversion (before quotation marks): each word or table entry with the text a
+    reader sees and the rule that made it. Not cached; convert_translation is."""
+    config = OPENCC_CONFIG.get(language)
+    if not config:
+        return [Piece(text, text, "verbatim")]
+    tiers = _entries(language, glossary, phrases)
+    pieces: list[Piece] = []
+    for span, verbatim in verbatim_spans(text, glossary):
+        if verbatim:
+            pieces.append(Piece(span, span, "verbatim"))
+        else:
+            pieces.extend(match_words(_words(span, tiers), tiers, language))
+    plain = [index for index, piece in enumerate(pieces) if piece.rule == "opencc"]
+    converted = convert_words([pieces[index].source for index in plain], _converter(config).convert)
+    for index, text_in_variant in zip(plain, converted, strict=True):
+        pieces[index] = replace(pieces[index], text=text_in_variant)
+    return pieces
+
+
+def _words(text: str, tiers: tuple[Entries, ...]) -> list[str]:
+    """The words of `text`. A word that is no table entry but holds one inside it (文档 in 文档检索, 视频 of the
+    glossary in the phrase word 视频理解) is cut again by the dictionary alone, without the project's words, so
+    that the entry applies where it is a word of its own inside the compound (文档 | 检索) and nowhere else."""
+    words = segmenter().cut(text)
+    if not any(_holds_entry(word, tiers) for word in words):
+        return words
+    plain = plain_segmenter()
+    return [part for word in words for part in (plain.cut(word, hmm=False) if _holds_entry(word, tiers) else [word])]
+
+
+def _holds_entry(word: str, tiers: tuple[Entries, ...]) -> bool:
+    if len(word) < 2 or any(word in entries.forms for entries in tiers):
+        return False
+    for entries in tiers:
+        forms, longest = entries.forms, entries.longest
+        for start in range(len(word)):
+            for end in range(start + 1, min(len(word), start + longest) + 1):
+                if end - start < len(word) and word[start:end] in forms:
+                    return True
+    return False
+
+
+@lru_cache(maxsize=64)
+def _entries(language: str, glossary: Glossary, phrases: PhraseTable) -> tuple[Entries, ...]:
+    """The variant's table entries in tiers (the glossary's, then the phrase table's), with their words made known
+    to the segmenter. Cached per tables: built once per variant and edit, not per text."""
+    segmenter().add_words(phrases.words)
+    tiers = (Entries.of(phrases.forms(language)),)
+    if not glossary:
+        return tiers
+
+    def plain(rendering: str, variant: str) -> str:
+        return "".join(piece.text for piece in conversion_pieces(rendering, variant, (), phrases))
+
+    glossary_forms = fixed_forms(glossary, language, plain)
+    segmenter().add_words(glossary_forms)
+    return (Entries.of(glossary_forms), *tiers)
 
 
 def forget_conversions() -> None:
     """Drops every cached conversion (a phrase or glossary edit in the admin)."""
     convert_translation.cache_clear()
+    _entries.cache_clear()
 
 
 def to_variant(text: str, language: str) -> str:

@@ -13,6 +13,7 @@ from digest.delivery.fanout import send_edition
 from digest.editions.build import build_edition
 from digest.translation import get_translator, variants
 from digest.translation.service import translate_papers
+from digest.translation.wordwise import SEPARATORS
 from tests.factories import PaperFactory, SubscriberFactory
 from tests.translation.conftest import content_reply
 
@@ -122,9 +123,15 @@ def test_opencc_runs_once_per_paper_and_variant_not_once_per_reader(serve, topic
     assert calls and max(calls.values()) == 1
     abstracts = {t.abstract for p in papers for t in p.translations.all()}
     assert len(abstracts) == 3
-    # What OpenCC gets is the abstract with the phrase table's phrases shielded: about as long as the abstract.
+    # What OpenCC gets is the abstract's words other than table entries, in one call joined by a separator: about
+    # as long as the abstract once the separators are taken out.
+    def words_of(sent: str) -> str:
+        return sent.translate({ord(separator): None for separator in SEPARATORS})
+
     shortest = min(len(abstract) for abstract in abstracts)
     titles = {t.title for p in papers for t in p.translations.all()}
-    converted_abstracts = [key for key in calls if key[1] not in titles and len(key[1]) > shortest // 2]
+    converted_abstracts = [
+        key for key in calls if words_of(key[1]) not in titles and len(words_of(key[1])) > shortest // 2
+    ]
     # Three papers, two OpenCC variants (zh-Hans is stored as is): six conversions for twelve readers.
     assert len(converted_abstracts) == 6

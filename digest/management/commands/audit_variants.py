@@ -1,4 +1,3 @@
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -6,20 +5,25 @@ from django.core.management.base import BaseCommand, CommandError
 from digest.editions.selectors import edition_entries
 from digest.management.commands._helpers import parse_date
 from digest.models import Edition
-from digest.translation.audit import PaperAudit, audit_texts
+from digest.translation.audit import PaperAudit, audit_texts, load_texts
 from digest.translation.stored import current_translation
 
 
 class Command(BaseCommand):
     help = (
         "List every place where an edition's Taiwan or Hong Kong text still contains a mainland-only form from "
-        "the watch list, per paper, and print the watch-list hits of plain OpenCC against ours (before/after). "
-        "--texts audits a JSON file of Simplified translations ({arxiv_id: {title, abstract}}) instead."
+        "the watch list, and every character the conversion added or dropped outside a table entry (round trip "
+        "back to Simplified, word by word), per paper; print the watch-list hits of plain OpenCC against ours and "
+        "the round-trip slips of phrases matched by character strings against the word-wise conversion "
+        "(before/after). --texts audits a file of Simplified texts instead: a JSON object {arxiv_id: {title, "
+        "abstract}} or JSON lines (.jsonl, .jsonl.gz) such as tests/fixtures/zh_corpus."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="YYYY-MM-DD: the daily edition of that day")
-        parser.add_argument("--texts", help="a JSON file {arxiv_id: {title, abstract}} of Simplified translations")
+        parser.add_argument(
+            "--texts", help="a JSON file {arxiv_id: {title, abstract}} or JSON lines of Simplified texts"
+        )
 
     def handle(self, *args, **options):
         if bool(options["date"]) == bool(options["texts"]):
@@ -44,9 +48,8 @@ class Command(BaseCommand):
 
     def _texts(self, path: str) -> list[tuple[str, str, str]]:
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-            return [(key, value["title"], value["abstract"]) for key, value in data.items()]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            return load_texts(Path(path))
+        except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError) as error:
             raise CommandError(f"cannot read {path}: {error.__class__.__name__}: {error}") from None
 
     def _report(self, audits: list[PaperAudit], what: str) -> None:
@@ -55,9 +58,20 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{audit.label} {hit.language}: {hit.form} ×{hit.count} (use {hit.preferred}) …{hit.context}…"
                 )
-        flagged = sum(1 for audit in audits if audit.hits)
+            for slip in audit.slips:
+                sign = "+" if slip.kind == "insertion" else "-"
+                self.stdout.write(
+                    f"{audit.label} {slip.language}: round trip {sign}{slip.characters} ({slip.kind}) "
+                    f"{slip.source} -> {slip.back}"
+                )
+        flagged = sum(1 for audit in audits if audit.hits or audit.slips)
         before, after = sum(a.before for a in audits), sum(a.after for a in audits)
         self.stdout.write(
             f"watch-list hits over {len(audits)} papers of {what}: plain OpenCC {before}, "
             f"with our phrase table {after}; {flagged} papers still to fix"
+        )
+        slips_before, slips_after = sum(a.slips_before for a in audits), sum(len(a.slips) for a in audits)
+        self.stdout.write(
+            f"round-trip slips (a character added or dropped outside a table entry) over {len(audits)} papers: "
+            f"phrases matched by character strings {slips_before}, word by word {slips_after}"
         )

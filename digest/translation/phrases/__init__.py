@@ -4,9 +4,11 @@ OpenCC's Taiwan tables are built for everyday IT text; on AI abstracts they rewr
 readers notice: 推导出 -> 推匯出 (segmented as 推 + 导出 "export"), 在线段上 -> 線上段上 ("online"), 回调 -> 回撥,
 这些文件 -> 這些檔案, and they leave mainland terms such as 鲁棒 as they are. ai_terms.tsv (shipped, reviewed
 against Taiwan's academic usage) and the editors' VariantPhrase rows (admin; they win over the file) give the
-Taiwan and Hong Kong form of each Simplified phrase. Conversion works like the glossary's: the Simplified text is
-cut at every phrase (longest first, leftmost first), the pieces between are converted by OpenCC and each phrase
-becomes the variant's form. So a phrase both fixes a term and stops OpenCC from segmenting across it.
+Taiwan and Hong Kong form of each Simplified phrase. The conversion (variants.py, wordwise.py) cuts the Simplified
+text into words first and takes a phrase where it spans whole words (大模型 in 大模型的能力, not inside 扩大模型);
+every other word goes to OpenCC alone. A "term" row is a word, and is added to the segmenter's dictionary; a
+"trap" row is a run of words that OpenCC alone would get wrong (结合并, 我们支持这一观点) and only has to line up
+with word boundaries.
 
 Taiwan and Hong Kong also write 「」 and 『』 where Simplified text has “” and ‘’; `convert_quotes` does that after
 OpenCC, which leaves quotation marks alone.
@@ -82,25 +84,44 @@ class PhraseTable:
             compiled[language] = (pattern, forms)
         return compiled
 
-    def apply(self, text: str, language: str, convert_plain) -> str:
-        """`convert_plain(text, language)` (OpenCC) with every phrase of the table shown in its variant form.
+    def forms(self, language: str) -> dict[str, str]:
+        """Simplified phrase -> the variant's form, and each form -> itself (empty for zh-Hans and English)."""
+        return self._by_variant.get(language, (None, {}))[1]
 
-        No in-band markers, as in the glossary's shield: the text is cut at each phrase (longest first, leftmost
-        first), the pieces between are converted one by one and the phrases' forms put in between, so nothing a
-        text contains can be taken for our own bookkeeping."""
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """What the segmenter must know as words: each term's Simplified phrase and every variant form (a trap's
+        Simplified side is several words and stays several words; its Traditional form keeps an editor's text in
+        Traditional in one piece)."""
+        words = {p.zh_hans for p in self.phrases if p.kind != "trap"}
+        words.update(form for p in self.phrases for form in (p.zh_hant_tw, p.zh_hant_hk) if form)
+        return frozenset(words)
+
+    def apply(self, text: str, language: str, convert_plain) -> str:
+        """The conversion as it was before word boundaries were respected: phrases matched anywhere in the
+        character string (longest first, leftmost first), OpenCC over the pieces between. Kept for the audit,
+        which reports how many round-trip slips this gave against the word-wise conversion.
+
+        No in-band markers: the text is cut at each phrase, the pieces between are converted one by one and the
+        phrases' forms put in between, so nothing a text contains can be taken for our own bookkeeping."""
+        return "".join(converted for _, converted, _ in self.string_pieces(text, language, convert_plain))
+
+    def string_pieces(self, text: str, language: str, convert_plain) -> list[tuple[str, str, bool]]:
+        """`apply` as (Simplified piece, converted piece, is a phrase) triples."""
         pattern, forms = self._by_variant.get(language, (None, {}))
         if pattern is None:
-            return convert_plain(text, language)
-        pieces: list[str] = []
+            return [(text, convert_plain(text, language), False)] if text else []
+        pieces: list[tuple[str, str, bool]] = []
         last = 0
         for match in pattern.finditer(text):
             if match.start() > last:
-                pieces.append(convert_plain(text[last : match.start()], language))
-            pieces.append(forms[match.group(0)])
+                gap = text[last : match.start()]
+                pieces.append((gap, convert_plain(gap, language), False))
+            pieces.append((match.group(0), forms[match.group(0)], True))
             last = match.end()
         if last < len(text):
-            pieces.append(convert_plain(text[last:], language))
-        return "".join(pieces)
+            pieces.append((text[last:], convert_plain(text[last:], language), False))
+        return pieces
 
 
 def convert_quotes(text: str) -> str:
