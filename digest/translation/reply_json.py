@@ -5,8 +5,13 @@ The prompt asks for one JSON object; real servers wrap it:
 - reasoning models (Qwen3, DeepSeek-R1, QwQ) served by Ollama, LM Studio, llama.cpp or vLLM without a reasoning
   parser put their thinking first, as ``<think> ... </think>``; when the chat template opened the block itself,
   only the closing ``</think>`` is in the reply. The thinking may hold drafts of the JSON, braces and all;
+- gpt-oss on a server that does not parse its channels leaks them: ``<|channel|>analysis<|message|>...<|end|>
+  <|start|>assistant<|channel|>final<|message|>{...}`` (johnbean393/Sidekick#75, kekzl/imp#768);
 - many models say a sentence before or after the object ("以下是翻译：", "Hope this helps"), or fence it in
-  ```` ```json ````, anywhere in the reply.
+  ```` ```json ````, anywhere in the reply;
+- without JSON mode, a model copies the source's LaTeX into a JSON string unescaped: ``"$\\alpha$"`` is an
+  invalid escape, and ``"$\\times$"`` a valid one (a tab, then "imes"). A backslash that starts no JSON escape,
+  or that starts a macro the source has (\\times, \\beta, \\nabla), is read as the backslash it stands for.
 
 `reply_object` sets the reasoning aside (a block the reply starts with, up to its ``</think>``, or everything
 before a lone ``</think>``; a ``<think>`` never closed means the answer never came), then tries every ``{`` as
@@ -32,6 +37,16 @@ REQUIRED_KEYS = ("title", "abstract")
 
 _THINK_OPEN_RE = re.compile(r"<(think|thinking|reasoning)>", re.IGNORECASE)
 _THINK_CLOSE_RE = re.compile(r"</(think|thinking|reasoning)>", re.IGNORECASE)
+_HARMONY_FINAL = "<|channel|>final<|message|>"
+_HARMONY_ANALYSIS_RE = re.compile(r"\s*(?:<\|start\|>assistant)?<\|channel\|>analysis<\|message\|>")
+# A backslash and what it escapes: an escaped backslash, a \uXXXX escape, a word (a LaTeX macro or a valid escape
+# letter followed by text), or any other character.
+_ESCAPE_RE = re.compile(r"\\(\\|u[0-9a-fA-F]{4}|[A-Za-z]+|.|$)", re.DOTALL)
+_UNICODE_ESCAPE_RE = re.compile(r"u[0-9a-fA-F]{4}")
+# Where an object with keys may start; a brace of LaTeX (\frac{a}{b}) or an empty object cannot hold a translation.
+_OBJECT_START_RE = re.compile(r'\{\s*"')
+#: A reply opening more objects than this is no translation (and would cost a scan from each).
+MAX_OBJECT_STARTS = 1000
 _decoder = json.JSONDecoder()
 
 
@@ -40,6 +55,10 @@ def answer_start(content: str) -> int:
     template opened the block); 0 when there is none. TranslationError when a block is opened and never closed.
 
     Only a block at the very start counts: an abstract about reasoning models may well mention <think> itself."""
+    if _HARMONY_FINAL in content:
+        return content.rindex(_HARMONY_FINAL) + len(_HARMONY_FINAL)
+    if _HARMONY_ANALYSIS_RE.match(content):
+        raise TranslationError("reply is only reasoning: the analysis channel had no final message")
     first = len(content) - len(content.lstrip())
     opened = _THINK_OPEN_RE.match(content, first)
     closed = _THINK_CLOSE_RE.search(content, opened.end() if opened else first)
@@ -50,23 +69,43 @@ def answer_start(content: str) -> int:
     return closed.end()
 
 
-def reply_object(content: str | None) -> dict:
-    """The one JSON object of the reply that has the required keys (see the module docstring)."""
+def latex_escaped(content: str, macros: frozenset[str] = frozenset()) -> str:
+    """`content` with each backslash that starts no JSON escape, or starts one of the source's LaTeX `macros`
+    (names without the backslash), doubled: the JSON then reads the backslash the model meant."""
+
+    def escape(match: re.Match[str]) -> str:
+        unit = match.group(1)
+        if unit == "\\" or _UNICODE_ESCAPE_RE.fullmatch(unit):
+            return match.group(0)
+        if unit[:1].isalpha():
+            if unit in macros or unit[0] not in "bfnrt":
+                return "\\\\" + unit
+            return match.group(0)
+        return match.group(0) if unit in ('"', "/", "") else "\\\\" + unit
+
+    return _ESCAPE_RE.sub(escape, content) if "\\" in content else content
+
+
+def reply_object(content: str | None, macros: frozenset[str] = frozenset()) -> dict:
+    """The one JSON object of the reply that has the required keys (see the module docstring); `macros` are the
+    names of the source's LaTeX macros, whose backslash a model may have left unescaped."""
     if not isinstance(content, str) or not content.strip():
         raise TranslationError("reply is not JSON: the content is empty")
+    content = latex_escaped(content, macros)
     start = answer_start(content)
     found: list[tuple[int, int, dict]] = []  # (start, end, object) of each object with the required keys
-    position = content.find("{")
-    while position != -1:
+    for tried, match in enumerate(_OBJECT_START_RE.finditer(content)):
+        if tried == MAX_OBJECT_STARTS:
+            raise TranslationError(f"reply is not JSON: over {MAX_OBJECT_STARTS} objects, not one translation")
+        position = match.start()
         try:
             value, end = _decoder.raw_decode(content, position)
         except (ValueError, RecursionError):
-            value, end = None, position
+            continue
         # An object that ends inside the reasoning is a draft; one that runs past a lone closing tag holds the
         # tag in a string (the answer quoting an abstract about <think> tokens).
         if end > start and isinstance(value, dict) and _has_required_keys(value):
             found.append((position, end, value))
-        position = content.find("{", position + 1)
     outermost = [item for item in found if not any(o[0] < item[0] and item[1] <= o[1] for o in found)]
     distinct: list[dict] = []
     for _, _, value in outermost:
@@ -88,6 +127,8 @@ def _why_not(text: str) -> dict:
     stripped = text.strip()
     try:
         whole = json.loads(_unfenced(stripped))
+    except RecursionError:
+        raise TranslationError("reply is not JSON: nested too deep") from None
     except ValueError as error:
         raise TranslationError(f"reply is not JSON: {error}") from None
     if not isinstance(whole, dict):

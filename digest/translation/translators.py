@@ -255,7 +255,7 @@ class OpenAICompatibleTranslator:
         try:
             body = json.loads(raw)
             choice = body["choices"][0]
-            content = choice["message"]["content"]
+            content = _content_text(choice["message"]["content"])
         except (ValueError, KeyError, IndexError, TypeError):
             raise _reply_error("reply is not a chat-completions response", status) from None
         usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
@@ -299,6 +299,18 @@ def _provider_error(reason: str, status: int | None = None, *, retry_after: floa
 
 def _reply_error(reason: str, status: int) -> TranslationError:
     return TranslationError(reason, http_status=status)
+
+
+def _content_text(content: object) -> object:
+    """The message's text. Mistral's reasoning models (Magistral) send a list of chunks, the thinking as
+    {"type": "thinking", ...} and the answer as {"type": "text", "text": ...} (spring-ai#5020): the text chunks."""
+    if isinstance(content, list):
+        return "".join(
+            part["text"]
+            for part in content
+            if isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str)
+        )
+    return content
 
 
 def _elapsed_ms(started: float) -> int:

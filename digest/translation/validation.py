@@ -44,6 +44,7 @@ _CONTROL_RE = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ue000-\uf8ff\U000f0000-\U0010ffff]"
 )
 
+_MACRO_RE = re.compile(r"\\([A-Za-z]+)")
 _SENTENCE_END_RE = re.compile(r"[。！？；!?;\n]|\.\s")
 
 #: Bounds on len(translation) / len(source); see the module docstring for where they come from.
@@ -60,7 +61,7 @@ class CheckedReply:
 def check_reply(content: str, source_title: str, source_abstract: str, glossary: Glossary = ()) -> CheckedReply:
     """The accepted (possibly repaired) title and abstract with the reasons to review them, or TranslationError
     naming the first hard failure."""
-    data = reply_object(content)
+    data = reply_object(content, frozenset(_MACRO_RE.findall(f"{source_title}\n{source_abstract}")))
     reasons: list[str] = []
     title, title_notes = repair_tex_words(source_title, data["title"].strip(), "title")
     abstract, abstract_notes = repair_tex_words(source_abstract, data["abstract"].strip(), "abstract")

@@ -45,6 +45,13 @@ REPLY_SHAPES: dict[str, Shape] = {
     ),
     # The answer written twice, once plain and once fenced: the same object, so not ambiguous.
     "the same object twice": lambda body: f"{body}\n\n```json\n{body}\n```",
+    # gpt-oss on a server that does not parse its Harmony channels (johnbean393/Sidekick#75, kekzl/imp#768).
+    "gpt-oss channels leaked": lambda body: (
+        f"<|channel|>analysis<|message|>{THINKING}<|end|><|start|>assistant<|channel|>final<|message|>{body}"
+    ),
+    # Without JSON mode a model copies LaTeX into the string as in the source: $\alpha$, not $\\alpha$ (an
+    # invalid JSON escape; $\times$ and $\beta$ even read as a tab and a backspace).
+    "LaTeX backslashes unescaped": lambda body: body.replace("\\\\", "\\"),
 }
 
 
@@ -99,6 +106,18 @@ def llama_cpp_server(request: Request) -> Reply:
     body["choices"][0]["message"]["reasoning_content"] = THINKING
     body["system_fingerprint"] = "b9554-d403f00ec"
     body["timings"] = {"prompt_n": 900, "prompt_ms": 251.5, "predicted_n": 700, "predicted_ms": 4075.9}
+    return Reply(200, body)
+
+
+def mistral_magistral(request: Request) -> Reply:
+    """Mistral's reasoning models: `content` is a list of chunks, the thinking first, then the answer as text
+    (spring-projects/spring-ai#5020, braintrust-sdk-javascript#1857)."""
+    answer = json.dumps(_good(request), ensure_ascii=False)
+    body = completion(answer)
+    body["choices"][0]["message"]["content"] = [
+        {"type": "thinking", "thinking": [{"type": "text", "text": THINKING}]},
+        {"type": "text", "text": answer},
+    ]
     return Reply(200, body)
 
 

@@ -79,6 +79,28 @@ def test_an_answer_only_inside_the_reasoning_is_refused():
         reply_object(f"<think>\n{BODY}\n</think>\n\n翻译见上。")
 
 
+def test_latex_copied_unescaped_into_the_json_string_is_read_as_the_source_wrote_it():
+    source = (
+        "Faster gradients",
+        "We compute $\\nabla f$ with $\\alpha = 0.1$ and run 8$\\times$ faster on many tasks.",
+    )
+    raw = (
+        '{"title": "更快的梯度", "abstract": "我们以 $\\alpha = 0.1$ 计算 $\\nabla f$，在多项任务上提速 8$\\times$。"}'
+    )
+    checked = check_reply(raw, *source)
+    assert checked.abstract == "我们以 $\\alpha = 0.1$ 计算 $\\nabla f$，在多项任务上提速 8$\\times$。"
+
+
+def test_json_escapes_that_are_no_macro_of_the_source_keep_their_meaning():
+    raw = '{"title": "标题", "abstract": "第一段。\\n第二段，\\u5927模型，引号\\"号\\"。"}'
+    assert reply_object(raw, frozenset({"times"}))["abstract"] == '第一段。\n第二段，大模型，引号"号"。'
+
+
+def test_gpt_oss_reasoning_without_a_final_message_is_refused():
+    with pytest.raises(TranslationError, match="only reasoning"):
+        reply_object(f"<|channel|>analysis<|message|>We need to translate. {BODY}")
+
+
 def test_a_wrapped_reply_still_meets_every_content_check():
     english = json.dumps({"title": SOURCE[0], "abstract": SOURCE[1]})
     with pytest.raises(TranslationError, match="echoed"):
@@ -92,6 +114,8 @@ SERVERS = {
     "DeepSeek reasoner, reasoning_content": llm_servers.deepseek_reasoner,
     "vLLM reasoning parser": llm_servers.vllm_reasoning_parser,
     "llama.cpp server": llm_servers.llama_cpp_server,
+    "gpt-oss with its channels leaked": llm_servers.wrapped("gpt-oss channels leaked"),
+    "Mistral Magistral, content as chunks": llm_servers.mistral_magistral,
 }
 
 
