@@ -17,7 +17,14 @@ from digest.translation import servers
 from digest.translation.errors import TranslationError
 from digest.translation.glossary import Glossary, prompt_glossary
 from digest.translation.prompt import PROMPT_VERSION, build_messages
-from digest.translation.transport import MAX_REPLY_BYTES, PastDeadline, read_limited, retry_after_seconds, token_count
+from digest.translation.transport import (
+    MAX_REPLY_BYTES,
+    PastDeadline,
+    Watchdog,
+    read_limited,
+    retry_after_seconds,
+    token_count,
+)
 from digest.translation.validation import check_reply, reply_extras
 
 log = logging.getLogger(__name__)
@@ -109,7 +116,9 @@ class OpenAICompatibleTranslator:
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         # A provider that does not accept the connection within 10 s is down; waiting longer only delays the day.
         limits = httpx.Timeout(timeout, connect=min(timeout, 10.0))
-        self.client = client or httpx.Client(timeout=limits, headers=headers)
+        # No connection is kept alive: each request's own connection is what its Watchdog can cut at the deadline.
+        pool = httpx.Limits(max_keepalive_connections=0)
+        self.client = client or httpx.Client(timeout=limits, headers=headers, limits=pool)
 
     @property
     def json_mode(self) -> str:
@@ -230,16 +239,20 @@ class OpenAICompatibleTranslator:
         remaining = max(0.001, deadline - time.monotonic())
         # No single wait may outlast the deadline; read_limited checks it between the bytes of a slow reply.
         timeout = httpx.Timeout(min(self.timeout, remaining), connect=min(self.timeout, 10.0, remaining))
+        watchdog = Watchdog(deadline)
         try:
-            with self.client.stream("POST", self.url, json=payload, timeout=timeout) as response:
+            with (
+                watchdog,
+                self.client.stream(
+                    "POST", self.url, json=payload, timeout=timeout, extensions={"trace": watchdog.trace}
+                ) as response,
+            ):
                 raw = read_limited(response, deadline)
-        except httpx.TimeoutException:
-            if time.monotonic() >= deadline - 0.01:
+        except (httpx.HTTPError, PastDeadline) as error:
+            if watchdog.fired or time.monotonic() >= deadline - 0.01:
                 raise _provider_error(self._deadline_reason(run_deadline, deadline)) from None
-            raise _provider_error("the translator timed out") from None
-        except PastDeadline:
-            raise _provider_error(self._deadline_reason(run_deadline, deadline)) from None
-        except httpx.HTTPError as error:
+            if isinstance(error, httpx.TimeoutException):
+                raise _provider_error("the translator timed out") from None
             raise _provider_error(f"cannot reach the translator: {error.__class__.__name__}") from None
         status = response.status_code
         if status in (429, 500, 502, 503, 504):

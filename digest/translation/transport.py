@@ -1,8 +1,18 @@
 """Reading a model server's HTTP answer: the body within a size limit and an overall deadline, Retry-After, and
-the token counts of its usage block."""
+the token counts of its usage block.
+
+httpx has timeouts per read, not per request: a server that sends one byte every half second, headers included,
+is never "timed out". `Watchdog` gives a request a hard deadline through httpx's public trace extension: when the
+connection is made it learns the socket, and if the request is still running at the deadline it shuts the socket
+down, which ends any read in progress at once. It needs a new connection per request (the translator's client
+keeps none alive: a connection costs milliseconds beside a reply of seconds); `read_limited` also checks the
+deadline between the chunks of the body.
+"""
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -15,6 +25,40 @@ MAX_REPLY_BYTES = 256 * 1024
 
 class PastDeadline(Exception):
     """The server was still sending when the request's deadline passed."""
+
+
+class Watchdog:
+    """Shuts a request's connection down at `deadline` (a time.monotonic() value); pass `trace` as the request's
+    "trace" extension and use the watchdog as a context manager around the request."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.fired = False
+        self._timer: threading.Timer | None = None
+
+    def trace(self, event: str, info: dict) -> None:
+        if event != "connection.connect_tcp.complete" or self._timer is not None:
+            return
+        stream = info.get("return_value")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if isinstance(sock, socket.socket):
+            self._timer = threading.Timer(max(0.0, self.deadline - time.monotonic()), self._shut, args=(sock,))
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _shut(self, sock: socket.socket) -> None:
+        self.fired = True
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:  # already closed: the request ended on its own
+            pass
+
+    def __enter__(self) -> Watchdog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
 
 
 def read_limited(response: httpx.Response, deadline: float) -> bytes | None:

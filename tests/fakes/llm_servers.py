@@ -9,6 +9,7 @@ Content shapes (`REPLY_SHAPES`, the text of choices[0].message.content) are also
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from collections.abc import Callable
 
@@ -230,3 +231,64 @@ def dripping(seconds_per_byte: float = 0.5) -> Callable[[Request], Reply]:
         return reply
 
     return handler
+
+
+class DrippingSocketServer:
+    """A raw TCP server that writes its whole HTTP answer, status line and headers included, one byte every
+    `seconds_per_byte`: every read returns within any per-read timeout, before the headers are even complete, so
+    only a deadline on the whole request ends it. Use as a context manager; `url` is its base URL."""
+
+    def __init__(self, seconds_per_byte: float = 0.5) -> None:
+        self.seconds_per_byte = seconds_per_byte
+        self.connections = 0
+        self._stop = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}/v1"
+
+    def __enter__(self) -> DrippingSocketServer:
+        threading.Thread(target=self._accept, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._listener.close()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
+
+    def _answer(self, connection: socket.socket) -> None:
+        with connection:
+            try:
+                head, body = self._read_request(connection)
+                reply = good_model(Request("POST", head.split()[1], {}, body))
+                payload = json.dumps(reply.body, ensure_ascii=False).encode()
+                answer = (
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    + f"Content-Length: {len(payload)}\r\n\r\n".encode()
+                    + payload
+                )
+                for index in range(len(answer)):
+                    if self._stop.wait(self.seconds_per_byte):
+                        return
+                    connection.sendall(answer[index : index + 1])
+            except OSError:  # the client hung up, as it should at its deadline
+                return
+
+    @staticmethod
+    def _read_request(connection: socket.socket) -> tuple[str, bytes]:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += connection.recv(65536)
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = next(
+            int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")
+        )
+        while len(body) < length:
+            body += connection.recv(65536)
+        return head.decode("latin-1"), body

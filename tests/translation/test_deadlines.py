@@ -13,7 +13,7 @@ from digest.translation.service import translate_papers
 from digest.translation.translators import OpenAICompatibleTranslator
 from tests.factories import PaperFactory
 from tests.fakes.llm import good_model
-from tests.fakes.llm_servers import dripping
+from tests.fakes.llm_servers import DrippingSocketServer, dripping
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,21 @@ def test_a_server_dripping_one_byte_every_half_second_is_cut_at_the_request_dead
     run = translate_papers([paper], translator=get_translator())
     elapsed = time.monotonic() - started
     assert run.failed == 1 and 1.5 <= elapsed < 2.5
+    assert "1.5s deadline" in TranslationFailure.objects.get(paper=paper).reason
+
+
+def test_a_server_dripping_even_its_headers_is_cut_at_the_request_deadline(settings):
+    with DrippingSocketServer(0.5) as server:
+        settings.TRANSLATOR_BASE_URL, settings.TRANSLATOR_MODEL = server.url, "loopback-model"
+        settings.TRANSLATOR_TIMEOUT_SECONDS = 2.0
+        settings.TRANSLATOR_REQUEST_DEADLINE_SECONDS = 1.5
+        settings.TRANSLATOR_MAX_RETRIES = 0
+        paper = PaperFactory()
+        started = time.monotonic()
+        run = translate_papers([paper], translator=get_translator())
+        elapsed = time.monotonic() - started
+    assert run.failed == 1 and server.connections == 1
+    assert 1.5 <= elapsed < 2.5
     assert "1.5s deadline" in TranslationFailure.objects.get(paper=paper).reason
 
 
