@@ -14,16 +14,15 @@ also has: "Large Language Models (LLMs)" rendered 大语言模型 alone lost the
 renderings than the source has spelled-out forms. The only repair made is the safe one: a rendering the glossary
 lists as a variant becomes that term's required form (大型语言模型 -> 大语言模型), as it would anywhere else.
 
-TeX words. A model that drops a backslash writes ``8times`` for ``8$\\times$`` or ``rho approx 0.9`` for
-``$\\rho \\approx 0.9$``: the number is there, only the operator is spelled as its TeX name. Where the source has
-the macro and a number stands next to the word, the word becomes the operator's Unicode character (pylatexenc's own
-rendering, so the span checks find it) and the repair is noted.
+TeX words. A model that drops a backslash writes ``8times`` for ``8$\\times$`` or ``ε leq δ`` for
+``$\\epsilon \\leq \\delta$``: the operands are there, only the operator is spelled as its TeX name. Where the
+source has the macro and the word stands as an operator (next to a number or a variable), it becomes the operator's
+Unicode character (pylatexenc's own rendering, so the span checks find it) and the repair is noted.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -143,19 +142,50 @@ def _english_form(phrase: str) -> re.Pattern[str]:
 TEX_WORDS = ("times", "leq", "geq", "le", "ge", "neq", "approx", "simeq", "sim", "pm", "cdot", "div", "propto")
 # A LaTeX span or URL of the reply is left as written: "$\\leq 5$" is the verbatim span, not a slip.
 _LEAVE_RE = re.compile(f"{LATEX_RE.pattern}|{URL_RE.pattern}")
-_NUMBER_AFTER = r"(?=\s?[-+−]?\.?\d[\d.,]*(?![A-Za-z\d]))"
+_GREEK = "α-ωΑ-Ωϵϑϕϱς"
+_NUMBER_RE = re.compile(r"[-+−]?\.?\d[\d.,]*")
 
 
 @lru_cache(maxsize=32)
-def _slip_pattern(word: str) -> re.Pattern[str]:
-    """The word (backslash optional) glued to or one space from a number: 8times, 8 times, leq0.5, approx 0.9.
-    A number followed by letters (sim2real) is a name, not an operand."""
-    return re.compile(rf"(?<=\d)\s?\\?{word}(?![A-Za-z])|(?<![A-Za-z\\])\\?{word}(?![A-Za-z]){_NUMBER_AFTER}")
+def _word_pattern(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![A-Za-z\\])\\?{word}(?![A-Za-z])")
+
+
+def _operand_before(text: str) -> bool:
+    """Whether `text` ends (one space allowed) with what an operator follows: a number, a Greek or lone Latin
+    letter (a variable), a closing bracket."""
+    text = text.removesuffix(" ")
+    if not text:
+        return False
+    last = text[-1]
+    if last.isdigit() or last in ")]}|′'" or re.match(f"[{_GREEK}]", last):
+        return True
+    return _latin(last) and not (len(text) > 1 and _latin(text[-2]))
+
+
+def _operand_after(text: str) -> bool:
+    """Whether `text` starts (one space allowed) with an operand; a number followed by letters (sim2real) is a
+    name, not an operand."""
+    text = text.removeprefix(" ")
+    number = _NUMBER_RE.match(text)
+    if number:
+        return not _latin(text[number.end() : number.end() + 1])
+    if not text:
+        return False
+    if re.match(f"[{_GREEK}(]", text[0]):
+        return True
+    return _latin(text[0]) and not (len(text) > 1 and _latin(text[1]))
+
+
+def _latin(char: str) -> bool:
+    return len(char) == 1 and char.isascii() and char.isalpha()
 
 
 def repair_tex_words(source: str, text: str, field: str) -> tuple[str, list[str]]:
-    """`text` with the TeX words of the source's macros that lost their backslash next to a number written as
-    the operator they name, and a note per word repaired."""
+    """`text` with each TeX word of the source's operators written without its backslash (or glued to a number)
+    where it stands as an operator, next to a number or variable (8times, ε leq δ, approx 0.9, \\leq5), written
+    as the operator's character; and a note per word repaired. Words that only look like one (sim-to-real,
+    sim2real) and the reply's own LaTeX spans and URLs are left alone."""
     words = [w for w in TEX_WORDS if re.search(rf"\\{w}(?![A-Za-z])", source) and w in text]
     if not words:
         return text, []
@@ -168,16 +198,19 @@ def repair_tex_words(source: str, text: str, field: str) -> tuple[str, list[str]
     pieces.append((text[last:], True))
     for word in words:
         symbol = latex_as_unicode(f"$\\{word}$")
-        pattern = _slip_pattern(word)
-        slips = [m.group(0) for piece, open_ in pieces if open_ for m in pattern.finditer(piece)]
-        if not symbol or not slips:
+        slips: list[str] = []
+
+        def operator(match: re.Match[str], symbol: str = symbol, slips: list[str] = slips) -> str:
+            piece = match.string
+            if _operand_before(piece[: match.start()]) or _operand_after(piece[match.end() :]):
+                slips.append(match.group(0))
+                return symbol
+            return match.group(0)
+
+        if not symbol:
             continue
-        replacement = _operator(symbol)
-        pieces = [(pattern.sub(replacement, piece) if open_ else piece, open_) for piece, open_ in pieces]
-        notes.append(f"{field}: TeX \\{word} written as {slips[0].strip()!r}, repaired to {symbol}")
+        pattern = _word_pattern(word)
+        pieces = [(pattern.sub(operator, piece) if open_ else piece, open_) for piece, open_ in pieces]
+        if slips:
+            notes.append(f"{field}: TeX \\{word} written as {slips[0]!r}, repaired to {symbol}")
     return "".join(piece for piece, _ in pieces), notes
-
-
-def _operator(symbol: str) -> Callable[[re.Match[str]], str]:
-    """The operator in place of the word, keeping a space the model put before it (8 times -> 8 ×)."""
-    return lambda match: (" " if match.group(0)[:1].isspace() else "") + symbol

@@ -96,6 +96,8 @@ def test_8times_for_8_latex_times_is_repaired_to_the_operator_and_flagged():
         ("an error of $\\epsilon \\leq 0.5$ on", "误差 ε \\leq 0.5。", "误差 ε ≤ 0.5。"),
         ("a gap of $\\sim 3$ points on", "约 sim3 个点的差距。", "约 ∼3 个点的差距。"),
         ("a speed-up of 2.5$\\times$ on", "加速 2.5 times。", "加速 2.5 ×。"),
+        ("a bound $\\epsilon \\leq \\delta$ on", "界 ε leq δ。", "界 ε ≤ δ。"),
+        ("noise $x \\sim \\mathcal{N}$ on", "噪声 x sim N。", "噪声 x ∼ N。"),
     ],
 )
 def test_tex_words_that_lost_their_backslash_next_to_a_number_are_repaired(source, written, repaired):
@@ -109,6 +111,7 @@ def test_tex_words_that_lost_their_backslash_next_to_a_number_are_repaired(sourc
     "text",
     [
         "我们采用 sim2real 迁移，在 3 个机器人上验证。",  # a name, not an operator
+        "我们采用 sim-to-real 迁移，在 3 个机器人上验证。",
         "公式 $x \\sim 3$ 原样保留，在 3 个机器人上验证。",  # the verbatim LaTeX span
         "代码见 https://example.org/sim3 ，在 3 个机器人上验证。",  # part of a URL
     ],
