@@ -33,8 +33,7 @@ import opencc
 
 from digest.translation.glossary import Glossary, active_glossary
 from digest.translation.phrases import PhraseTable, active_phrases, convert_quotes, watch_list
-from digest.translation.segmentation import segmenter
-from digest.translation.variants import conversion_pieces, convert
+from digest.translation.variants import conversion_pieces, conversion_words, convert
 from digest.translation.wordwise import convert_words
 
 VARIANTS = ("zh-Hant-TW", "zh-Hant-HK")
@@ -114,16 +113,18 @@ def _back(language: str) -> opencc.OpenCC:
     return cache[config]
 
 
-def word_boundaries(text: str) -> frozenset[int]:
-    """The offsets where the words of `text` begin and end, as the conversion cuts them."""
+def boundaries_of(words: Iterable[str]) -> frozenset[int]:
+    """The offsets where consecutive `words` begin and end."""
     offsets, at = {0}, 0
-    for word in segmenter().cut(text):
+    for word in words:
         at += len(word)
         offsets.add(at)
     return frozenset(offsets)
 
 
-def round_trip_slips(text: str, pieces: list[tuple[str, str, str]], language: str) -> list[Slip]:
+def round_trip_slips(
+    text: str, pieces: list[tuple[str, str, str]], language: str, words: frozenset[int] | None = None
+) -> list[Slip]:
     """The characters a conversion of `text` added or dropped, piece by piece: `pieces` are (Simplified piece,
     converted piece, rule) in order, rule "entry" for a table entry, "verbatim" for text kept as written, anything
     else for OpenCC's or a role's work.
@@ -131,25 +132,22 @@ def round_trip_slips(text: str, pieces: list[tuple[str, str, str]], language: st
     A piece that keeps its length added and dropped nothing. A piece that changed length is converted back to
     Simplified on its own (tw2sp, hk2s): a vocabulary swap comes back as the source (記憶體 -> 内存), a slip does
     not. A table entry may change length (大模型 -> 大型模型) where it spans whole words of the source; an entry
-    matched inside a word (大模型 in 扩大|模型, by character strings) is checked like any other piece."""
-    boundaries: frozenset[int] | None = None
+    matched inside a word (大模型 in 扩大|模型, by character strings) is checked like any other piece. `words` are
+    the offsets where the source's words begin and end (the conversion's words); by default the pieces' own ends,
+    which is right for the word-wise conversion, whose pieces are words."""
+    boundaries = words if words is not None else boundaries_of(source for source, _, _ in pieces)
     changed: list[tuple[int, str, str]] = []
     offset = 0
     for source, converted, rule in pieces:
         start, offset = offset, offset + len(source)
         if rule == "verbatim" or len(converted) == len(source):
             continue
-        if rule == "entry":
-            if boundaries is None:
-                boundaries = word_boundaries(text)
-            if start in boundaries and offset in boundaries:
-                continue
+        if rule == "entry" and start in boundaries and offset in boundaries:
+            continue
         changed.append((start, source, converted))
     if not changed:
         return []
     backs = convert_words([converted for _, _, converted in changed], _back(language).convert)
-    if boundaries is None:
-        boundaries = word_boundaries(text)
     slips = []
     for (start, source, _), back in zip(changed, backs, strict=True):
         if len(back) == len(source):
@@ -212,7 +210,8 @@ def audit_texts(
                     (source, converted, "entry" if phrase else "opencc")
                     for source, converted, phrase in phrases.string_pieces(text, language, convert)
                 ]
-                audit.slips_before += len(round_trip_slips(text, old, language))
+                words = boundaries_of(conversion_words(text, language, glossary, phrases))
+                audit.slips_before += len(round_trip_slips(text, old, language, words))
         results.append(audit)
     return results
 

@@ -67,6 +67,11 @@ class Segmenter:
                     jieba.add_word(word, None, None)
                     self._words.add(word)
 
+    def is_word(self, word: str) -> bool:
+        """Whether `word` is a word of the dictionary."""
+        with self._lock:
+            return self._loaded().has_word(word)
+
     def cut(self, text: str, hmm: bool = True) -> list[str]:
         """The words of `text`, in order; "".join(words) == text. With hmm=False, characters of no dictionary word
         stay single instead of being joined by jieba's model of unknown words.

@@ -38,6 +38,10 @@ def convert(text: str, language: str) -> str:
 
 
 _NO_PHRASES = PhraseTable()
+#: Characters a variant writes otherwise than OpenCC, applied to what OpenCC returns. OpenCC's Hong Kong table
+#: writes 户 (the glyph of Hong Kong's standard character list) where Hong Kong text and Chinese Wikipedia's zh-hk
+#: conversion write 戶 (用戶, 客戶, 賬戶): to a reader 户 looks Simplified.
+GLYPHS = {"zh-Hant-HK": str.maketrans({"户": "戶"})}
 
 
 @lru_cache(maxsize=20000)
@@ -69,32 +73,67 @@ def conversion_pieces(
             pieces.extend(match_words(_words(span, tiers), tiers, language))
     plain = [index for index, piece in enumerate(pieces) if piece.rule == "opencc"]
     converted = convert_words([pieces[index].source for index in plain], _converter(config).convert)
+    glyphs = GLYPHS.get(language)
     for index, text_in_variant in zip(plain, converted, strict=True):
-        pieces[index] = replace(pieces[index], text=text_in_variant)
+        pieces[index] = replace(pieces[index], text=text_in_variant.translate(glyphs) if glyphs else text_in_variant)
     return pieces
 
 
 def _words(text: str, tiers: tuple[Entries, ...]) -> list[str]:
-    """The words of `text`. A word that is no table entry but holds one inside it (文档 in 文档检索, 视频 of the
-    glossary in the phrase word 视频理解) is cut again by the dictionary alone, without the project's words, so
-    that the entry applies where it is a word of its own inside the compound (文档 | 检索) and nowhere else."""
+    """The words of `text`. A word that is no table entry but holds one inside it (文档 in 文档检索, 获取 in the
+    dictionary word 获取数据, the glossary's 视频 in the phrase word 视频理解) is cut again, so that the entry
+    applies where it is a word of its own inside the compound and nowhere else (see `_split`)."""
     words = segmenter().cut(text)
     if not any(_holds_entry(word, tiers) for word in words):
         return words
+    return [part for word in words for part in (_split(word, tiers) if _holds_entry(word, tiers) else [word])]
+
+
+def _split(word: str, tiers: tuple[Entries, ...]) -> list[str]:
+    """A compound cut into its words: by jieba's dictionary alone (no project words), or, where the dictionary
+    knows the compound as one word (获取数据), at an entry whose rest is whole dictionary words (获取 | 数据). A
+    single character left over is no word of its own: 扩大模型 is never cut 扩 | 大模型."""
     plain = plain_segmenter()
-    return [part for word in words for part in (plain.cut(word, hmm=False) if _holds_entry(word, tiers) else [word])]
+    parts = plain.cut(word, hmm=False)
+    if len(parts) > 1:
+        return parts
+    for entries in tiers:
+        for length in range(min(entries.longest, len(word) - 1), 1, -1):
+            for start in range(len(word) - length + 1):
+                if word[start : start + length] not in entries.forms:
+                    continue
+                rest = (word[:start], word[start + length :])
+                if all(not part or (len(part) > 1 and plain.is_word(part)) for part in rest):
+                    return [part for part in (rest[0], word[start : start + length], rest[1]) if part]
+    return [word]
 
 
 def _holds_entry(word: str, tiers: tuple[Entries, ...]) -> bool:
-    if len(word) < 2 or any(word in entries.forms for entries in tiers):
+    """Whether `word` holds an entry inside it that wins over the word itself: an entry of the same tier when the
+    word is no entry, or of a higher tier (the glossary's 视频 inside the phrase word 视频理解)."""
+    if len(word) < 2:
         return False
     for entries in tiers:
         forms, longest = entries.forms, entries.longest
+        if word in forms:
+            return False
         for start in range(len(word)):
             for end in range(start + 1, min(len(word), start + longest) + 1):
                 if end - start < len(word) and word[start:end] in forms:
                     return True
     return False
+
+
+def conversion_words(
+    text: str, language: str, glossary: Glossary = (), phrases: PhraseTable = _NO_PHRASES
+) -> list[str]:
+    """The words the conversion cuts `text` into (verbatim glossary terms as they stand)."""
+    tiers = _entries(language, glossary, phrases)
+    return [
+        word
+        for span, verbatim in verbatim_spans(text, glossary)
+        for word in ([span] if verbatim else _words(span, tiers))
+    ]
 
 
 @lru_cache(maxsize=64)
