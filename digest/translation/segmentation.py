@@ -67,6 +67,11 @@ class Segmenter:
                     jieba.add_word(word, None, None)
                     self._words.add(word)
 
+    @property
+    def generation(self) -> int:
+        """Changes whenever words are added: a cache of cuts keyed on it is never stale."""
+        return len(self._words)
+
     def is_word(self, word: str) -> bool:
         """Whether `word` is a word of the dictionary."""
         with self._lock:

@@ -5,7 +5,7 @@ across a word boundary (大模型→大型模型 inside 扩大模型, 合并 ins
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 import opencc
@@ -42,6 +42,8 @@ _NO_PHRASES = PhraseTable()
 #: writes 户 (the glyph of Hong Kong's standard character list) where Hong Kong text and Chinese Wikipedia's zh-hk
 #: conversion write 戶 (用戶, 客戶, 賬戶): to a reader 户 looks Simplified.
 GLYPHS = {"zh-Hant-HK": str.maketrans({"户": "戶"})}
+#: How many distinct words' cuts a table keeps (a few MB) before starting over.
+SPLITS_KEPT = 200_000
 
 
 @lru_cache(maxsize=20000)
@@ -75,7 +77,8 @@ def conversion_pieces(
     converted = convert_words([pieces[index].source for index in plain], _converter(config).convert)
     glyphs = GLYPHS.get(language)
     for index, text_in_variant in zip(plain, converted, strict=True):
-        pieces[index] = replace(pieces[index], text=text_in_variant.translate(glyphs) if glyphs else text_in_variant)
+        source = pieces[index].source
+        pieces[index] = Piece(source, text_in_variant.translate(glyphs) if glyphs else text_in_variant, "opencc")
     return pieces
 
 
@@ -83,29 +86,48 @@ def _words(text: str, tiers: tuple[Entries, ...]) -> list[str]:
     """The words of `text`. A word that is no table entry but holds one inside it (文档 in 文档检索, 获取 in the
     dictionary word 获取数据, the glossary's 视频 in the phrase word 视频理解) is cut again, so that the entry
     applies where it is a word of its own inside the compound and nowhere else (see `_split`)."""
-    words = segmenter().cut(text)
-    if not any(_holds_entry(word, tiers) for word in words):
-        return words
-    return [part for word in words for part in (_split(word, tiers) if _holds_entry(word, tiers) else [word])]
+    cache = _splits(tiers)
+    if len(cache) > SPLITS_KEPT:
+        cache.clear()
+    words = []
+    for word in _cut(text, segmenter().generation):
+        parts = cache.get(word)
+        if parts is None:
+            parts = cache[word] = _split(word, tiers) if _holds_entry(word, tiers) else (word,)
+        words.extend(parts)
+    return words
 
 
-def _split(word: str, tiers: tuple[Entries, ...]) -> list[str]:
+@lru_cache(maxsize=1024)
+def _cut(text: str, generation: int) -> tuple[str, ...]:
+    """The segmenter's words of `text`, kept for the next variant (one paper is converted to both in a row), per
+    generation of the segmenter's dictionary."""
+    return tuple(segmenter().cut(text))
+
+
+@lru_cache(maxsize=64)
+def _splits(tiers: tuple[Entries, ...]) -> dict[str, tuple[str, ...]]:
+    """How each word seen so far is cut, per table (a word's parts depend on the entries only)."""
+    return {}
+
+
+def _split(word: str, tiers: tuple[Entries, ...]) -> tuple[str, ...]:
     """A compound cut into its words: by jieba's dictionary alone (no project words), or, where the dictionary
     knows the compound as one word (获取数据), at an entry whose rest is whole dictionary words (获取 | 数据). A
     single character left over is no word of its own: 扩大模型 is never cut 扩 | 大模型."""
     plain = plain_segmenter()
     parts = plain.cut(word, hmm=False)
     if len(parts) > 1:
-        return parts
+        return tuple(parts)
     for entries in tiers:
-        for length in range(min(entries.longest, len(word) - 1), 1, -1):
+        for length in range(len(word) - 1, 1, -1):
             for start in range(len(word) - length + 1):
                 if word[start : start + length] not in entries.forms:
                     continue
                 rest = (word[:start], word[start + length :])
                 if all(not part or (len(part) > 1 and plain.is_word(part)) for part in rest):
-                    return [part for part in (rest[0], word[start : start + length], rest[1]) if part]
-    return [word]
+                    return tuple(part for part in (rest[0], word[start : start + length], rest[1]) if part)
+    return (word,)
 
 
 def _holds_entry(word: str, tiers: tuple[Entries, ...]) -> bool:
@@ -114,12 +136,15 @@ def _holds_entry(word: str, tiers: tuple[Entries, ...]) -> bool:
     if len(word) < 2:
         return False
     for entries in tiers:
-        forms, longest = entries.forms, entries.longest
+        forms, prefixes = entries.forms, entries.prefixes
         if word in forms:
             return False
         for start in range(len(word)):
-            for end in range(start + 1, min(len(word), start + longest) + 1):
-                if end - start < len(word) and word[start:end] in forms:
+            for end in range(start + 1, len(word) + 1):
+                part = word[start:end]
+                if part not in prefixes:
+                    break
+                if end - start < len(word) and part in forms:
                     return True
     return False
 
@@ -157,6 +182,8 @@ def forget_conversions() -> None:
     """Drops every cached conversion (a phrase or glossary edit in the admin)."""
     convert_translation.cache_clear()
     _entries.cache_clear()
+    _splits.cache_clear()
+    _cut.cache_clear()
 
 
 def to_variant(text: str, language: str) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from digest.translation.roles import role_form
 
@@ -24,25 +25,27 @@ from digest.translation.roles import role_form
 SEPARATORS = ("\n", "\x1f", "\x1e", "\x1d", "\x1c", "\u2063")
 
 
-@dataclass(frozen=True)
-class Piece:
-    """One word of the Simplified text (or the words one table entry spans) and what a reader sees for it."""
+class Piece(NamedTuple):
+    """One word of the Simplified text (or the words one table entry spans) and what a reader sees for it. A tuple:
+    an abstract makes a few hundred of them per variant."""
 
     source: str
     text: str
     rule: str  # "entry" (glossary or phrase table), "role", "opencc", "verbatim"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Entries:
-    """A variant's table entries: Simplified phrase or variant form -> the form a reader sees."""
+    """A variant's table entries: Simplified phrase or variant form -> the form a reader sees, and every prefix of
+    an entry (a run of words that is no prefix cannot grow into an entry: matching stops there). Hashed by
+    identity: a table is built once per variant and edit (variants._entries) and is its own cache key."""
 
     forms: Mapping[str, str]
-    longest: int
+    prefixes: frozenset[str]
 
     @classmethod
     def of(cls, forms: Mapping[str, str]) -> Entries:
-        return cls(forms, max((len(key) for key in forms), default=0))
+        return cls(forms, frozenset(key[:end] for key in forms for end in range(1, len(key) + 1)))
 
 
 def match_words(words: list[str], tiers: Sequence[Entries], language: str) -> list[Piece]:
@@ -55,7 +58,7 @@ def match_words(words: list[str], tiers: Sequence[Entries], language: str) -> li
     spans: dict[int, tuple[int, str]] = {}  # start word -> (end word, form)
     covered = [False] * count
     for entries in tiers:
-        forms, longest = entries.forms, entries.longest
+        forms, prefixes = entries.forms, entries.prefixes
         index = 0
         while index < count:
             best, run = 0, ""
@@ -63,7 +66,7 @@ def match_words(words: list[str], tiers: Sequence[Entries], language: str) -> li
                 if covered[end]:
                     break
                 run += words[end]
-                if len(run) > longest:
+                if run not in prefixes:
                     break
                 if run in forms:
                     best = end + 1
