@@ -219,7 +219,7 @@ def test_the_api_key_is_sent_but_never_logged(serve, caplog):
 
 
 def test_a_paper_whose_storing_fails_leaves_no_request_record_behind(serve, monkeypatch):
-    from digest.translation import service
+    from digest.translation import execution
 
     serve()
     paper = PaperFactory()
@@ -227,7 +227,7 @@ def test_a_paper_whose_storing_fails_leaves_no_request_record_behind(serve, monk
     def broken_store(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(service, "store_translation", broken_store)
+    monkeypatch.setattr(execution, "store_translation", broken_store)
     with pytest.raises(RuntimeError):
         translate_papers([paper], translator=get_translator())
     # The request rows were written in the same transaction as the translation, so they went with it.
