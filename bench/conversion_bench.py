@@ -10,7 +10,9 @@ tests/fixtures/zh_corpus. The one-off costs of a process (loading the segmenter,
 printed apart. No database is used: the shipped phrase table, no glossary.
 
 --compare converts the whole corpus (titles and abstracts) with each candidate per variant and prints, for each,
-the watch-list hits (mainland-only forms a reader of the variant should not see), the round-trip slips
+the watch-list hits (mainland-only forms a reader of the variant should not see; counted in the character string
+for every candidate alike, so a watched string across two correct words, 交互 in 社交|互動, counts too; the
+audit counts on word boundaries), the round-trip slips
 (characters added or dropped outside a table entry) and the time per abstract: OpenCC alone (s2twp, s2hk, and
 s2hkp), MediaWiki's tables as Chinese Wikipedia converts (zhconv, zhconv-rs; installed for the comparison only:
 `.venv/bin/pip install zhconv zhconv-rs`), phrases matched by strings, and the word-wise conversion.

@@ -204,13 +204,13 @@ def audit_texts(
                 hits = watch_hits(converted, language, frozenset(offsets))
                 audit.hits = _merged(audit.hits, hits)
                 audit.after += sum(h.count for h in hits)
+                words = boundaries_of(conversion_words(text, language, glossary, phrases))
                 triples = [(piece.source, piece.text, piece.rule) for piece in pieces]
-                audit.slips.extend(round_trip_slips(text, triples, language))
+                audit.slips.extend(round_trip_slips(text, triples, language, words))
                 old = [
                     (source, converted, "entry" if phrase else "opencc")
                     for source, converted, phrase in phrases.string_pieces(text, language, convert)
                 ]
-                words = boundaries_of(conversion_words(text, language, glossary, phrases))
                 audit.slips_before += len(round_trip_slips(text, old, language, words))
         results.append(audit)
     return results

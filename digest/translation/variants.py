@@ -111,23 +111,41 @@ def _splits(tiers: tuple[Entries, ...]) -> dict[str, tuple[str, ...]]:
     return {}
 
 
+#: Characters that attach to a word as a prefix or a suffix (低|分辨率, 力|反馈, 扩展|性, 信息|学): left over
+#: beside an entry inside a compound, they let the entry stand as a word. Any other single character is part of a
+#: word the entry would cut through (扩|大模型, 社|交互|动 of 社交互动).
+PREFIXES = frozenset("低高超多非反可无自双单子总全伪强弱力逆次半跨预")
+SUFFIXES = frozenset("性化率学度器者式型类值量法论集流层图库表")
+
+
 def _split(word: str, tiers: tuple[Entries, ...]) -> tuple[str, ...]:
-    """A compound cut into its words: by jieba's dictionary alone (no project words), or, where the dictionary
-    knows the compound as one word (获取数据), at an entry whose rest is whole dictionary words (获取 | 数据). A
-    single character left over is no word of its own: 扩大模型 is never cut 扩 | 大模型."""
+    """A compound cut into its words: by jieba's dictionary alone (no project words) where that cut is whole words,
+    or, where the dictionary
+    knows the compound as one word (获取数据, 扩展性), at an entry whose rest is whole dictionary words or an affix
+    (获取 | 数据, 扩展 | 性). No other single character is split off: 扩大模型 is never cut 扩 | 大模型."""
     plain = plain_segmenter()
     parts = plain.cut(word, hmm=False)
-    if len(parts) > 1:
+    if len(parts) > 1 and all(_whole(part, at, len(parts)) for at, part in enumerate(parts)):
         return tuple(parts)
     for entries in tiers:
         for length in range(len(word) - 1, 1, -1):
             for start in range(len(word) - length + 1):
                 if word[start : start + length] not in entries.forms:
                     continue
-                rest = (word[:start], word[start + length :])
-                if all(not part or (len(part) > 1 and plain.is_word(part)) for part in rest):
-                    return tuple(part for part in (rest[0], word[start : start + length], rest[1]) if part)
+                before, after = word[:start], word[start + length :]
+                if _stands(before, PREFIXES, plain) and _stands(after, SUFFIXES, plain):
+                    return tuple(part for part in (before, word[start : start + length], after) if part)
     return (word,)
+
+
+def _whole(part: str, at: int, count: int) -> bool:
+    """Whether a part of the dictionary's cut of a compound is a word: two characters or more, or an affix at its
+    end of the compound (社 | 交互 | 动 of 社交互动 is no cut into words)."""
+    return len(part) > 1 or (at == 0 and part in PREFIXES) or (at == count - 1 and part in SUFFIXES)
+
+
+def _stands(rest: str, affixes: frozenset[str], plain) -> bool:
+    return not rest or rest in affixes or (len(rest) > 1 and plain.is_word(rest))
 
 
 def _holds_entry(word: str, tiers: tuple[Entries, ...]) -> bool:

@@ -92,3 +92,26 @@ def test_an_unreadable_texts_file_is_a_clear_error(tmp_path):
     bad.write_text("{not json", encoding="utf-8")
     with pytest.raises(CommandError, match="cannot read"):
         audit("--texts", str(bad))
+
+
+def test_a_watched_form_inside_correct_words_is_not_a_hit():
+    """大模型 is watched in Taiwan text, but in 擴大|模型 it only appears across two correct words."""
+    assert [h.form for h in watch_hits("在擴大模型規模", "zh-Hant-TW")] == ["大模型"]  # a character search
+    (result,) = audit_texts([("x", "在扩大模型规模", "")])
+    assert result.after == 0 and result.hits == []
+
+
+def test_the_audit_lists_a_round_trip_slip_with_its_words(monkeypatch):
+    """A conversion that adds a character outside a table entry is listed, with where it happened."""
+    from digest.translation import audit as audit_module
+    from digest.translation.wordwise import Piece
+
+    def by_strings(text, language, glossary, phrases):
+        return [
+            Piece(source, converted, "entry" if phrase else "opencc")
+            for source, converted, phrase in phrases.string_pieces(text, language, audit_module.convert)
+        ]
+
+    monkeypatch.setattr(audit_module, "conversion_pieces", by_strings)
+    (result,) = audit_texts([("x", "在扩大模型规模", "")])
+    assert [(s.language, s.kind, s.characters) for s in result.slips] == [("zh-Hant-TW", "insertion", "型")]

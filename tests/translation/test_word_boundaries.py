@@ -71,6 +71,16 @@ def test_an_entry_inside_a_dictionary_compound_still_applies():
     assert hong_kong("多模态文档检索") == "多模態文件檢索"
 
 
+@pytest.mark.parametrize(
+    ("simplified", "taiwan_form"),
+    [("扩展性", "擴展性"), ("力反馈", "力回饋"), ("低分辨率", "低解析度"), ("交互性", "互動性")],
+)
+def test_an_entry_applies_beside_an_affix_inside_a_compound(simplified, taiwan_form):
+    """扩展性 is one dictionary word; OpenCC alone reads its 扩展 as the software sense (擴充套件)."""
+    assert segmenter().cut(simplified) == [simplified]
+    assert taiwan(simplified) == taiwan_form
+
+
 def test_a_single_character_is_not_split_off_a_compound_to_make_an_entry_fit():
     assert taiwan("较大模型") == "較大模型"
     assert taiwan("最大模型") == "最大模型"
