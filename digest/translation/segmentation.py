@@ -10,7 +10,7 @@ zh-Hans AI summaries (tests/fixtures/zh_corpus, 88 characters each, this machine
     segmenter          load      per text   same words as jieba
     jieba 0.42.1       ~1.0 s    383 us     (reference)
     jieba-fast-dat     ~1.2 s     40 us     566 / 600
-    rjieba 0.2.2       ~0.1 s     21 us     459 / 600: every difference is a hyphenated Latin name kept whole
+    rjieba 0.2.2       ~0.1-0.4 s 21 us     459 / 600: every difference is a hyphenated Latin name kept whole
                                             (R-CNN, top-k, Qwen3-4B), which no conversion touches
 
 jieba.posseg (and rjieba's tagger) give a dictionary word its dictionary tag whatever the context: 通过 is tagged p

@@ -134,3 +134,19 @@ def test_the_words_of_a_text_join_back_to_the_text():
     text = "我们在 GSM8K 上（+5.9%）\n提升了\ue000鲁棒性😀，B超与X光"
     assert "".join(segmenter().cut(text)) == text
     assert "".join(p.source for p in conversion_pieces(text, TW, (), TABLE)) == text
+
+
+def test_the_segmenter_loads_its_dictionary_once_and_only_when_first_used(monkeypatch):
+    import rjieba
+
+    from digest.translation.segmentation import Segmenter
+
+    made, real = [], rjieba.Jieba
+    monkeypatch.setattr(rjieba, "Jieba", lambda: made.append(1) or real())
+    fresh = Segmenter()
+    assert made == []
+    fresh.add_words(["大模型"])
+    assert fresh.cut("大模型的能力") == ["大模型", "的", "能力"]
+    fresh.cut("在扩大模型规模")
+    assert made == [1]
+    assert segmenter() is segmenter()
