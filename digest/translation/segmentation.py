@@ -92,7 +92,6 @@ class Segmenter:
 
 
 _shared: Segmenter | None = None
-_plain: Segmenter | None = None
 _create = threading.Lock()
 
 
@@ -104,15 +103,3 @@ def segmenter() -> Segmenter:
             if _shared is None:
                 _shared = Segmenter()
     return _shared
-
-
-def plain_segmenter() -> Segmenter:
-    """A segmenter with jieba's dictionary only (no project words): the audit's independent view of where words
-    end, so that a table entry that the project's own words made fit is still checked against the boundaries of
-    ordinary dictionary words."""
-    global _plain
-    if _plain is None:
-        with _create:
-            if _plain is None:
-                _plain = Segmenter()
-    return _plain

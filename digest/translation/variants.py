@@ -15,7 +15,7 @@ from digest.models import Paper
 from digest.papers.latex import latex_to_unicode
 from digest.translation.glossary import Glossary, active_glossary, fixed_forms, verbatim_spans
 from digest.translation.phrases import PhraseTable, active_phrases, convert_quotes
-from digest.translation.segmentation import plain_segmenter, segmenter
+from digest.translation.segmentation import segmenter
 from digest.translation.stored import current_translation
 from digest.translation.wordwise import Entries, Piece, convert_words, match_words
 
@@ -86,11 +86,12 @@ def _words(text: str, tiers: tuple[Entries, ...]) -> list[str]:
     """The words of `text`. A word that is no table entry but holds one inside it (文档 in 文档检索, 获取 in the
     dictionary word 获取数据, the glossary's 视频 in the phrase word 视频理解) is cut again, so that the entry
     applies where it is a word of its own inside the compound and nowhere else (see `_split`)."""
-    cache = _splits(tiers)
+    generation = segmenter().generation
+    cache = _splits(tiers, generation)
     if len(cache) > SPLITS_KEPT:
         cache.clear()
     words = []
-    for word in _cut(text, segmenter().generation):
+    for word in _cut(text, generation):
         parts = cache.get(word)
         if parts is None:
             parts = cache[word] = _split(word, tiers) if _holds_entry(word, tiers) else (word,)
@@ -106,8 +107,8 @@ def _cut(text: str, generation: int) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=64)
-def _splits(tiers: tuple[Entries, ...]) -> dict[str, tuple[str, ...]]:
-    """How each word seen so far is cut, per table (a word's parts depend on the entries only)."""
+def _splits(tiers: tuple[Entries, ...], generation: int) -> dict[str, tuple[str, ...]]:
+    """How each word seen so far is cut, per table and generation of the segmenter's dictionary."""
     return {}
 
 
@@ -119,11 +120,11 @@ SUFFIXES = frozenset("性化率学度器者式型类值量法论集流层图库�
 
 
 def _split(word: str, tiers: tuple[Entries, ...]) -> tuple[str, ...]:
-    """A compound cut into its words: by jieba's dictionary alone (no project words) where that cut is whole words,
-    or, where the dictionary
-    knows the compound as one word (获取数据, 扩展性), at an entry whose rest is whole dictionary words or an affix
-    (获取 | 数据, 扩展 | 性). No other single character is split off: 扩大模型 is never cut 扩 | 大模型."""
-    plain = plain_segmenter()
+    """A compound cut into its words: by the dictionary alone (no guessing of unknown words) where that cut is
+    whole words, or, where the dictionary knows the compound as one word (获取数据, 扩展性), at an entry whose
+    rest is whole dictionary words or an affix (获取 | 数据, 扩展 | 性). No other single character is split off:
+    扩大模型 is never cut 扩 | 大模型."""
+    plain = segmenter()
     parts = plain.cut(word, hmm=False)
     if len(parts) > 1 and all(_whole(part, at, len(parts)) for at, part in enumerate(parts)):
         return tuple(parts)
