@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import gettext, gettext_noop
+from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from digest import daily
-from digest.admin.edition_pages.base import (
-    SERVICE_ERRORS,
-    EditionPageBase,
-)
+from digest.admin.edition_pages.base import EditionPageBase
 from digest.editions import approval
-from digest.editor_text import EditorText, edition_name, shown
+from digest.editor_text import EditorText, edition_name
 from digest.models import Edition
 
 
@@ -24,30 +21,25 @@ class ApprovalPage(EditionPageBase):
         if request.method != "POST":
             return redirect("admin:digest_edition_curate", pk)
         edition = get_object_or_404(Edition, pk=pk)
-        action = request.POST.get("action", "")
-        try:
-            if action == "approve":
-                result = daily.approve_and_send(edition, request.user)
-                if result.send_due:
-                    message = EditorText(
-                        gettext_noop("Approved %(edition)s; sending has started"), edition=edition_name(edition)
-                    )
-                else:
-                    message = EditorText(
-                        gettext_noop("Approved %(edition)s; it goes out with the daily run at %(time)s"),
-                        edition=edition_name(edition),
-                        time=f"{settings.DAILY_RUN_HOUR:02d}:{settings.DAILY_RUN_MINUTE:02d}",
-                    )
-            elif action == "unapprove":
-                approval.unapprove(edition)
-                message = EditorText(
-                    gettext_noop("Un-approved %(edition)s; it is a draft again"), edition=edition_name(edition)
-                )
-            else:
-                messages.error(request, gettext("Unknown action."))
-                return redirect("admin:digest_edition_curate", pk)
-        except SERVICE_ERRORS as error:
-            messages.error(request, shown(error))
-            return redirect("admin:digest_edition_curate", pk)
-        self._done(request, edition, message)
-        return redirect("admin:digest_edition_curate", pk)
+        back = reverse("admin:digest_edition_curate", args=[pk])
+
+        def approve() -> tuple[EditorText, str]:
+            result = daily.approve_and_send(edition, request.user)
+            if result.send_due:
+                return EditorText(
+                    gettext_noop("Approved %(edition)s; sending has started"), edition=edition_name(edition)
+                ), back
+            message = EditorText(
+                gettext_noop("Approved %(edition)s; it goes out with the daily run at %(time)s"),
+                edition=edition_name(edition),
+                time=f"{settings.DAILY_RUN_HOUR:02d}:{settings.DAILY_RUN_MINUTE:02d}",
+            )
+            return message, back
+
+        def unapprove() -> tuple[EditorText, str]:
+            approval.unapprove(edition)
+            return EditorText(
+                gettext_noop("Un-approved %(edition)s; it is a draft again"), edition=edition_name(edition)
+            ), back
+
+        return self._dispatch(request, back, {"approve": approve, "unapprove": unapprove}, edition)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from digest.delivery.previews import PreviewError
 from digest.editions import approval
 from digest.editions.curation import CurationError
 from digest.editions.lifecycle import EditionFrozen, IllegalTransition
-from digest.editor_text import EditorText
+from digest.editor_text import EditorText, shown
 from digest.languages import LANGUAGE_CHOICES, Language
 from digest.models import Edition, Paper, SiteSettings
 from digest.translation.stored import current_translation
@@ -39,7 +42,16 @@ EVENT_LABELS = {
     "recipients": _("recipients"),
 }
 ENTRY_ACTIONS = {"feature", "unfeature", "up", "down", "exclude", "include", "note"}
+
+
+class PageRefusal(Exception):
+    """A posted action the page itself refuses (a row that is gone, an unknown id); the message is already in the
+    editor's language."""
+
+
 SERVICE_ERRORS = (CurationError, EditionFrozen, IllegalTransition, PreviewError)
+#: An action handler: does the work and returns what to tell the editor and where to go back to.
+ActionHandler = Callable[[], tuple[EditorText, str]]
 
 
 def translation_state(paper: Paper) -> dict:
@@ -100,6 +112,28 @@ class EditionPageBase(admin.ModelAdmin):
             context["run_time"] = f"{settings.DAILY_RUN_HOUR:02d}:{settings.DAILY_RUN_MINUTE:02d}"
         context.update(extra)
         return context
+
+    def _dispatch(
+        self, request: HttpRequest, back: str, handlers: Mapping[str, ActionHandler], *logged: object
+    ) -> HttpResponse:
+        """Runs the posted action's handler; what it did goes to the admin log of `logged` (in English) and to the
+        editor (in their language); a refusal or a service's error is shown and nothing is logged."""
+        handler = handlers.get(request.POST.get("action", ""))
+        if handler is None:
+            messages.error(request, gettext("Unknown action."))
+            return HttpResponseRedirect(back)
+        try:
+            message, back = handler()
+        except PageRefusal as refusal:
+            messages.error(request, str(refusal))
+            return HttpResponseRedirect(back)
+        except SERVICE_ERRORS as error:
+            messages.error(request, shown(error))
+            return HttpResponseRedirect(back)
+        for obj in logged:
+            self.log_change(request, obj, message.english())
+        messages.success(request, message.shown())
+        return HttpResponseRedirect(back)
 
     def _done(self, request: HttpRequest, edition: Edition, message: EditorText) -> None:
         """The admin log keeps the English; the editor reads it in their language."""

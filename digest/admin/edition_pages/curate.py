@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -16,6 +18,7 @@ from digest.admin.edition_pages.base import (
     STATE_LABELS,
     VARIANT_BADGES,
     EditionPageBase,
+    PageRefusal,
     _int,
     translation_state,
 )
@@ -97,44 +100,39 @@ class CuratePages(EditionPageBase):
         return TemplateResponse(request, "admin/digest/edition/curate.html", context)
 
     def _curate_action(self, request: HttpRequest, edition: Edition) -> HttpResponse:
-        action = request.POST.get("action", "")
         back = reverse("admin:digest_edition_curate", args=[edition.pk])
-        try:
-            if action in ENTRY_ACTIONS:
-                entry = EditionEntry.objects.filter(edition=edition, pk=_int(request.POST.get("entry"))).first()
-                if entry is None:
-                    messages.error(request, gettext("That paper is not in this edition (reload the page)."))
-                    return HttpResponseRedirect(back)
-                message = self._entry_action(action, entry, request.POST.get("note", ""))
-                back += f"#entry-{entry.pk}"
-            elif action == "order_by_liked":
-                curation.order_by_readers_liked(edition)
-                message = EditorText(gettext_noop("Ordered by what readers liked"))
-            elif action == "add":
-                entry = curation.add_paper_by_arxiv_id(edition, request.POST.get("arxiv_id", ""))
-                message = EditorText(
-                    gettext_noop("Added %(arxiv_id)s (%(title)s)"),
-                    arxiv_id=entry.paper.arxiv_id,
-                    title=entry.paper.title[:60],
-                )
-                back += f"#entry-{entry.pk}"
-            elif action == "add_candidate":
-                paper = Paper.objects.filter(pk=_int(request.POST.get("paper"))).first()
-                if paper is None:
-                    messages.error(request, gettext("No such paper."))
-                    return HttpResponseRedirect(back)
-                entry = curation.add_paper(edition, paper)
-                message = EditorText(gettext_noop("Added %(arxiv_id)s"), arxiv_id=paper.arxiv_id)
-                search = CandidateSearch.from_params(QueryDict(request.POST.get("search", ""))).as_query()
-                back += (f"?{search}" if search else "") + f"#entry-{entry.pk}"
-            else:
-                messages.error(request, gettext("Unknown action."))
-                return HttpResponseRedirect(back)
-        except SERVICE_ERRORS as error:
-            messages.error(request, shown(error))
-            return HttpResponseRedirect(back)
-        self._done(request, edition, message)
-        return HttpResponseRedirect(back)
+
+        def on_entry(action: str) -> tuple[EditorText, str]:
+            entry = EditionEntry.objects.filter(edition=edition, pk=_int(request.POST.get("entry"))).first()
+            if entry is None:
+                raise PageRefusal(gettext("That paper is not in this edition (reload the page)."))
+            return self._entry_action(action, entry, request.POST.get("note", "")), f"{back}#entry-{entry.pk}"
+
+        def order_by_liked() -> tuple[EditorText, str]:
+            curation.order_by_readers_liked(edition)
+            return EditorText(gettext_noop("Ordered by what readers liked")), back
+
+        def add() -> tuple[EditorText, str]:
+            entry = curation.add_paper_by_arxiv_id(edition, request.POST.get("arxiv_id", ""))
+            message = EditorText(
+                gettext_noop("Added %(arxiv_id)s (%(title)s)"),
+                arxiv_id=entry.paper.arxiv_id,
+                title=entry.paper.title[:60],
+            )
+            return message, f"{back}#entry-{entry.pk}"
+
+        def add_candidate() -> tuple[EditorText, str]:
+            paper = Paper.objects.filter(pk=_int(request.POST.get("paper"))).first()
+            if paper is None:
+                raise PageRefusal(gettext("No such paper."))
+            entry = curation.add_paper(edition, paper)
+            search = CandidateSearch.from_params(QueryDict(request.POST.get("search", ""))).as_query()
+            message = EditorText(gettext_noop("Added %(arxiv_id)s"), arxiv_id=paper.arxiv_id)
+            return message, back + (f"?{search}" if search else "") + f"#entry-{entry.pk}"
+
+        handlers = {action: partial(on_entry, action) for action in ENTRY_ACTIONS}
+        handlers |= {"order_by_liked": order_by_liked, "add": add, "add_candidate": add_candidate}
+        return self._dispatch(request, back, handlers, edition)
 
     def _entry_action(self, action: str, entry: EditionEntry, note: str) -> EditorText:
         arxiv_id = entry.paper.arxiv_id

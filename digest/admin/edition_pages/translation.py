@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -11,11 +12,11 @@ from django.utils.translation import gettext, gettext_noop
 
 from digest.admin.edition_pages.base import (
     CHINESE_VARIANTS,
-    SERVICE_ERRORS,
+    ActionHandler,
     EditionPageBase,
 )
 from digest.editions import editor_translations
-from digest.editor_text import EditorText, shown
+from digest.editor_text import EditorText
 from digest.languages import TRANSLATION_LANGUAGE
 from digest.models import Edition, EditionEntry, Paper, Translation
 from digest.translation.stored import current_translation
@@ -31,36 +32,37 @@ class TranslationPage(EditionPageBase):
         back = reverse("admin:digest_edition_translation", args=[edition.pk, paper.pk])
         if request.method == "POST":
             self._require(request, "change_edition")
-            action = request.POST.get("action", "")
-            try:
-                if action == "save":
-                    editor_translations.save_editor_translation(
-                        paper, request.POST.get("title", ""), request.POST.get("abstract", "")
-                    )
-                    done = gettext_noop("Saved the editor's translation of %(arxiv_id)s")
-                elif action == "discard":
-                    editor_translations.discard_editor_translation(paper)
-                    done = gettext_noop("Discarded the editor's translation of %(arxiv_id)s")
-                elif action == "clear_review":
-                    editor_translations.clear_review(paper)
-                    done = gettext_noop("Marked the translation of %(arxiv_id)s as reviewed")
-                elif action == "retranslate":
-                    editor_translations.request_retranslation(paper)
-                    done = gettext_noop(
+
+            def done(template: str, act: Callable[[Paper], object]) -> ActionHandler:
+                def handler() -> tuple[EditorText, str]:
+                    act(paper)
+                    return EditorText(template, arxiv_id=paper.arxiv_id), back
+
+                return handler
+
+            def save(paper: Paper) -> None:
+                editor_translations.save_editor_translation(
+                    paper, request.POST.get("title", ""), request.POST.get("abstract", "")
+                )
+
+            handlers = {
+                "save": done(gettext_noop("Saved the editor's translation of %(arxiv_id)s"), save),
+                "discard": done(
+                    gettext_noop("Discarded the editor's translation of %(arxiv_id)s"),
+                    editor_translations.discard_editor_translation,
+                ),
+                "clear_review": done(
+                    gettext_noop("Marked the translation of %(arxiv_id)s as reviewed"), editor_translations.clear_review
+                ),
+                "retranslate": done(
+                    gettext_noop(
                         "Re-translation of %(arxiv_id)s queued; "
                         "the new text (or the reason it failed) shows here when the model has answered"
-                    )
-                else:
-                    messages.error(request, gettext("Unknown action."))
-                    return HttpResponseRedirect(back)
-            except SERVICE_ERRORS as error:
-                messages.error(request, shown(error))
-                return HttpResponseRedirect(back)
-            message = EditorText(done, arxiv_id=paper.arxiv_id)
-            self.log_change(request, edition, message.english())
-            self.log_change(request, paper, message.english())
-            messages.success(request, message.shown())
-            return HttpResponseRedirect(back)
+                    ),
+                    editor_translations.request_retranslation,
+                ),
+            }
+            return self._dispatch(request, back, handlers, edition, paper)
         paper = Paper.objects.prefetch_related("translations", "translation_failures").get(pk=paper.pk)
         current = current_translation(paper)
         model_version = next(
