@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from digest.translation.reloaded import ReloadedTable
+from digest.translation.editor_tables import ReloadedTable
 
 log = logging.getLogger(__name__)
 

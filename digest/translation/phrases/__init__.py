@@ -23,7 +23,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from digest.languages import Language
-from digest.translation.reloaded import ReloadedTable
+from digest.translation.editor_tables import ReloadedTable
 
 SHIPPED_TABLE = Path(__file__).with_name("ai_terms.tsv")
 WATCH_LIST = Path(__file__).with_name("watchlist.tsv")
