@@ -8,10 +8,24 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Q
 
-from digest.models import Paper, Topic
+from digest.models import Edition, Paper, Topic
 from subscribers.models import Feedback, Subscriber
 
 VOTES = {"up": Feedback.Vote.UP, "down": Feedback.Vote.DOWN}
+
+
+def votable_paper(arxiv_id: str) -> Paper | None:
+    """The paper a vote link names, if a reader can have been sent it: one in an edition that went out (sending or
+    sent) and was not taken out of it, the same papers the public paper pages show. Any other id is no paper."""
+    return (
+        Paper.objects.filter(
+            arxiv_id=arxiv_id[:32],
+            edition_entries__edition__status__in=Edition.PUBLISHED,
+            edition_entries__excluded=False,
+        )
+        .distinct()
+        .first()
+    )
 
 
 def record_feedback(subscriber: Subscriber, paper: Paper, vote: str) -> Feedback:

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from digest.languages import DJANGO_LANGUAGE, DJANGO_TO_LANGUAGE
-from digest.models import Paper
 from digest.translation.variants import localize
 from subscribers import feedback, learning, preferences, subscription
 from subscribers.forms import EmailChangeForm, PauseForm, PreferencesForm, SubscribeForm, preferences_initial
@@ -275,7 +274,7 @@ def vote(request: HttpRequest, token: str, arxiv_id: str, vote: str) -> HttpResp
         subscriber, _ = read_token(token, "feedback")
     except InvalidToken as error:
         return _invalid_link(request, error)
-    paper = Paper.objects.filter(arxiv_id=arxiv_id[:32]).first()
+    paper = feedback.votable_paper(arxiv_id)
     with _in_language(subscriber):
         if paper is None:
             return render(request, "subscribers/feedback_unknown_paper.html", status=404)

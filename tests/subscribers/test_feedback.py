@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from digest.delivery.fanout import send_edition
+from digest.models import Edition
 from subscribers.feedback import feedback_counts, record_feedback
 from subscribers.models import Feedback
 from subscribers.tokens import make_token
@@ -16,12 +17,17 @@ from tests.factories import EditionEntryFactory, PaperFactory, SubscriberFactory
 pytestmark = pytest.mark.django_db
 
 
+def sent_paper(**fields):
+    """A paper of an edition that went out: the only papers a reader's vote links can name."""
+    return EditionEntryFactory(edition__status=Edition.Status.SENT, paper=PaperFactory(**fields)).paper
+
+
 def vote_url(subscriber, paper, vote):
     return f"/feedback/{make_token(subscriber, 'feedback')}/{paper.arxiv_id}/{vote}/"
 
 
 def test_get_shows_one_button_and_records_nothing(client):
-    subscriber, paper = SubscriberFactory(language="en"), PaperFactory()
+    subscriber, paper = SubscriberFactory(language="en"), sent_paper()
     response = client.get(vote_url(subscriber, paper, "up"))
     body = response.content.decode()
     assert response.status_code == 200 and body.count("<button") == 1 and "Useful" in body
@@ -29,27 +35,27 @@ def test_get_shows_one_button_and_records_nothing(client):
 
 
 def test_post_records_the_vote(client):
-    subscriber, paper = SubscriberFactory(language="en"), PaperFactory()
+    subscriber, paper = SubscriberFactory(language="en"), sent_paper()
     response = client.post(vote_url(subscriber, paper, "down"))
     assert response.status_code == 200 and "Recorded: not useful." in response.content.decode()
     assert list(Feedback.objects.values_list("subscriber_id", "paper_id", "vote")) == [(subscriber.pk, paper.pk, -1)]
 
 
 def test_the_last_vote_wins(client):
-    subscriber, paper = SubscriberFactory(), PaperFactory()
+    subscriber, paper = SubscriberFactory(), sent_paper()
     client.post(vote_url(subscriber, paper, "down"))
     client.post(vote_url(subscriber, paper, "up"))
     assert list(Feedback.objects.values_list("vote", flat=True)) == [1]
 
 
 def test_voting_needs_the_csrf_token_of_the_button_page():
-    subscriber, paper = SubscriberFactory(), PaperFactory()
+    subscriber, paper = SubscriberFactory(), sent_paper()
     response = Client(enforce_csrf_checks=True).post(vote_url(subscriber, paper, "up"))
     assert response.status_code == 403 and not Feedback.objects.exists()
 
 
 def test_a_revoked_feedback_link_cannot_vote(client):
-    subscriber, paper = SubscriberFactory(), PaperFactory()
+    subscriber, paper = SubscriberFactory(), sent_paper()
     url = vote_url(subscriber, paper, "up")
     subscriber.token_version += 1
     subscriber.save()
@@ -57,9 +63,24 @@ def test_a_revoked_feedback_link_cannot_vote(client):
 
 
 def test_old_style_arxiv_ids_with_a_slash_work(client):
-    subscriber, paper = SubscriberFactory(), PaperFactory(arxiv_id="cs/0501001")
+    subscriber, paper = SubscriberFactory(), sent_paper(arxiv_id="cs/0501001")
     assert client.post(vote_url(subscriber, paper, "up")).status_code == 200
     assert Feedback.objects.get().paper == paper
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["in no edition", "in a draft edition", "taken out of a sent edition"],
+)
+def test_a_vote_on_a_paper_no_reader_was_sent_is_not_found(client, where):
+    subscriber, paper = SubscriberFactory(language="en"), PaperFactory()
+    if where == "in a draft edition":
+        EditionEntryFactory(paper=paper, edition__status=Edition.Status.DRAFT)
+    elif where == "taken out of a sent edition":
+        EditionEntryFactory(paper=paper, edition__status=Edition.Status.SENT, excluded=True)
+    for method in (client.get, client.post):
+        assert method(vote_url(subscriber, paper, "up")).status_code == 404
+    assert not Feedback.objects.exists()
 
 
 def test_feedback_counts_per_paper():
