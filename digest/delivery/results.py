@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from digest.languages import LANGUAGE_NAMES, LANGUAGE_ORDER
 from digest.models import Delivery, Edition, EmailEvent, Paper
-from digest.sources.records import split_arxiv_id
+from digest.sources.records import arxiv_id_in_url
 
 EVENT_TYPES = ("delivered", "bounced", "complained", "opened", "clicked", "unsubscribed")
 PENDING = (Delivery.Status.QUEUED, Delivery.Status.SENDING)
@@ -201,8 +201,7 @@ def most_clicked_papers(edition: Edition, *, top: int = 10) -> list[PaperClicks]
     for url, delivery_id in EmailEvent.objects.filter(delivery__edition=edition, event_type="clicked").values_list(
         "url", "delivery_id"
     ):
-        ids = split_arxiv_id(url) if "arxiv.org" in url else None
-        key = ids[0] if ids else url
+        key = arxiv_id_in_url(url) or url
         clicks[key] += 1
         readers.setdefault(key, set()).add(delivery_id)
         urls.setdefault(key, url)

@@ -22,7 +22,7 @@ class ArxivLookupError(EditorError):
 
 
 # New-style (2505.12345, optional version) and old-style (cs/0112017) arXiv identifiers.
-ARXIV_ID_RE = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z.\-]*/\d{7})(?:v\d+)?$", re.IGNORECASE)
+ARXIV_ID_RE = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z.\-]*/\d{7})(?:v\d+)?", re.IGNORECASE)  # the whole value
 
 
 def normalize_arxiv_id(text: str) -> str:
@@ -30,7 +30,7 @@ def normalize_arxiv_id(text: str) -> str:
     value = (text or "").strip()
     value = re.sub(r"^(?:arxiv:|https?://arxiv\.org/(?:abs|pdf)/)", "", value, flags=re.IGNORECASE)
     value = value.removesuffix(".pdf")
-    if not ARXIV_ID_RE.match(value):
+    if not ARXIV_ID_RE.fullmatch(value):
         raise ArxivLookupError(
             gettext_noop("%(text)s is not an arXiv id (like 2505.14970)"), text=repr((text or "").strip()[:40])
         )

@@ -11,9 +11,9 @@ from digest.sources.records import (
     MAX_TITLE_CHARS,
     PaperRecord,
     ParseResult,
+    arxiv_id_of,
     dedupe,
     plain_text,
-    split_arxiv_id,
 )
 
 
@@ -22,11 +22,11 @@ def parse(content: bytes) -> ParseResult:
     result = ParseResult()
     records = []
     for number, entry in enumerate(document.entries, start=1):
-        ids = split_arxiv_id(entry.get("id", ""))
+        ids = arxiv_id_of(entry.get("id", ""))
         title = plain_text(entry.get("title", ""), limit=MAX_TITLE_CHARS)
         published = entry.get("published_parsed") or entry.get("updated_parsed")
-        if ids is None:
-            result.skipped.append((number, "no arXiv id"))
+        if isinstance(ids, str):
+            result.skipped.append((number, ids))
             continue
         if not title or published is None:
             result.skipped.append((number, f"{ids[0]}: no title or no date"))

@@ -12,9 +12,9 @@ from digest.sources.records import (
     MAX_TITLE_CHARS,
     PaperRecord,
     ParseResult,
+    arxiv_id_of,
     collect,
     plain_text,
-    split_arxiv_id,
 )
 
 ANNOUNCE_TYPES = {"new", "cross", "replace", "replace-cross"}
@@ -34,10 +34,9 @@ def parse(content: bytes) -> ParseResult:
 def _record(entry: dict, channel_date: date | None) -> PaperRecord | str:
     description = plain_text(entry.get("summary", ""), is_html=True)
     parsed = _DESCRIPTION_RE.match(description)
-    ids = split_arxiv_id(entry.get("id", "")) or split_arxiv_id(parsed.group("id") if parsed else "")
-    ids = ids or split_arxiv_id(entry.get("link", ""))
-    if ids is None:
-        return "no arXiv id in guid, description or link"
+    ids = arxiv_id_of(entry.get("id", ""), parsed.group("id") if parsed else "", entry.get("link", ""))
+    if isinstance(ids, str):
+        return "no arXiv id in guid, description or link" if ids == "no arXiv id" else ids
     title = plain_text(entry.get("title", ""), limit=MAX_TITLE_CHARS)
     if not title:
         return f"{ids[0]}: no title"

@@ -11,9 +11,9 @@ from digest.sources.records import (
     FeedError,
     PaperRecord,
     ParseResult,
+    arxiv_id_of,
     collect,
     plain_text,
-    split_arxiv_id,
 )
 
 
@@ -36,9 +36,9 @@ def _record(element: object) -> PaperRecord | str:
     if not isinstance(element, dict) or not isinstance(element.get("paper"), dict):
         return "element has no paper object"
     paper = element["paper"]
-    ids = split_arxiv_id(str(paper.get("id", "")))
-    if ids is None:
-        return "no arXiv id"
+    ids = arxiv_id_of(str(paper.get("id") or ""))
+    if isinstance(ids, str):
+        return ids
     title = plain_text(str(paper.get("title") or element.get("title") or ""), limit=MAX_TITLE_CHARS)
     if not title:
         return f"{ids[0]}: no title"
