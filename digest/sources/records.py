@@ -26,6 +26,8 @@ ITEM_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError, Recu
 ARXIV_ID_RE = re.compile(r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z.\-]+/\d{7})(?:v(?P<version>\d+))?", re.IGNORECASE)
 _TAG_RE = re.compile(r"<[^>]*>")
 _SPACE_RE = re.compile(r"\s+")
+#: Where a URL copied out of TeX ends: `https://github.com/a/b}{codes}$` is `https://github.com/a/b`.
+_URL_END_RE = re.compile(r"[\s{}$\\<>\"'`]")
 
 
 class FeedError(Exception):
@@ -97,6 +99,15 @@ def plain_text(value: str, *, is_html: bool = False, limit: int | None = None) -
     return text
 
 
+def clean_url(url: str) -> str:
+    """A feed's URL without the TeX around it (the source's `\\href{URL}{text}` cut after the URL, a closing
+    `$`) and without sentence punctuation at its end; "" when what is left is no https URL."""
+    url = _URL_END_RE.split(url.strip(), maxsplit=1)[0].rstrip(".,;:")
+    if url.endswith(")") and url.count("(") < url.count(")"):
+        url = url[:-1]
+    return url if url.startswith("https://") and len(url) > len("https://") else ""
+
+
 def collect(items, to_record, result: ParseResult) -> ParseResult:
     """Turns each item into a record or a skip reason (numbered from 1, as an operator counts items),
     then keeps one record per arXiv id."""
@@ -130,7 +141,7 @@ def fit_to_columns(record: PaperRecord | str) -> PaperRecord | str:
         categories=list(dict.fromkeys(c[:MAX_CATEGORY_CHARS] for c in record.categories[:MAX_CATEGORIES])),
         primary_category=record.primary_category[:MAX_CATEGORY_CHARS],
         score=min(max(record.score, 0), MAX_SCORE),
-        code_url=record.code_url if len(record.code_url) <= MAX_URL_CHARS else "",
+        code_url=code_url if len(code_url := clean_url(record.code_url)) <= MAX_URL_CHARS else "",
     )
 
 

@@ -148,3 +148,26 @@ def test_plain_text_drops_every_hidden_character_but_keeps_chinese_and_math():
     from digest.sources.records import plain_text
 
     assert plain_text(f"状态空间模型{HIDDEN} $\\alpha$ 𝔼") == "状态空间模型 $\\alpha$ 𝔼"
+
+
+def test_hf_daily_code_link_copied_out_of_tex_keeps_only_the_url():
+    # The sample day's githubRepo is "https://github.com/qiuzh20/gated_attention}{codes}$", as Hugging Face gave it.
+    record = by_id(hf(sample("hf_daily_papers_2025-05-28.json")))["2505.06708"]
+    assert record.code_url == "https://github.com/qiuzh20/gated_attention"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("https://github.com/a/b}{codes}$", "https://github.com/a/b"),
+        ("https://github.com/a/b.", "https://github.com/a/b"),
+        ("https://github.com/a/b)", "https://github.com/a/b"),
+        ("https://en.wikipedia.org/wiki/A_(b)", "https://en.wikipedia.org/wiki/A_(b)"),
+        ("https://}{x}", ""),
+        ("javascript:alert(1)", ""),
+    ],
+)
+def test_url_cleaning_cuts_tex_residue_and_keeps_the_url(raw, clean):
+    from digest.sources.records import clean_url
+
+    assert clean_url(raw) == clean
