@@ -9,13 +9,16 @@ from collections.abc import Sequence
 
 # v2: glossary lines per paper, numbers with units and arXiv ids named among what is kept verbatim.
 # v3: the reply may also carry "tldr" (one Simplified Chinese sentence) and "topics" (slugs from the site's list).
-PROMPT_VERSION = "v3"
+# v4: the tl;dr is asked for in every reply, and said what it is for and what it must not be.
+PROMPT_VERSION = "v4"
 
 SYSTEM_PROMPT = """You translate English abstracts of AI research papers into Simplified Chinese (zh-Hans) \
 for researchers in mainland China, Taiwan and Hong Kong.
 Rules:
 - Answer with one JSON object only: {"title": "...", "abstract": "...", "tldr": "...", "topics": ["..."]}.
-- "tldr": one short sentence in Simplified Chinese saying what the paper contributes (at most 60 characters).
+- "tldr": always give one. A single sentence in Simplified Chinese, at most 60 characters, saying what the \
+paper does and what it finds, for a reader deciding whether to read the abstract. Not the title again, no LaTeX, \
+no Markdown, no line breaks.
 - "topics": the one to three slugs from the site's topic list below that fit the paper best.
 - Translate faithfully and completely; do not summarize, add or omit anything.
 - Keep verbatim: LaTeX ($...$, \\(...\\)), URLs, arXiv ids (2505.01234), code, model and dataset names \

@@ -12,6 +12,7 @@ from django.utils import timezone
 from digest.hidden_characters import without_hidden_characters
 from digest.models import Paper, Translation, TranslationRequest
 from digest.translation.translators import Attempt, TranslatedText, Translator
+from digest.translation.validation import checked_tldr
 
 
 def live_translations(paper: Paper) -> list[Translation]:
@@ -77,11 +78,12 @@ def store_translation(
 
 
 def load_reference_translations(mapping: dict[str, dict[str, str]]) -> int:
-    """Stores shipped translations (model "reference") for papers that exist; returns how many."""
+    """Stores shipped translations (model "reference") for papers that exist, with their TL;DR when the entry has
+    one ("tldr", checked as a model's is); returns how many."""
     stored = 0
     for paper in Paper.objects.filter(arxiv_id__in=mapping):
         entry = mapping[paper.arxiv_id]
-        text = TranslatedText(title=entry["title"], abstract=entry["abstract"])
+        text = TranslatedText(title=entry["title"], abstract=entry["abstract"], tldr=checked_tldr(entry.get("tldr")))
         if store_translation(paper, text, model="reference", prompt_version="reference"):
             stored += 1
     return stored

@@ -80,6 +80,17 @@ TLDR_MAX_CHARS = 120
 MAX_MODEL_TOPICS = 3
 
 
+def checked_tldr(value: object) -> str:
+    """A TL;DR as readers may see it (space folded), or "" for one that is not a short Chinese sentence without
+    markup: a model's, or one shipped with the reference translations."""
+    tldr = " ".join(value.split()) if isinstance(value, str) else ""
+    if tldr and (
+        len(tldr) > TLDR_MAX_CHARS or not _CJK_RE.search(tldr) or _MARKUP_RE.search(tldr) or _CONTROL_RE.search(tldr)
+    ):
+        return ""
+    return tldr
+
+
 def reply_extras(content: str, topic_slugs: Iterable[str]) -> tuple[str, tuple[str, ...]]:
     """The optional "tldr" and "topics" of a reply parse_reply accepted, as (tldr, topic slugs).
 
@@ -87,12 +98,7 @@ def reply_extras(content: str, topic_slugs: Iterable[str]) -> tuple[str, tuple[s
     short Chinese sentence without markup is dropped (no TL;DR is shown), and topics keep only the site's slugs,
     at most MAX_MODEL_TOPICS (rules then decide alone)."""
     data = reply_object(content)
-    tldr = data.get("tldr")
-    tldr = " ".join(tldr.split()) if isinstance(tldr, str) else ""
-    if tldr and (
-        len(tldr) > TLDR_MAX_CHARS or not _CJK_RE.search(tldr) or _MARKUP_RE.search(tldr) or _CONTROL_RE.search(tldr)
-    ):
-        tldr = ""
+    tldr = checked_tldr(data.get("tldr"))
     known = set(topic_slugs)
     raw_topics = data.get("topics")
     topics: list[str] = []
