@@ -23,7 +23,22 @@ MAX_AUTHORS, MAX_AUTHOR_CHARS, MAX_CATEGORIES = 1000, 300, 50
 #: What a parser may raise on an item of unexpected shape; that item is skipped, the others kept.
 ITEM_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError)
 
-ARXIV_ID_RE = re.compile(r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z.\-]+/\d{7})(?:v(?P<version>\d+))?", re.IGNORECASE)
+#: A whole arXiv id as feeds write it: new style (2505.12514) or old style (cs/0112017), an optional version, and
+#: optionally the prefix the feed puts before it (the OAI guid, "arXiv:", an abs or pdf link). Matched against the
+#: whole value (fullmatch): "2505.05427777" is not 2505.05427 with something after it, it is no id at all.
+ARXIV_ID_RE = re.compile(
+    r"(?:oai:arxiv\.org:|arxiv:|https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)?"
+    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>[1-9]\d{0,4}))?(?:\.pdf)?/?",
+    re.IGNORECASE,
+)
+#: Something that looks like it means an arXiv id (digits.digits, or an old-style archive/number), whole or not.
+_ID_LIKE_RE = re.compile(r"\d{4}\.\d|[a-z]/\d{5}", re.IGNORECASE)
+#: An id inside an arXiv link (abs, pdf or html page), ending where the path segment ends.
+_ID_IN_URL_RE = re.compile(
+    r"arxiv\.org/(?:abs|pdf|html)/(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})"
+    r"(?:v(?P<version>[1-9]\d{0,4}))?(?:\.pdf)?(?=[/?#]|\Z)",
+    re.IGNORECASE,
+)
 _TAG_RE = re.compile(r"<[^>]*>")
 _SPACE_RE = re.compile(r"\s+")
 #: Where a URL copied out of TeX ends: `https://github.com/a/b}{codes}$` is `https://github.com/a/b`.
@@ -78,11 +93,43 @@ class ParseResult:
 
 
 def split_arxiv_id(text: str) -> tuple[str, int] | None:
-    """'oai:arXiv.org:2505.12514v2' / 'http://arxiv.org/abs/2505.12514v2' -> ('2505.12514', 2)."""
-    match = ARXIV_ID_RE.search(text or "")
+    """'oai:arXiv.org:2505.12514v2' / 'http://arxiv.org/abs/2505.12514v2' -> ('2505.12514', 2); None unless the
+    whole value (spaces around it aside) is one id: '2505.05427777' or '2505.0111…1' are None, never a prefix."""
+    match = ARXIV_ID_RE.fullmatch((text or "").strip())
     if not match:
         return None
     return match.group("id"), int(match.group("version") or 1)
+
+
+def arxiv_id_in_url(url: str) -> str | None:
+    """The paper an arXiv link points to ('https://arxiv.org/pdf/2505.12514v2?x=1' -> '2505.12514'), or None."""
+    match = _ID_IN_URL_RE.search(url or "")
+    return match.group("id") if match else None
+
+
+def looks_like_arxiv_id(text: str) -> bool:
+    """Whether a value seems meant as an arXiv id even if it is not a whole one (what is then reported as a
+    malformed id rather than a missing one)."""
+    return bool(_ID_LIKE_RE.search(text or ""))
+
+
+def arxiv_id_of(*candidates: str) -> tuple[str, int] | str:
+    """The one id the item's fields name, first field first, or why there is none: a field that means an id but
+    does not parse as a whole one, or two fields naming different papers, skip the item (guessing would merge it
+    into another paper)."""
+    found: tuple[str, int] | None = None
+    for candidate in candidates:
+        if not candidate or not candidate.strip():
+            continue
+        ids = split_arxiv_id(candidate)
+        if ids is None:
+            if looks_like_arxiv_id(candidate):
+                return f"malformed arXiv id {candidate.strip()[:60]!r}"
+            continue
+        if found is not None and ids[0] != found[0]:
+            return f"the item names two arXiv ids: {found[0]} and {ids[0]}"
+        found = found or ids
+    return found if found is not None else "no arXiv id"
 
 
 def plain_text(value: str, *, is_html: bool = False, limit: int | None = None) -> str:
