@@ -41,6 +41,10 @@ EDITOR_PERMISSIONS = {
         "add_variantphrase",
         "change_variantphrase",
         "delete_variantphrase",
+        "view_variantoverride",
+        "add_variantoverride",
+        "change_variantoverride",
+        "delete_variantoverride",
     ],
 }
 

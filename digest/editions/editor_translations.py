@@ -40,7 +40,9 @@ def translation_frozen(paper: Paper) -> bool:
     return _freezing_entries(paper).exists()
 
 
-def _ensure_translation_editable(paper: Paper) -> None:
+def ensure_translation_editable(paper: Paper) -> None:
+    """Raises EditionFrozen while the paper is in an approved or sending edition: the rule for every change to
+    the text its readers get (the Simplified text, a variant override, a phrase added from its page)."""
     blocking = next(iter(_freezing_entries(paper).select_related("edition")), None)
     if blocking is not None:
         raise EditionFrozen(
@@ -62,7 +64,7 @@ def save_editor_translation(paper: Paper, title: str, abstract: str) -> Translat
     title, abstract = without_hidden_characters(title or "").strip(), without_hidden_characters(abstract or "").strip()
     if not title:
         raise CurationError(gettext_noop("the translated title cannot be empty"))
-    _ensure_translation_editable(paper)
+    ensure_translation_editable(paper)
     translation, _ = Translation.objects.update_or_create(
         paper=paper,
         language=TRANSLATION_LANGUAGE,
@@ -76,7 +78,7 @@ def save_editor_translation(paper: Paper, title: str, abstract: str) -> Translat
 
 def discard_editor_translation(paper: Paper) -> int:
     """Back to the model's text: removes the editor's version of the current text."""
-    _ensure_translation_editable(paper)
+    ensure_translation_editable(paper)
     deleted, _ = Translation.objects.filter(paper=paper, by_editor=True, source_hash=paper.source_hash).delete()
     return deleted
 
@@ -84,7 +86,7 @@ def discard_editor_translation(paper: Paper) -> int:
 def clear_review(paper: Paper) -> int:
     """An editor read the flagged translation and accepts it as it is: its review reasons are cleared (saving
     an editor's version clears them too, since that text is the editor's own). Returns how many rows changed."""
-    _ensure_translation_editable(paper)
+    ensure_translation_editable(paper)
     return (
         Translation.objects.filter(paper=paper, source_hash=paper.source_hash, superseded_at=None)
         .exclude(review_reasons=[])
@@ -111,7 +113,7 @@ def request_retranslation(paper: Paper) -> Paper:
     now (no translator, a frozen edition) is refused now, so the editor hears it on the spot.
     """
     _configured_translator()
-    _ensure_translation_editable(paper)
+    ensure_translation_editable(paper)
     paper.retranslation_requested_at = timezone.now()
     paper.save(update_fields=["retranslation_requested_at"])
     jobs.enqueue_on_commit(jobs.RETRANSLATE_PAPER, paper.pk)
@@ -174,7 +176,7 @@ def retranslate(paper: Paper) -> Translation:
     Runs on the workers (request_retranslation queues it); the admin never calls it inside a request.
     """
     translator = _configured_translator()
-    _ensure_translation_editable(paper)
+    ensure_translation_editable(paper)
     attempts: list = []
     try:
         # The glossary and the request records, as in the daily run: the usage page counts these tokens too.

@@ -13,7 +13,7 @@ def edition_entries(edition: Edition) -> list[EditionEntry]:
     return list(
         edition.entries.filter(excluded=False)
         .select_related("paper")
-        .prefetch_related("paper__topics", "paper__translations")
+        .prefetch_related("paper__topics", "paper__translations", "paper__variant_overrides")
         .order_by("-featured", "position", "pk")
     )
 
@@ -30,7 +30,7 @@ def reserve_entries(edition: Edition) -> list[EditionEntry]:
         .exclude(pk__in=edition.entries.values("paper_id"))
         .filter(translations__isnull=False, translations__superseded_at__isnull=True)
         .distinct()
-        .prefetch_related("topics", "translations")
+        .prefetch_related("topics", "translations", "variant_overrides")
         .order_by("-score", "arxiv_id")[:limit]
     )
     start = edition.entries.count()

@@ -3,7 +3,14 @@
 from digest.models.delivery import Delivery, EmailEvent, SiteSettings
 from digest.models.editions import Edition, EditionEntry, ReaderView
 from digest.models.papers import Paper, Source, Topic, source_hash
-from digest.models.translations import GlossaryTerm, Translation, TranslationFailure, TranslationRequest, VariantPhrase
+from digest.models.translations import (
+    GlossaryTerm,
+    Translation,
+    TranslationFailure,
+    TranslationRequest,
+    VariantOverride,
+    VariantPhrase,
+)
 
 __all__ = [
     "Delivery",
@@ -19,6 +26,7 @@ __all__ = [
     "Translation",
     "TranslationFailure",
     "TranslationRequest",
+    "VariantOverride",
     "VariantPhrase",
     "source_hash",
 ]

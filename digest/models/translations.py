@@ -3,11 +3,15 @@ and phrase table."""
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digest.languages import LANGUAGE_CHOICES, Language
 from digest.models.papers import Paper
 
 
@@ -55,6 +59,15 @@ class Translation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paper.arxiv_id} {self.language} ({self.model})"
+
+    def text_hash(self) -> str:
+        """What a reader of this text reads (title, abstract, summary), hashed: a variant override written against
+        it applies while the paper's current translation still hashes the same (VariantOverride.made_from)."""
+        return text_hash(self.title, self.abstract, self.tldr)
+
+
+def text_hash(title: str, abstract: str, tldr: str = "") -> str:
+    return hashlib.sha256(f"{title}\n\n{abstract}\n\n{tldr}".encode()).hexdigest()[:32]
 
 
 class TranslationFailure(models.Model):
@@ -160,21 +173,25 @@ class VariantPhrase(models.Model):
     feed without re-translating anything; it replaces the shipped row for the same phrase."""
 
     zh_hans = models.CharField(
-        "Simplified phrase", max_length=100, unique=True, help_text="as the stored translation writes it, e.g. 鲁棒性"
+        _("Simplified phrase"),
+        max_length=100,
+        unique=True,
+        help_text=_("as the stored translation writes it, e.g. 鲁棒性"),
     )
     zh_hant_tw = models.CharField(
-        "Taiwan form", max_length=100, blank=True, help_text="e.g. 穩健性; empty: the shipped form or OpenCC's"
+        _("Taiwan form"), max_length=100, blank=True, help_text=_("e.g. 穩健性; empty: the shipped form or OpenCC's")
     )
     zh_hant_hk = models.CharField(
-        "Hong Kong form", max_length=100, blank=True, help_text="e.g. 穩健性; empty: the shipped form or OpenCC's"
+        _("Hong Kong form"), max_length=100, blank=True, help_text=_("e.g. 穩健性; empty: the shipped form or OpenCC's")
     )
-    enabled = models.BooleanField(default=True)
-    notes = models.TextField(blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["zh_hans"]
-        verbose_name = "variant phrase"
+        verbose_name = _("variant phrase")
+        verbose_name_plural = _("variant phrases")
 
     def __str__(self) -> str:
         return self.zh_hans
@@ -182,6 +199,63 @@ class VariantPhrase(models.Model):
     def clean(self) -> None:
         self.zh_hans = self.zh_hans.strip()
         if not self.zh_hant_tw.strip() and not self.zh_hant_hk.strip():
-            raise ValidationError("Give the Taiwan form, the Hong Kong form, or both.")
+            raise ValidationError(_("Give the Taiwan form, the Hong Kong form, or both."))
         if any(ch in self.zh_hans for ch in "\ue000\ue001\ue002\ue003"):
-            raise ValidationError("The phrase contains a reserved character.")
+            raise ValidationError(_("The phrase contains a reserved character."))
+
+
+#: The variants an editor can write a paper's text for directly (the others are the source, or English).
+OVERRIDE_LANGUAGES = (Language.ZH_HANT_TW.value, Language.ZH_HANT_HK.value)
+
+
+class VariantOverride(models.Model):
+    """An editor's own text of a paper for the readers of one Traditional variant (Taiwan or Hong Kong), shown to
+    them instead of the conversion of the Simplified translation, where no phrase can fix the conversion.
+
+    It is written against one Simplified text: `made_from` is that translation's text_hash. When the paper's
+    current translation changes (a model run stores a new one, an editor saves or discards their Simplified
+    version, a re-translation lands, the arXiv text changes), the override is stale: readers get the conversion
+    of the new text again and the translation page shows the override as stale, to be rewritten or removed.
+    Ignored rather than deleted because the translation has many writers (the daily run, forced runs, the
+    re-translation task, the editor's page, the Translation admin) in layers that may not know of overrides: a
+    check where the text is read cannot be forgotten by a writer, a text that comes back (an editor's version
+    discarded) gets its override back, and the editor's work stays in view to carry over to the new text."""
+
+    #: The variants made by conversion, hence the ones an override can fix (Simplified is edited as the source).
+    LANGUAGES = [(code, label) for code, label in LANGUAGE_CHOICES if code in OVERRIDE_LANGUAGES]
+    #: Longest text an editor can store: a title or summary is a line, an abstract some 2,000 characters.
+    TITLE_MAX = 500
+    ABSTRACT_MAX = 10_000
+    TLDR_MAX = 1_000
+
+    paper = models.ForeignKey(
+        Paper, verbose_name=_("paper"), on_delete=models.CASCADE, related_name="variant_overrides"
+    )
+    language = models.CharField(_("language"), max_length=16, choices=LANGUAGES)
+    title = models.TextField(_("title"))
+    abstract = models.TextField(_("abstract"))
+    tldr = models.TextField(_("summary"), blank=True, help_text="empty: the conversion of the Simplified summary")
+    made_from = models.CharField(
+        _("written against"), max_length=64, help_text="text_hash of the Simplified translation it was written for"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("variant override")
+        verbose_name_plural = _("variant overrides")
+        constraints = [models.UniqueConstraint(fields=["paper", "language"], name="one_override_per_paper_variant")]
+
+    def __str__(self) -> str:
+        return f"{self.paper_id} {self.language}"
+
+    def fits(self, translation: Translation | None) -> bool:
+        """Whether readers get this override: it was written against `translation` (the paper's current one)."""
+        return translation is not None and translation.text_hash() == self.made_from

@@ -1,6 +1,8 @@
 """The reader's text of a paper in their variant, made from the one stored translation: cut into words, then
 each word converted on its own (glossary, phrase table, role, OpenCC; see wordwise.py), so that no rule fires
-across a word boundary (大模型→大型模型 inside 扩大模型, 合并 inside 结合并发挥, 在线 inside 在线性)."""
+across a word boundary (大模型→大型模型 inside 扩大模型, 合并 inside 结合并发挥, 在线 inside 在线性). Where an
+editor wrote a paper's Taiwan or Hong Kong text themselves (VariantOverride), that variant's readers get it
+instead, as long as it was written against the current translation."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from functools import lru_cache
 import opencc
 
 from digest.languages import OPENCC_CONFIG, Language
-from digest.models import Paper
+from digest.models import Paper, Translation, VariantOverride
+from digest.models.translations import OVERRIDE_LANGUAGES
 from digest.papers.latex import latex_to_unicode
 from digest.translation.glossary import Glossary, active_glossary, fixed_forms, verbatim_spans
 from digest.translation.phrases import PhraseTable, active_phrases, convert_quotes
@@ -225,19 +228,43 @@ class LocalizedPaper:
     tldr: str = ""
 
 
+def variant_override(paper: Paper, language: str, translation: Translation | None) -> VariantOverride | None:
+    """The editor's text readers of `language` get for `paper` instead of the conversion: an override written
+    against `translation` (the current one; a stale override is ignored, see VariantOverride). Reads
+    `paper.variant_overrides.all()`, so a caller that prefetched them (the send path and the archive do, with
+    digest.editions.selectors) costs no query per paper; no query at all for a variant that has no overrides."""
+    if language not in OVERRIDE_LANGUAGES or translation is None:
+        return None
+    overrides = paper.variant_overrides.all()
+    return next((o for o in overrides if o.language == language and o.fits(translation)), None)
+
+
 def localize(paper: Paper, language: str) -> LocalizedPaper:
-    """The paper as a reader sees it, LaTeX shown as Unicode text (the stored text keeps the source)."""
+    """The paper as a reader sees it, LaTeX shown as Unicode text (the stored text keeps the source): the one
+    function behind emails, archive, RSS and the reader's pages. An editor's override of the variant wins over
+    the conversion while it fits the current translation; its summary, when left empty, is the conversion's."""
     title, abstract = latex_to_unicode(paper.title), latex_to_unicode(paper.abstract)
     if language == Language.EN:
         return LocalizedPaper(title, abstract, False, title, abstract)
     translation = current_translation(paper)
     if translation is None:
         return LocalizedPaper(title, abstract, False, title, abstract)
+    tldr = latex_to_unicode(to_variant(translation.tldr, language)) if translation.tldr else ""
+    override = variant_override(paper, language, translation)
+    if override is not None:
+        return LocalizedPaper(
+            latex_to_unicode(override.title),
+            latex_to_unicode(override.abstract),
+            True,
+            title,
+            abstract,
+            latex_to_unicode(override.tldr) if override.tldr else tldr,
+        )
     return LocalizedPaper(
         latex_to_unicode(to_variant(translation.title, language)),
         latex_to_unicode(to_variant(translation.abstract, language)),
         True,
         title,
         abstract,
-        latex_to_unicode(to_variant(translation.tldr, language)) if translation.tldr else "",
+        tldr,
     )

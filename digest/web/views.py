@@ -73,7 +73,7 @@ def paper_detail(request: HttpRequest, arxiv_id: str) -> HttpResponse:
         edition_entries__edition__status__in=Edition.PUBLISHED,
         edition_entries__excluded=False,
     ).distinct()
-    paper = get_object_or_404(published.prefetch_related("topics", "translations"))
+    paper = get_object_or_404(published.prefetch_related("topics", "translations", "variant_overrides"))
     language = _language(request)
     versions = [
         {"code": code, "label": label, "text": localize(paper, code)}
