@@ -20,6 +20,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from subscribers import status
+from subscribers.addresses import normalize_address
 from subscribers.importing import HEADER, export_rows, progress_key, queue_import
 from subscribers.models import Subscriber, SubscriberImport
 
@@ -35,12 +36,25 @@ class ImportForm(forms.Form):
     )
 
 
+class SubscriberForm(forms.ModelForm):
+    """The admin's subscriber form: the one address rule, and the stored form checked for uniqueness (so the
+    punycode spelling of an existing reader's Unicode domain is that reader, not a second one)."""
+
+    class Meta:
+        model = Subscriber
+        fields = ["email"]  # the admin adds the fields of its own fieldsets
+
+    def clean_email(self) -> str:
+        return normalize_address(self.cleaned_data["email"])
+
+
 class SuppressForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, help_text=_("why this address gets no more mail"))
 
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
+    form = SubscriberForm
     list_display = ("email", "status", "language", "bilingual", "max_papers", "frequency", "created_at")
     list_filter = ("status", "language", "topics", "bilingual", "frequency")
     search_fields = ("email",)

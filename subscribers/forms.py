@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from digest.languages import LANGUAGE_CHOICES
 from digest.models import Topic
+from subscribers.addresses import normalize_address
 from subscribers.interests import KINDS, InvalidInterest, format_list, parse_list
 from subscribers.models import Subscriber, validate_time_zone
 from subscribers.preferences import PAUSE_DAYS
@@ -44,14 +45,6 @@ class FastSelect(forms.Select):
         choices = tuple((str(v), str(label)) for v, label in self.choices)
         attributes = flatatt(self.build_attrs(self.attrs, attrs) | {"name": name})
         return format_html("<select{}>{}</select>", attributes, _options(choices, selected))
-
-
-def _no_line_breaks(value: str) -> str:
-    """An address with CR or LF is a header-injection attempt; Django's validator would also refuse it,
-    but saying so here keeps the rule visible."""
-    if any(c in value for c in "\r\n"):
-        raise forms.ValidationError(_("Enter a valid email address."))
-    return value.strip().lower()
 
 
 class TopicsField(forms.ModelMultipleChoiceField):
@@ -157,7 +150,8 @@ class SubscribeForm(ReaderForm):
     field_order = ["email", "language", "frequency", "topics", "max_papers", "delivery_hour", "time_zone", "bilingual"]
 
     def clean_email(self) -> str:
-        return _no_line_breaks(self.cleaned_data["email"])
+        # The one address rule, in the form it is stored and looked up in (subscribers.addresses).
+        return normalize_address(self.cleaned_data["email"])
 
 
 class PauseForm(forms.Form):
@@ -173,7 +167,7 @@ class EmailChangeForm(forms.Form):
     new_email = forms.EmailField(label=_("New email address"), max_length=254)
 
     def clean_new_email(self) -> str:
-        return _no_line_breaks(self.cleaned_data["new_email"])
+        return normalize_address(self.cleaned_data["new_email"])
 
 
 def preferences_initial(subscriber: Subscriber) -> dict:

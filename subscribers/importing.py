@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 
 from digest import jobs
 from digest.languages import LANGUAGE_CHOICES
 from digest.models import Topic
 from subscribers import status
+from subscribers.addresses import normalize_address
 from subscribers.interests import KINDS, InvalidInterest, parse_list
 from subscribers.models import Subscriber, SubscriberImport
 
@@ -57,7 +57,7 @@ def import_csv(content: bytes, *, dry_run: bool = False, progress: Progress | No
     rows = _read_rows(content)
     report = ImportReport(total_rows=len(rows))
     topics = {topic.slug: topic for topic in Topic.objects.all()}
-    emails = [(row.get("email") or "").strip().lower() for _, row in rows]
+    emails = [_stored_form(row.get("email")) for _, row in rows]
     existing = {s.email.lower(): s for s in Subscriber.objects.filter(email__in=[e for e in emails if e])}
     good: list[tuple[int, dict]] = []
     for done, (line, row) in enumerate(rows, start=1):
@@ -112,12 +112,19 @@ def _read_rows(content: bytes) -> list[tuple[int, dict[str, str]]]:
         raise ImportFailed(f"line {reader.line_num + 1}: {error}; nothing was imported") from None
 
 
-def _import_row(row: dict[str, str], topics: dict[str, Topic], existing: dict[str, Subscriber]) -> dict:
-    email = (row.get("email") or "").strip().lower()
+def _stored_form(email: str | None) -> str:
+    """The address as stored and looked up (subscribers.addresses), or "" when the rule refuses it."""
     try:
-        validate_email(email)
+        return normalize_address(email or "")
     except ValidationError:
-        raise ValidationError(f"invalid email {email!r}") from None
+        return ""
+
+
+def _import_row(row: dict[str, str], topics: dict[str, Topic], existing: dict[str, Subscriber]) -> dict:
+    try:
+        email = normalize_address(row.get("email") or "")
+    except ValidationError:
+        raise ValidationError(f"invalid email {(row.get('email') or '').strip()!r}") from None
     known = existing.get(email)
     if known is not None and known.status == Subscriber.Status.SUPPRESSED:
         raise ValidationError(f"{email} is suppressed (bounce or complaint); not re-imported")

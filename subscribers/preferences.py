@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from digest.models import Delivery, Topic
 from subscribers import status
+from subscribers.addresses import normalize_address
 from subscribers.models import Subscriber
 from subscribers.subscription import send_transactional
 from subscribers.tokens import make_token
@@ -67,8 +68,9 @@ def is_paused(subscriber: Subscriber) -> bool:
 
 def request_email_change(subscriber: Subscriber, new_email: str) -> None:
     """Mails a confirmation link to the new address; nothing changes until it is clicked, so nobody can
-    move a subscription to a mailbox they do not read."""
-    new_email = new_email.strip().lower()
+    move a subscription to a mailbox they do not read. `new_email` must pass the address rule (the form checks
+    it): ValidationError otherwise."""
+    new_email = normalize_address(new_email)
     if new_email == subscriber.email:
         return
     token = make_token(subscriber, "email_change", e=new_email)
@@ -79,7 +81,8 @@ def request_email_change(subscriber: Subscriber, new_email: str) -> None:
 
 
 def confirm_email_change(subscriber: Subscriber, new_email: str) -> None:
-    new_email = new_email.strip().lower()
+    """Moves the subscription to `new_email` (from a signed change link); EmailTaken if another reader has it."""
+    new_email = normalize_address(new_email)
     if new_email == subscriber.email:
         return
     if Subscriber.objects.filter(email__iexact=new_email).exclude(pk=subscriber.pk).exists():

@@ -6,6 +6,7 @@ import logging
 import re
 from pathlib import Path
 
+from anymail.exceptions import AnymailInvalidAddress
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -17,6 +18,7 @@ from digest import jobs
 from digest.languages import DJANGO_LANGUAGE, LANGUAGE_CHOICES
 from digest.models import Delivery, EmailEvent, Topic
 from subscribers import status
+from subscribers.addresses import is_valid_address, normalize_address
 from subscribers.importing import HEADER, ImportFailed, ImportReport, import_csv
 from subscribers.models import Subscriber
 from subscribers.status import unsubscribe
@@ -48,8 +50,9 @@ def request_subscription(
       and only the reader clicking it (before any later unsubscribe) brings them back;
     - suppressed (bounce, complaint): nothing changes and nothing is mailed; an admin can lift it.
 
-    The email goes out from a task with retries, so a mail provider outage never loses the sign-up."""
-    email = email.strip().lower()
+    The email goes out from a task with retries, so a mail provider outage never loses the sign-up. `email`
+    must pass the address rule (the form checks it): ValidationError otherwise, and nothing is stored."""
+    email = normalize_address(email)
     wanted = {"l": language, "t": [t.pk for t in topics], "m": max_papers, "b": bilingual, "z": time_zone,
               "h": delivery_hour, "f": frequency}  # fmt: skip
     with transaction.atomic():
@@ -79,9 +82,15 @@ def _apply_preferences(subscriber: Subscriber, wanted: dict) -> None:
     subscriber.topics.set(Topic.objects.filter(pk__in=wanted["t"]))
 
 
+class UndeliverableAddress(Exception):
+    """The reader's stored address is one no mail can be sent to (subscribers.addresses): asking again never helps."""
+
+
 def send_confirmation(subscriber: Subscriber, extra: dict | None = None) -> bool:
     """Mails the confirmation link if the reader can still use it (pending, or unsubscribed for a re-opt-in);
-    returns whether a message went out. Raises what the mail backend raises (the task retries)."""
+    returns whether a message went out. Raises UndeliverableAddress for an address no mail can go to (stored
+    before the address rule, or refused by the mail library), else what the mail backend raises (the task
+    retries)."""
     extra = extra or {}
     usable = subscriber.status == Subscriber.Status.PENDING and not extra
     usable = usable or (
@@ -91,9 +100,14 @@ def send_confirmation(subscriber: Subscriber, extra: dict | None = None) -> bool
         return False
     link = settings.SITE_URL + reverse("subscribers:confirm", args=[make_token(subscriber, "confirm", **extra)])
     language = (extra.get("p") or {}).get("l") or subscriber.language
-    send_transactional(
-        subscriber.email, language, "confirm", {"link": link, "days": settings.CONFIRM_LINK_MAX_AGE_DAYS}
-    )
+    if not is_valid_address(subscriber.email):
+        raise UndeliverableAddress(subscriber.email)
+    try:
+        send_transactional(
+            subscriber.email, language, "confirm", {"link": link, "days": settings.CONFIRM_LINK_MAX_AGE_DAYS}
+        )
+    except AnymailInvalidAddress as error:
+        raise UndeliverableAddress(subscriber.email) from error
     return True
 
 

@@ -20,7 +20,8 @@ CONFIRMATION_MAX_RETRIES = 8
 
 @shared_task(bind=True, acks_late=True, max_retries=CONFIRMATION_MAX_RETRIES)
 def send_confirmation(self, subscriber_id: int, extra: dict | None = None) -> bool:
-    """Mails one confirmation; a provider failure is retried with backoff (1, 2, 4 … 60 minutes). In-process
+    """Mails one confirmation; a provider failure is retried with backoff (1, 2, 4 … 60 minutes), an address no
+    mail can go to is not retried at all. In-process
     runs (no broker) have no queue to retry from: the failure is logged and the reader can sign up again."""
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None:
@@ -29,6 +30,10 @@ def send_confirmation(self, subscriber_id: int, extra: dict | None = None) -> bo
         raise self.retry(countdown=30)  # queued before the sign-up's row was visible to this worker
     try:
         return subscription.send_confirmation(subscriber, extra)
+    except subscription.UndeliverableAddress:
+        # A permanent failure: no retry can make the address deliverable.
+        log.error("confirmation not sent subscriber=%s error=undeliverable address", subscriber_id)
+        return False
     except MAIL_ERRORS as error:
         if self.request.is_eager or self.request.retries >= self.max_retries:
             log.error("confirmation not sent subscriber=%s error=%s: %s", subscriber_id, type(error).__name__, error)

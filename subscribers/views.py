@@ -16,6 +16,7 @@ from django_ratelimit.core import is_ratelimited
 from digest.languages import DJANGO_LANGUAGE, DJANGO_TO_LANGUAGE
 from digest.translation.variants import localize
 from subscribers import feedback, learning, preferences, subscription
+from subscribers.addresses import is_valid_address
 from subscribers.forms import EmailChangeForm, PauseForm, PreferencesForm, SubscribeForm, preferences_initial
 from subscribers.models import Subscriber
 from subscribers.tokens import InvalidToken, make_token, read_token
@@ -209,7 +210,7 @@ def confirm_email_change(request: HttpRequest, token: str) -> HttpResponse:
     except InvalidToken as error:
         return _invalid_link(request, error)
     new_email = payload.get("e")
-    if not isinstance(new_email, str):
+    if not is_valid_address(new_email):
         return _invalid_link(request, InvalidToken("invalid"))
     if request.method == "GET":
         with _in_language(subscriber):
