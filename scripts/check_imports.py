@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 PACKAGES = ("digest", "subscribers")
-#: What a models module may import from the project: other models and the languages vocabulary.
-MODELS_MAY_IMPORT = ("digest.models", "subscribers.models", "digest.languages")
+#: What a models module may import from the project: other models, the languages vocabulary, and the stored form
+#: of follows and mutes (its validator; subscribers.interests imports nothing of the project).
+MODELS_MAY_IMPORT = ("digest.models", "subscribers.models", "digest.languages", "subscribers.interests")
 
 
 #: The packages in the order the day flows, each allowed to import only its own layer and the layers before it:
@@ -26,7 +27,8 @@ MODELS_MAY_IMPORT = ("digest.models", "subscribers.models", "digest.languages")
 #: package falls in the shared layer until it is listed, so it may import nothing of the stages either.
 LAYERS: tuple[tuple[str, ...], ...] = (
     # the shared vocabulary: models, languages, text and message helpers, the job queue by task name
-    ("digest.models", "subscribers.models", "digest.languages", "digest.hidden_characters", "digest.editor_text",
+    ("digest.models", "subscribers.models", "subscribers.interests", "digest.languages", "digest.hidden_characters",
+     "digest.editor_text",
      "digest.caching", "digest.jobs", "digest.staff_roles", "digest"),
     ("digest.sources",),
     ("digest.papers",),
