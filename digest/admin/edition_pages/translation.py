@@ -1,4 +1,5 @@
-"""One paper's translation in an edition: the editor's own text, back to the model's, or a re-translation."""
+"""One paper's translation in an edition: the editor's own text, back to the model's, or a re-translation; and per
+Traditional variant, the editor's own text of that variant (an override) or a phrase for every paper."""
 
 from __future__ import annotations
 
@@ -8,19 +9,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from digest.admin.edition_pages.base import (
     CHINESE_VARIANTS,
     ActionHandler,
     EditionPageBase,
 )
-from digest.editions import editor_translations
+from digest.editions import editor_translations, variant_overrides
 from digest.editor_text import EditorText
 from digest.languages import TRANSLATION_LANGUAGE
-from digest.models import Edition, EditionEntry, Paper, Translation
+from digest.models import Edition, EditionEntry, Paper, Translation, VariantOverride
 from digest.translation.stored import current_translation
 from digest.translation.variants import to_variant
+
+#: The variants as an editor's message names them ("Saved the Taiwan override of 2505.01234").
+VARIANT_NAMES = {"zh-Hant-TW": gettext_lazy("Taiwan"), "zh-Hant-HK": gettext_lazy("Hong Kong")}
 
 
 class TranslationPage(EditionPageBase):
@@ -61,6 +65,7 @@ class TranslationPage(EditionPageBase):
                     ),
                     editor_translations.request_retranslation,
                 ),
+                **self._variant_handlers(request, paper, back),
             }
             return self._dispatch(request, back, handlers, edition, paper)
         paper = Paper.objects.prefetch_related("translations", "translation_failures").get(pk=paper.pk)
@@ -68,16 +73,7 @@ class TranslationPage(EditionPageBase):
         model_version = next(
             (t for t in paper.translations.all() if not t.by_editor and t.source_hash == paper.source_hash), None
         )
-        converted = [
-            {
-                "code": code,
-                "label": label,
-                "title": to_variant(current.title, code) if current else "",
-                "abstract": to_variant(current.abstract, code) if current else "",
-            }
-            for code, label in CHINESE_VARIANTS
-            if code != TRANSLATION_LANGUAGE
-        ]
+        converted = self._variant_columns(paper, current)
         context = self._context(
             request,
             edition,
@@ -91,5 +87,80 @@ class TranslationPage(EditionPageBase):
             failures=paper.translation_failures.order_by("-created_at")[:20],
             pending=paper.retranslation_requested_at,
             translation_frozen=editor_translations.translation_frozen(paper),
+            can_override=request.user.has_perms(["digest.add_variantoverride", "digest.delete_variantoverride"]),
+            can_add_phrase=request.user.has_perms(["digest.add_variantphrase", "digest.change_variantphrase"]),
+            phrase_max=variant_overrides.PHRASE_MAX,
+            override_max={
+                "title": VariantOverride.TITLE_MAX,
+                "abstract": VariantOverride.ABSTRACT_MAX,
+                "tldr": VariantOverride.TLDR_MAX,
+            },
         )
         return TemplateResponse(request, "admin/digest/edition/translation.html", context)
+
+    def _variant_handlers(self, request: HttpRequest, paper: Paper, back: str) -> dict[str, ActionHandler]:
+        """The posted actions of the variant columns: write or remove a variant's override, add a phrase."""
+        post = request.POST
+        language = post.get("variant", "")
+        params = {"arxiv_id": paper.arxiv_id, "variant": VARIANT_NAMES.get(language, language)}
+
+        def save_override() -> tuple[EditorText, str]:
+            self._require(request, "add_variantoverride")
+            variant_overrides.save_variant_override(
+                paper, language, post.get("title", ""), post.get("abstract", ""), post.get("tldr", ""), by=request.user
+            )
+            return EditorText(gettext_noop("Saved the %(variant)s override of %(arxiv_id)s"), **params), back
+
+        def remove_override() -> tuple[EditorText, str]:
+            self._require(request, "delete_variantoverride")
+            removed = variant_overrides.remove_variant_override(paper, language)
+            template = (
+                gettext_noop("Removed the %(variant)s override of %(arxiv_id)s; readers get the converted text")
+                if removed
+                else gettext_noop("%(arxiv_id)s had no %(variant)s override")
+            )
+            return EditorText(template, **params), back
+
+        def add_phrase() -> tuple[EditorText, str]:
+            self._require(request, "add_variantphrase")
+            self._require(request, "change_variantphrase")
+            phrase = variant_overrides.add_variant_phrase(
+                paper, language, post.get("zh_hans", ""), post.get("form", "")
+            )
+            form = getattr(phrase, variant_overrides.PHRASE_FIELDS[language])
+            return EditorText(
+                gettext_noop("Added the phrase %(phrase)s → %(form)s (%(variant)s) for every paper"),
+                phrase=phrase.zh_hans,
+                form=form,
+                variant=params["variant"],
+            ), back
+
+        return {"save_override": save_override, "remove_override": remove_override, "add_phrase": add_phrase}
+
+    def _variant_columns(self, paper: Paper, current: Translation | None) -> list[dict]:
+        """Per Traditional variant: the conversion of the current text, the override readers get instead (if it
+        fits the current text) or a stale one (written against an earlier text, ignored), and what the override
+        form starts from (the override's text, else the conversion's)."""
+        overrides = {o.language: o for o in VariantOverride.objects.filter(paper=paper)}
+        columns = []
+        for code, label in CHINESE_VARIANTS:
+            if code == TRANSLATION_LANGUAGE:
+                continue
+            converted = {
+                "title": to_variant(current.title, code) if current else "",
+                "abstract": to_variant(current.abstract, code) if current else "",
+                "tldr": to_variant(current.tldr, code) if current and current.tldr else "",
+            }
+            override = overrides.get(code)
+            fits = override is not None and override.fits(current)
+            columns.append(
+                {
+                    "code": code,
+                    "label": label,
+                    **converted,
+                    "override": override if fits else None,
+                    "stale": override if override is not None and not fits else None,
+                    "form": override or converted,
+                }
+            )
+        return columns
