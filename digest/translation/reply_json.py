@@ -86,10 +86,41 @@ def latex_escaped(content: str, macros: frozenset[str] = frozenset()) -> str:
     return _ESCAPE_RE.sub(escape, content) if "\\" in content else content
 
 
+def content_text(content: object) -> str:
+    """The text of a reply's `message.content`: a string (null: empty), or Mistral's reasoning models' (Magistral)
+    list of chunks, the thinking as {"type": "thinking", ...} and the answer as {"type": "text", "text": ...}
+    (spring-ai#5020): the text chunks joined. Anything else (a number, true, an object, a list with no text chunk)
+    is a refused reply (TranslationError, asked again with the reason), like any reply that holds no translation."""
+    if content is None or isinstance(content, str):
+        return content or ""
+    if isinstance(content, list):
+        texts = [
+            part["text"]
+            for part in content
+            if isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str)
+        ]
+        if texts or not content:
+            return "".join(texts)
+        raise TranslationError("reply content is not text: a list with no text chunk")
+    raise TranslationError(f"reply content is not text: {_json_kind(content)}")
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
 def reply_object(content: str | None, macros: frozenset[str] = frozenset()) -> dict:
     """The one JSON object of the reply that has the required keys (see the module docstring); `macros` are the
     names of the source's LaTeX macros, whose backslash a model may have left unescaped."""
-    if not isinstance(content, str) or not content.strip():
+    if content is not None and not isinstance(content, str):
+        content_text(content)  # raises for anything that is not text, naming what it is
+    if not content or not content.strip():
         raise TranslationError("reply is not JSON: the content is empty")
     content = latex_escaped(content, macros)
     start = answer_start(content)

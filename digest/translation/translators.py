@@ -17,6 +17,7 @@ from digest.translation import servers
 from digest.translation.errors import TranslationError
 from digest.translation.glossary import Glossary, prompt_glossary
 from digest.translation.prompt import PROMPT_VERSION, build_messages
+from digest.translation.reply_json import content_text
 from digest.translation.transport import (
     MAX_REPLY_BYTES,
     PastDeadline,
@@ -268,7 +269,7 @@ class OpenAICompatibleTranslator:
         try:
             body = json.loads(raw)
             choice = body["choices"][0]
-            content = _content_text(choice["message"]["content"])
+            raw_content = choice["message"]["content"]
         except (ValueError, KeyError, IndexError, TypeError):
             raise _reply_error("reply is not a chat-completions response", status) from None
         usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
@@ -280,6 +281,7 @@ class OpenAICompatibleTranslator:
                     f"reply was cut off at the token limit{f' of {limit}' if limit else ''} (finish_reason length)",
                     truncated=True,
                 )
+            content = content_text(raw_content)
             checked = check_reply(content, title, abstract, glossary)
         except TranslationError as error:
             error.http_status, error.prompt_tokens, error.completion_tokens = status, prompt_tokens, completion_tokens
@@ -312,18 +314,6 @@ def _provider_error(reason: str, status: int | None = None, *, retry_after: floa
 
 def _reply_error(reason: str, status: int) -> TranslationError:
     return TranslationError(reason, http_status=status)
-
-
-def _content_text(content: object) -> object:
-    """The message's text. Mistral's reasoning models (Magistral) send a list of chunks, the thinking as
-    {"type": "thinking", ...} and the answer as {"type": "text", "text": ...} (spring-ai#5020): the text chunks."""
-    if isinstance(content, list):
-        return "".join(
-            part["text"]
-            for part in content
-            if isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str)
-        )
-    return content
 
 
 def _elapsed_ms(started: float) -> int:
