@@ -126,7 +126,7 @@ def test_approval_messages_are_in_chinese_and_the_log_in_english(client, edition
     client.force_login(make_staff("boss", "admin"))
     response = client.post(
         reverse("admin:digest_edition_approval", args=[edition.pk]),
-        {"action": "approve"},
+        {"action": "approve", "confirmed": "1"},
         HTTP_ACCEPT_LANGUAGE=TAIWAN,
         follow=True,
     )

@@ -130,7 +130,7 @@ def test_approved_edition_refuses_changes_with_a_message(editor_client, edition)
 def test_editor_approves_and_the_approval_is_recorded(editor_client, edition, settings):
     settings.DAILY_RUN_HOUR, settings.DAILY_RUN_MINUTE = 23, 59
     Edition.objects.filter(pk=edition.pk).update(date=datetime.date.today() + datetime.timedelta(days=1))
-    response = editor_client.post(url("approval", edition.pk), {"action": "approve"}, follow=True)
+    response = editor_client.post(url("approval", edition.pk), {"action": "approve", "confirmed": "1"}, follow=True)
     edition.refresh_from_db()
     assert edition.status == "approved" and edition.approved_by.username == "mei"
     assert "goes out with the daily run" in response.text
@@ -146,7 +146,7 @@ def test_editor_unapproves(editor_client, edition):
 
 def test_approving_a_sent_edition_is_a_message(editor_client, edition):
     Edition.objects.filter(pk=edition.pk).update(status="sent")
-    response = editor_client.post(url("approval", edition.pk), {"action": "approve"}, follow=True)
+    response = editor_client.post(url("approval", edition.pk), {"action": "approve", "confirmed": "1"}, follow=True)
     assert "cannot become approved" in response.text
 
 
@@ -164,7 +164,7 @@ def test_approving_a_due_edition_sends_it(editor_client, edition, outbox_dir, dj
     SiteSettings.objects.update_or_create(pk=1, defaults={"editions_need_approval": True})
     SubscriberFactory(email="reader@example.com")
     with django_capture_on_commit_callbacks(execute=True):
-        response = editor_client.post(url("approval", edition.pk), {"action": "approve"}, follow=True)
+        response = editor_client.post(url("approval", edition.pk), {"action": "approve", "confirmed": "1"}, follow=True)
     assert "sending has started" in response.text
     edition.refresh_from_db()
     assert edition.status == "sent"
@@ -250,3 +250,38 @@ def test_today_builds_the_edition_when_there_is_none(editor_client):
     response = editor_client.post(url("today"))
     built = Edition.objects.get(date=datetime.date(2025, 6, 2))
     assert response["Location"] == url("curate", built.pk)
+
+
+CONFIRMED = {"action": "approve", "confirmed": "1"}
+
+
+def test_the_first_approve_click_shows_what_will_go_out_and_sends_nothing(editor_client, edition, outbox_dir):
+    SubscriberFactory(email="tw@example.com", language="zh-Hant-TW", max_papers=2)
+    SubscriberFactory(email="hk@example.com", language="zh-Hant-HK", max_papers=3)
+    response = editor_client.post(url("approval", edition.pk), {"action": "approve"})
+    edition.refresh_from_db()
+    assert edition.status == "draft"
+    assert not outbox_dir.exists() or not list(outbox_dir.glob("*.eml"))
+    forecast = response.context["forecast"]
+    assert forecast.readers == 2
+    assert [(v.language, v.readers, v.most_papers) for v in forecast.variants] == [
+        ("zh-Hant-TW", 1, 2),
+        ("zh-Hant-HK", 1, 3),
+    ]
+    assert 'data-testid="confirm-approve"' in response.text
+    assert "approving sends it now" in response.text  # 2025-05-28 is long past its send time
+    assert "2 readers get 2–3 papers each." in response.text
+
+
+def test_the_confirmation_warns_when_most_papers_are_still_in_english(editor_client, edition):
+    SubscriberFactory(language="zh-Hant-TW")
+    Translation.objects.filter(paper__edition_entries__edition=edition).delete()
+    response = editor_client.post(url("approval", edition.pk), {"action": "approve"})
+    assert response.context["forecast"].warn_untranslated
+    assert 'data-testid="untranslated-warning"' in response.text
+
+
+def test_the_confirmation_does_not_warn_when_papers_are_translated(editor_client, edition):
+    SubscriberFactory(language="zh-Hant-TW")
+    forecast = editor_client.post(url("approval", edition.pk), {"action": "approve"}).context["forecast"]
+    assert forecast.untranslated == 0 and not forecast.warn_untranslated

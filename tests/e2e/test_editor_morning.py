@@ -116,6 +116,10 @@ def test_editor_curates_previews_tests_and_approves(page, live_server, sample_ed
     page.goto(live_server.url + f"/admin/digest/edition/{edition.pk}/curate/")
     page.click("[data-testid=approve]")
     page.wait_for_load_state()
+    assert "現在批准就會立即寄出" in page.locator("[data-testid=send-when]").inner_text()
+    screenshot(page, "approval-confirmation")
+    page.click("[data-testid=confirm-approve]")
+    page.wait_for_load_state()
     edition.refresh_from_db()
     assert edition.approved_by == editor
     assert edition.status == Edition.Status.SENT
