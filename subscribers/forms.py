@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from digest.languages import LANGUAGE_CHOICES
 from digest.models import Topic
 from subscribers.addresses import normalize_address
-from subscribers.interests import KINDS, InvalidInterest, format_list, parse_list
+from subscribers.interests import KINDS, InvalidInterest, format_list, parse_list, readable_items
 from subscribers.models import Subscriber, validate_time_zone
 from subscribers.preferences import PAUSE_DAYS
 
@@ -174,8 +174,10 @@ def preferences_initial(subscriber: Subscriber) -> dict:
     return {
         "language": subscriber.language,
         "frequency": subscriber.frequency,
-        **{f"follow_{kind}": format_list((subscriber.follows or {}).get(kind, [])) for kind in KINDS},
-        **{f"mute_{kind}": format_list((subscriber.mutes or {}).get(kind, [])) for kind in KINDS},
+        # A stored side that does not fit the schema (written before it was checked, or by hand) shows what it can;
+        # saving the form writes it back whole.
+        **{f"follow_{kind}": format_list(readable_items(subscriber.follows, kind)) for kind in KINDS},
+        **{f"mute_{kind}": format_list(readable_items(subscriber.mutes, kind)) for kind in KINDS},
         "bilingual": subscriber.bilingual,
         "topics": list(subscriber.topics.all()),
         "max_papers": subscriber.max_papers,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digest.languages import LANGUAGE_CHOICES, Language
 from digest.models import Paper, Topic
+from subscribers.interests import validate_stored
 
 
 def validate_time_zone(value: str) -> None:
@@ -60,8 +61,9 @@ class Subscriber(models.Model):
     paused_until = models.DateTimeField(_("paused until"), null=True, blank=True)
     #: What the reader follows and mutes: {"keywords": [...], "authors": [...], "categories": [...]} each (see
     #: digest.personalization.interests). A followed paper comes first whatever its topic; a muted one never comes.
-    follows = models.JSONField(default=dict, blank=True)
-    mutes = models.JSONField(default=dict, blank=True)
+    #: Checked against one schema wherever they are written (subscribers.interests.check_stored).
+    follows = models.JSONField(default=dict, blank=True, validators=[validate_stored])
+    mutes = models.JSONField(default=dict, blank=True, validators=[validate_stored])
 
     class Meta:
         verbose_name = _("subscriber")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from digest.models import Delivery, Topic
 from subscribers import status
 from subscribers.addresses import normalize_address
+from subscribers.interests import check_stored
 from subscribers.models import Subscriber
 from subscribers.subscription import send_transactional
 from subscribers.tokens import make_token
@@ -48,9 +49,9 @@ def update_preferences(
         subscriber.time_zone, subscriber.delivery_hour = time_zone, delivery_hour
         subscriber.frequency = frequency or subscriber.frequency
         if follows is not None:
-            subscriber.follows = follows
+            subscriber.follows = check_stored(follows)
         if mutes is not None:
-            subscriber.mutes = mutes
+            subscriber.mutes = check_stored(mutes)
         subscriber.save()
         subscriber.topics.set(topics)
         status.reactivate(subscriber)

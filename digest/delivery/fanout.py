@@ -23,6 +23,7 @@ from digest.editions.selectors import edition_entries
 from digest.models import Delivery, Edition, SiteSettings
 from digest.personalization.interests import Interests
 from digest.personalization.picking import Reader, pick_papers
+from subscribers.interests import InvalidInterest
 from subscribers.models import Subscriber
 
 log = logging.getLogger(__name__)
@@ -175,12 +176,18 @@ def _dry_run(edition: Edition, report: SendReport) -> SendReport:
         if subscriber.pk in done:
             report.already_sent += 1
             continue
-        reader = Reader(
-            frozenset(t.slug for t in subscriber.topics.all()),
-            subscriber.max_papers,
-            Interests.from_json(subscriber.follows),
-            Interests.from_json(subscriber.mutes),
-        )  # the learned model is left out: a dry run counts variants, it does not rank
+        try:
+            reader = Reader(
+                frozenset(t.slug for t in subscriber.topics.all()),
+                subscriber.max_papers,
+                Interests.from_json(subscriber.follows),
+                Interests.from_json(subscriber.mutes),
+            )  # the learned model is left out: a dry run counts variants, it does not rank
+        except InvalidInterest:  # the send fails this one reader with the reason
+            label = "unreadable follows or mutes"
+            report.by_variant[label] = report.by_variant.get(label, 0) + 1
+            report.queued += 1
+            continue
         picks = pick_papers(entries, reader.topic_slugs, reader.max_papers, reader=reader)
         label = f"{subscriber.language}{' +en' if subscriber.bilingual else ''}, {len(picks)} papers"
         report.by_variant[label] = report.by_variant.get(label, 0) + 1

@@ -19,7 +19,7 @@ from anymail.exceptions import AnymailError
 from anymail.message import AnymailMessage
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -36,7 +36,7 @@ from digest.delivery.recording import BatchOutcome, Recorder, record, record_ski
 from digest.delivery.signals import deliveries_recorded
 from digest.models import Delivery, Edition, SiteSettings
 from digest.personalization.inputs import CACHES as READER_CACHES
-from digest.personalization.inputs import edition_pool, readers_for
+from digest.personalization.inputs import edition_pool, readers_for, unreadable_reason
 from digest.personalization.picking import Reader, VariantKey, pick_from, pick_many, variant_key
 from subscribers.models import Subscriber
 
@@ -164,7 +164,8 @@ def _prepare(rows: list[Delivery], connections: _Connections, outcome: BatchOutc
     left, rows whose workers keep dying, in-doubt rows the provider already has, readers with no papers."""
     subscriber_ids = [r.subscriber_id for r in rows]
     by_id = {s.pk: s for s in Subscriber.objects.filter(pk__in=subscriber_ids).only(*SENDING_FIELDS)}
-    readers = readers_for(list(by_id.values()))
+    unreadable: dict[int, str] = {}
+    readers = readers_for(list(by_id.values()), unreadable=unreadable)
     _pick_ahead(rows, readers)
     prepared: list[tuple[Delivery, Subscriber, RenderedVariant]] = []
     skipped: list[tuple[Delivery, str]] = []
@@ -186,7 +187,16 @@ def _prepare(rows: list[Delivery], connections: _Connections, outcome: BatchOutc
                 record(SendResult(row, Delivery.Status.SENT, provider_message_id=found), outcome)
                 log.warning("in-doubt delivery was already sent delivery=%s", row.pk)
                 continue
-        variant = variant_for(row, subscriber, readers[subscriber.pk])
+        if subscriber.pk in unreadable:
+            _fail_reader(row, unreadable[subscriber.pk], outcome)
+            continue
+        try:
+            variant = variant_for(row, subscriber, readers[subscriber.pk])
+        except DatabaseError:
+            raise  # the database, not this reader: the whole batch is retried
+        except Exception as error:  # this reader's picks or email: it fails alone, the batch goes on
+            _fail_reader(row, unreadable_reason(error), outcome)
+            continue
         if variant is None:
             skipped.append((row, "no papers in the subscriber's topics"))
             continue
@@ -194,6 +204,12 @@ def _prepare(rows: list[Delivery], connections: _Connections, outcome: BatchOutc
         prepared.append((row, subscriber, variant))
     record_skipped(skipped)
     return prepared
+
+
+def _fail_reader(row: Delivery, reason: str, outcome: BatchOutcome) -> None:
+    log.error("delivery failed while preparing its reader delivery=%s subscriber=%s reason=%s", row.pk,
+              row.subscriber_id, reason)  # fmt: skip
+    record(SendResult(row, Delivery.Status.FAILED, error=reason), outcome)
 
 
 def _pick_ahead(rows: list[Delivery], readers: dict[int, Reader]) -> None:
@@ -208,7 +224,14 @@ def _pick_ahead(rows: list[Delivery], readers: dict[int, Reader]) -> None:
     for (edition_id, _personal), by_key in groups.items():
         group = list(by_key.values())
         pool = edition_pool(editions[edition_id], group[0])
-        for reader, picks in zip(group, pick_many(pool, group), strict=True):
+        try:
+            picked = pick_many(pool, group)
+        except DatabaseError:
+            raise
+        except Exception:  # one reader's data: each is picked alone in _prepare, where only that one fails
+            log.exception("picking a batch together failed; picking its readers one by one edition=%s", edition_id)
+            continue
+        for reader, picks in zip(group, picked, strict=True):
             _picks.put((edition_id, reader.key()), picks)
 
 

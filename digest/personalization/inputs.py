@@ -10,13 +10,17 @@ from digest.models import Edition
 from digest.personalization.interests import Interests
 from digest.personalization.picking import Pool, Reader
 from digest.personalization.relevance import LearnedWeights, paper_text, vectorize
+from subscribers.interests import InvalidInterest, check_stored
 from subscribers.models import ReaderModel, Subscriber
 
 _pools = TimedCache(size=8)
 CACHES = (_pools,)
 
 
-def readers_for(subscribers: list[Subscriber]) -> dict[int, Reader]:
+def readers_for(subscribers: list[Subscriber], *, unreadable: dict[int, str] | None = None) -> dict[int, Reader]:
+    """Each subscriber as the picking reads them. A subscriber whose stored preferences or model cannot be read is
+    left out and its reason put in `unreadable` when that is given (the send path fails that one delivery and sends
+    the others); without it the first such reader raises."""
     ids = [s.pk for s in subscribers]
     topics: dict[int, set[str]] = {pk: set() for pk in ids}
     through = Subscriber.topics.through.objects.filter(subscriber_id__in=ids)
@@ -30,17 +34,45 @@ def readers_for(subscribers: list[Subscriber]) -> dict[int, Reader]:
     }
     readers = {}
     for subscriber in subscribers:
-        row = models.get(subscriber.pk)
-        learned = LearnedWeights.from_bytes(row["weights"], row["intercept"]) if row else None
-        readers[subscriber.pk] = Reader(
-            topic_slugs=frozenset(topics[subscriber.pk]),
-            max_papers=subscriber.max_papers,
-            follows=Interests.from_json(subscriber.follows),
-            mutes=Interests.from_json(subscriber.mutes),
-            learned=learned,
-            learned_key=f"{subscriber.pk}@{row['trained_at'].timestamp()}" if learned is not None else "",
-        )
+        try:
+            readers[subscriber.pk] = _reader(subscriber, topics[subscriber.pk], models.get(subscriber.pk))
+        except Exception as error:  # one reader's bad row must not stop the batch's other readers
+            if unreadable is None:
+                raise
+            unreadable[subscriber.pk] = unreadable_reason(error)
     return readers
+
+
+def unreadable_reason(error: Exception) -> str:
+    """Why a reader's email could not be prepared, as a delivery's last error."""
+    if isinstance(error, InvalidInterest):
+        return f"stored follows or mutes do not fit their schema: {error}"
+    return f"could not prepare this reader's email: {error.__class__.__name__}: {str(error)[:200]}"
+
+
+def _reader(subscriber: Subscriber, topics: set[str], model: dict | None) -> Reader:
+    try:
+        follows, mutes = Interests.from_json(subscriber.follows), Interests.from_json(subscriber.mutes)
+    except InvalidInterest as error:
+        side = "follows" if not _fits(subscriber.follows) else "mutes"
+        raise InvalidInterest(f"{side}: %(reason)s", {"reason": str(error)}) from None
+    learned = LearnedWeights.from_bytes(model["weights"], model["intercept"]) if model else None
+    return Reader(
+        topic_slugs=frozenset(topics),
+        max_papers=subscriber.max_papers,
+        follows=follows,
+        mutes=mutes,
+        learned=learned,
+        learned_key=f"{subscriber.pk}@{model['trained_at'].timestamp()}" if learned is not None else "",
+    )
+
+
+def _fits(value: object) -> bool:
+    try:
+        check_stored(value)
+    except InvalidInterest:
+        return False
+    return True
 
 
 def edition_pool(edition: Edition, reader: Reader) -> Pool:

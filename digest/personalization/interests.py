@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from subscribers.interests import KINDS
+from subscribers.interests import KINDS, check_stored
 
 
 @dataclass(frozen=True)
@@ -17,9 +17,13 @@ class Interests:
     categories: tuple[str, ...] = ()
 
     @classmethod
-    def from_json(cls, data: dict | None) -> Interests:
-        data = data or {}
-        return cls(*(tuple(str(item) for item in data.get(kind) or ()) for kind in KINDS))
+    def from_json(cls, data: object) -> Interests:
+        """The stored side (None and {} are nothing). A value that does not fit the stored schema (a row written
+        before it was checked, or by hand: ["llm"], {"keywords": [1, 2]}) raises InvalidInterest saying what is
+        wrong, never an AttributeError halfway: the send path fails that one reader with the reason, and guessing
+        what a broken mute list meant could mail a reader what they muted."""
+        stored = check_stored(data)
+        return cls(*(tuple(stored[kind]) for kind in KINDS))
 
     def __bool__(self) -> bool:
         return bool(self.keywords or self.authors or self.categories)
