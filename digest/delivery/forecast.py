@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from digest.delivery.fanout import recipients
@@ -27,6 +28,8 @@ from subscribers.models import Subscriber
 #: Above this share of papers still in English, the confirmation warns before anything else: Chinese readers
 #: would get mostly English, which is what approval exists to prevent.
 UNTRANSLATED_WARNING_SHARE = 0.2
+#: How long the curate page's "readers get N papers" is kept (a new reader or a changed size shows within it).
+READERS_GET_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,25 @@ def forecast_send(edition: Edition, now: datetime | None = None) -> SendForecast
         send_at=_send_time(edition),
         variants=variants,
     )
+
+
+@dataclass(frozen=True)
+class ReaderRange:
+    readers: int
+    fewest_papers: int
+    most_papers: int
+
+
+def readers_get(edition: Edition) -> ReaderRange:
+    """How many papers readers get of this edition (the range across readers), for the curate page: kept for
+    READERS_GET_SECONDS, since a page an editor reloads after every change must not count every reader again."""
+    key = f"forecast:readers-get:{edition.pk}:{edition.entries.filter(excluded=False).count()}"
+    cached = cache.get(key)
+    if cached is None:
+        forecast = forecast_send(edition)
+        cached = ReaderRange(forecast.readers, forecast.fewest_papers, forecast.most_papers)
+        cache.set(key, cached, READERS_GET_SECONDS)
+    return cached
 
 
 def _send_time(edition: Edition) -> datetime:

@@ -285,3 +285,17 @@ def test_the_confirmation_does_not_warn_when_papers_are_translated(editor_client
     SubscriberFactory(language="zh-Hant-TW")
     forecast = editor_client.post(url("approval", edition.pk), {"action": "approve"}).context["forecast"]
     assert forecast.untranslated == 0 and not forecast.warn_untranslated
+
+
+def test_the_curate_page_says_how_many_papers_readers_actually_get(editor_client, edition):
+    SubscriberFactory(email="a@example.com", max_papers=1)
+    SubscriberFactory(email="b@example.com", max_papers=2)
+    response = editor_client.get(url("curate", edition.pk))
+    assert "Its 2 readers get 1–2 of them each (their topics and size)." in response.text
+
+
+def test_the_curate_page_shows_each_papers_chinese_title_in_the_editors_variant(editor_client, edition):
+    paper = entries(edition)[0].paper
+    Translation.objects.filter(paper=paper).update(title="大模型的检索增强")
+    response = editor_client.get(url("curate", edition.pk), HTTP_ACCEPT_LANGUAGE="zh-TW")
+    assert "檢索增強" in response.text and 'data-testid="chinese-title"' in response.text

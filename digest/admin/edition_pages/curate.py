@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
 from digest.admin.edition_pages.base import (
@@ -22,12 +23,15 @@ from digest.admin.edition_pages.base import (
     _int,
     translation_state,
 )
+from digest.delivery.forecast import readers_get
 from digest.editions import curation
 from digest.editions.build import EditionError, build_edition
 from digest.editions.candidates import DAY_CHOICES, NO_TOPIC, CandidateSearch, candidate_page
 from digest.editor_text import EditorText, edition_name, shown
+from digest.languages import TRANSLATION_LANGUAGE, is_chinese, variant_of_django_code
 from digest.models import Edition, EditionEntry, Paper, Topic, TranslationFailure
 from digest.papers.selectors import candidate_papers, latest_announcement_date
+from digest.translation.variants import to_variant
 from subscribers.feedback import feedback_counts
 
 
@@ -71,9 +75,14 @@ class CuratePages(EditionPageBase):
         )
         rows = [{"entry": entry, "paper": entry.paper, **translation_state(entry.paper)} for entry in entries]
         votes = feedback_counts(entry.paper_id for entry in entries)
+        # Chinese titles in the editor's own variant (Simplified for an editor reading in English).
+        variant = variant_of_django_code(translation.get_language())
+        variant = variant if is_chinese(variant) else TRANSLATION_LANGUAGE
         for row in rows:
             row["state_label"] = STATE_LABELS[row["state"]]
             row["up"], row["down"] = votes[row["entry"].paper_id]
+            shown = row["translation"]
+            row["chinese_title"] = to_variant(shown.title, variant) if shown is not None else ""
         search = CandidateSearch.from_params(request.GET)
         page = candidate_page(edition, search)
         context = self._context(
@@ -91,6 +100,7 @@ class CuratePages(EditionPageBase):
             topics=Topic.objects.all(),
             variants=VARIANT_BADGES,
             reader_count=sum(1 for row in rows if not row["entry"].excluded),
+            readers_get=readers_get(edition),
             votes_up=sum(row["up"] for row in rows),
             votes_down=sum(row["down"] for row in rows),
             failed_rows=[row for row in rows if row["failure"] is not None],
