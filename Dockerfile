@@ -11,7 +11,7 @@ COPY . .
 # The build steps load the settings, which need a key; it is not kept in the image (run it with SECRET_KEY set).
 RUN pip install --no-cache-dir -c constraints.txt pip setuptools \
  && pip install --no-cache-dir -c constraints.txt . polib \
- && export SECRET_KEY=image-build-only \
+ && export SECRET_KEY=image-build-only-key-never-used-at-run-time-0123456789abcdef \
  && python manage.py compilemessages --ignore=.venv -v 0 \
  && python scripts/django_traditional_catalogues.py \
  && python manage.py collectstatic --no-input -v 0

@@ -25,9 +25,18 @@ DEBUG = env.bool("DEBUG", default=False)
 # (development only) a fixed, published key is used, and `check --deploy` refuses it (subscribers.E001).
 DEVELOPMENT_SECRET_KEY = "development-only-key-never-used-with-debug-off-5b1e0f9a7c2d4e6f8a0b1c3d5e7f9a1b"  # noqa: S105  (published on purpose)
 SECRET_KEY = env("SECRET_KEY", default="") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
-if not SECRET_KEY:
+# A key that can be guessed is no better than none: with DEBUG off, Django's own `check --deploy` rule (W009: at
+# least 50 characters, 5 distinct ones, not a startproject placeholder) refuses to start instead of warning.
+_KEY_PROBLEM = (
+    "not set"
+    if not SECRET_KEY
+    else "too weak (under 50 characters, under 5 distinct ones, or a django-insecure- placeholder)"
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")
+    else ""
+)
+if _KEY_PROBLEM and not DEBUG:
     raise ImproperlyConfigured(
-        "SECRET_KEY is not set and DEBUG is off: set SECRET_KEY to a long random value "
+        f"SECRET_KEY is {_KEY_PROBLEM} and DEBUG is off: set SECRET_KEY to a long random value "
         "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), or DEBUG=true for development"
     )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])

@@ -17,6 +17,9 @@ import pytest
 from django.conf import settings
 
 BASE_DIR = Path(settings.BASE_DIR)
+# Keys long enough to start with DEBUG off (50 characters or more).
+FILE_KEY = "key-from-the-local-env-file-0123456789-long-enough-to-be-used"
+ENVIRONMENT_KEY = "key-from-the-environment-9876543210-long-enough-to-be-used"
 SETTINGS_PROBE = "from django.conf import settings; print(settings.SECRET_KEY); print(settings.DEBUG)"
 
 
@@ -51,17 +54,17 @@ def manage(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess
 
 
 def test_settings_take_the_secret_key_from_the_env_file(project):
-    (project / ".env").write_text("# written by make demo\nSECRET_KEY=key-from-the-local-env-file-0123456789\n")
+    (project / ".env").write_text(f"# written by make demo\nSECRET_KEY={FILE_KEY}\n")
     result = manage(project, "shell", "-v", "0", "-c", SETTINGS_PROBE)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["key-from-the-local-env-file-0123456789", "False"]
+    assert result.stdout.split() == [FILE_KEY, "False"]
 
 
 def test_an_environment_variable_wins_over_the_env_file(project):
-    (project / ".env").write_text("SECRET_KEY=key-from-the-local-env-file-0123456789\n")
-    result = manage(project, "shell", "-v", "0", "-c", SETTINGS_PROBE, SECRET_KEY="key-from-the-environment-9876543210")
+    (project / ".env").write_text(f"SECRET_KEY={FILE_KEY}\n")
+    result = manage(project, "shell", "-v", "0", "-c", SETTINGS_PROBE, SECRET_KEY=ENVIRONMENT_KEY)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[0] == "key-from-the-environment-9876543210"
+    assert result.stdout.split()[0] == ENVIRONMENT_KEY
 
 
 def test_without_an_env_file_or_a_key_the_process_still_refuses_to_start(project):

@@ -8,6 +8,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 from tests.project.test_deploy_check import PRODUCTION, check_deploy
@@ -52,8 +53,36 @@ def test_debug_on_without_secret_key_starts_for_development():
     assert result.returncode == 0, result.stderr
 
 
+WEAK_KEYS = {
+    "a space": " ",
+    "one character": "x",
+    "49 characters": "k3Y-" + "abcdefghij" * 4 + "12345",
+    "50 characters, 4 distinct": "abcd" * 12 + "ab",
+    "a published short key": "change-me-in-production",
+    "Django's startproject placeholder": "django-insecure-" + "0123456789abcdef" * 3,
+}
+
+
+@pytest.mark.parametrize("weak", sorted(WEAK_KEYS))
+def test_a_weak_key_with_debug_off_refuses_to_start_in_one_line(weak):
+    result = manage("check", SECRET_KEY=WEAK_KEYS[weak])
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "SECRET_KEY is too weak" in lines[0], result.stderr
+
+
+def test_a_weak_key_with_debug_on_starts_for_development():
+    result = manage("check", SECRET_KEY="x", DEBUG="true")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_key_of_50_characters_and_5_distinct_ones_starts():
+    result = manage("check", SECRET_KEY="abcde" * 10)
+    assert result.returncode == 0, result.stderr
+
+
 def test_check_deploy_refuses_a_published_key():
-    for published in ("insecure-development-key-change-me-in-production-0123456789", "change-me-in-production"):
-        result = check_deploy(**(PRODUCTION | {"SECRET_KEY": published}))
-        assert result.returncode != 0
-        assert "subscribers.E001" in result.stderr + result.stdout
+    published = "insecure-development-key-change-me-in-production-0123456789"  # long enough to start
+    result = check_deploy(**(PRODUCTION | {"SECRET_KEY": published}))
+    assert result.returncode != 0
+    assert "subscribers.E001" in result.stderr + result.stdout
