@@ -18,6 +18,9 @@ MAX_ITEMS = 30
 MAX_ITEM_LENGTH = 100
 _CATEGORY_RE = re.compile(r"^[a-z-]+(\.[A-Za-z-]+)?$")
 _SEPARATORS_RE = re.compile(r"[;,\n]")
+#: What separates items as readers type them: also the full-width comma, semicolon and enumeration comma a
+#: Chinese keyboard gives (蒸餾，檢索、程式碼).
+_TYPED_SEPARATORS_RE = re.compile(r"[;,\n，；、]")
 
 
 class InvalidInterest(ValueError):
@@ -33,9 +36,10 @@ class InvalidInterest(ValueError):
 
 
 def parse_list(text: str, kind: str) -> list[str]:
-    """Items separated by commas, semicolons or line breaks; blanks and repeats dropped, order kept."""
+    """Items separated by commas, semicolons (half- or full-width), 、 or line breaks; blanks and repeats dropped,
+    order kept."""
     items: list[str] = []
-    for raw in _SEPARATORS_RE.split(text or ""):
+    for raw in _TYPED_SEPARATORS_RE.split(text or ""):
         item = " ".join(raw.split())
         if not item or item.lower() in (i.lower() for i in items):
             continue
@@ -100,7 +104,7 @@ def validate_stored(value: object) -> None:
     try:
         check_stored(value)
     except InvalidInterest as error:
-        raise ValidationError(error.message, code="invalid", params=error.params) from None
+        raise ValidationError(error.message, code="invalid_interests", params=error.params) from None
 
 
 def readable_items(value: object, kind: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from digest.personalization.keywords import EMPTY, ChineseText, chinese_match, has_chinese
 from subscribers.interests import KINDS, check_stored
 
 
@@ -28,9 +29,12 @@ class Interests:
     def __bool__(self) -> bool:
         return bool(self.keywords or self.authors or self.categories)
 
-    def match(self, title: str, abstract: str, authors: list[str], categories: list[str]) -> str:
+    def match(
+        self, title: str, abstract: str, authors: list[str], categories: list[str], chinese: ChineseText = EMPTY
+    ) -> str:
         """The first item the paper matches ("" for none): an author by full name, a category exactly, a keyword
-        as a whole word or phrase of the title or abstract, all case-insensitive."""
+        as a whole word or phrase of the title or abstract, all case-insensitive; a keyword in Chinese, of any
+        variant, as whole words of the paper's translation (`chinese`, prepared once per pool: keywords.py)."""
         lowered_authors = {a.lower() for a in authors}
         for author in self.authors:
             if author.lower() in lowered_authors:
@@ -40,7 +44,7 @@ class Interests:
                 return category
         text = f"{title}\n{abstract}"
         for keyword in self.keywords:
-            if _keyword_re(keyword).search(text):
+            if chinese_match(keyword, chinese) if has_chinese(keyword) else _keyword_re(keyword).search(text):
                 return keyword
         return ""
 

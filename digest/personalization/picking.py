@@ -30,6 +30,7 @@ from scipy import sparse
 
 from digest.models import EditionEntry
 from digest.personalization.interests import Interests
+from digest.personalization.keywords import EMPTY, ChineseText, chinese_text, has_chinese
 from digest.personalization.relevance import LearnedWeights, PaperMatrix, batch_logits, upvote_prior
 
 #: A paper the reader's model vouches for ("similar to papers you liked") may come from outside their topics or
@@ -40,6 +41,8 @@ LIKED_THRESHOLD, LIKED_Z = 0.7, 2.5
 LIKED_LOGIT = math.log(LIKED_THRESHOLD / (1 - LIKED_THRESHOLD))
 #: Blend weights; a follow outranks everything but the editors' picks, the model outranks a bare topic match.
 FOLLOW_WEIGHT, TOPIC_WEIGHT, LEARNED_WEIGHT, PRIOR_WEIGHT = 4.0, 1.0, 3.0, 0.5
+#: Distinct keywords whose matching rows a pool keeps (readers share most of theirs) before starting over.
+KEYWORDS_KEPT = 20_000
 
 
 class Pick(NamedTuple):
@@ -108,6 +111,7 @@ class Pool:
         self._matched: dict[frozenset[str], list[str]] = {}
         self._cold: dict[frozenset[str], list[int]] = {}
         self._in_topics: dict[frozenset[str], np.ndarray] = {}
+        self._keyword_rows: dict[str, np.ndarray] = {}
         for index, slugs in enumerate(self.topics):
             for slug in slugs:
                 self.topic_masks.setdefault(slug, np.zeros(count, dtype=bool))[index] = True
@@ -151,10 +155,55 @@ class Pool:
     def __len__(self) -> int:
         return len(self.entries)
 
+    @cached_property
+    def chinese(self) -> list[ChineseText]:
+        """Each paper's translation prepared for Chinese keywords (keywords.py): made once per pool, when the
+        first Chinese keyword is matched; a send whose readers have none never costs it."""
+        return [chinese_text(_translated(e.paper)) for e in self.entries]
+
+    def keyword_rows(self, keyword: str) -> np.ndarray:
+        """Which rows a keyword matches, made once per pool and keyword (readers share their keywords)."""
+        rows = self._keyword_rows.get(keyword)
+        if rows is None:
+            probe = Interests(keywords=(keyword,))
+            chinese = self.chinese if has_chinese(keyword) else repeat(EMPTY)
+            rows = np.array(
+                [
+                    bool(probe.match(e.paper.title, e.paper.abstract, (), (), text))
+                    for e, text in zip(self.entries, chinese, strict=False)
+                ],
+                dtype=bool,
+            )
+            if len(self._keyword_rows) >= KEYWORDS_KEPT:
+                self._keyword_rows.clear()
+            self._keyword_rows[keyword] = rows
+        return rows
+
     def matching(self, interests: Interests) -> list[str]:
-        return [
-            interests.match(e.paper.title, e.paper.abstract, e.paper.authors, e.paper.categories) for e in self.entries
+        """For each row, the first item of `interests` it matches ("" for none): authors, then categories, then
+        keywords, as Interests.match says."""
+        listed = replace(interests, keywords=())
+        found = [
+            listed.match(e.paper.title, e.paper.abstract, e.paper.authors, e.paper.categories) if listed else ""
+            for e in self.entries
         ]
+        if interests.keywords:
+            hits = np.array([self.keyword_rows(keyword) for keyword in interests.keywords])
+            first, any_hit = hits.argmax(axis=0).tolist(), hits.any(axis=0).tolist()
+            found = [
+                item or (interests.keywords[at] if hit else "")
+                for item, at, hit in zip(found, first, any_hit, strict=True)
+            ]
+        return found
+
+
+def _translated(paper) -> str:
+    """The Chinese a reader sees of the paper (title, abstract, TL;DR of its current translation), or ""."""
+    current = getattr(paper, "current_translation", None)
+    translation = current() if current is not None else None
+    if translation is None:
+        return ""
+    return f"{translation.title}\n{translation.abstract}\n{translation.tldr}"
 
 
 def pick_papers(

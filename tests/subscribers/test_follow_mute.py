@@ -150,3 +150,17 @@ def test_an_unknown_extra_csv_column_is_refused_before_any_row(topics, tmp_path)
     with pytest.raises(ImportFailed, match="favourite_colour"):
         import_subscribers(path)
     assert not Subscriber.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "hint"), [("zh-Hant-TW", "多項請用逗號分隔。"), ("en", "Separate several with commas.")]
+)
+def test_the_preference_centre_shows_how_to_separate_several_items(client, topics, language, hint):
+    page = client.get(manage(SubscriberFactory(language=language))).content.decode()
+    assert page.count(hint) == 6  # follow and mute: keywords, authors, categories
+    assert 'aria-describedby="id_follow_keywords_helptext"' in page and 'id="id_follow_keywords_helptext"' in page
+
+
+def test_keywords_typed_with_chinese_punctuation_are_several():
+    assert parse_list("蒸餾，檢索、程式碼；強化學習", "keywords") == ["蒸餾", "檢索", "程式碼", "強化學習"]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext, ngettext
 
 from digest.languages import Language
 from digest.models import Edition, EditionEntry, Topic
+from digest.personalization.keywords import keyword_in_variant
 from digest.personalization.picking import Pick
 from digest.translation.variants import localize, to_variant
 
@@ -100,12 +101,13 @@ def paper_item(entry: EditionEntry, language: str) -> dict:
 
 def why_line(pick: Pick, language: str) -> tuple[str, str]:
     """ "Why you got this" as HTML and as plain text, in the active interface language (the reader's): the
-    strongest signal that picked the paper. A followed item is the reader's own text, escaped for the HTML."""
+    strongest signal that picked the paper. A followed item is the reader's own text, escaped for the HTML; a
+    Chinese keyword in the reader's variant (蒸馏 typed by a Taiwan reader reads 蒸餾)."""
     if pick.entry.featured:
         line = gettext("Why you got this: chosen by our editors.")
         return line, line
     if pick.followed:
-        reason = pick.followed
+        reason = keyword_in_variant(pick.followed, language)
     elif pick.liked:
         line = gettext("Why you got this: similar to papers you liked.")
         return line, line
