@@ -1,21 +1,26 @@
-"""CSV import of subscribers: the whole file is read and checked first, then stored in one transaction.
+"""CSV import of subscribers: the whole file is read and checked first, then each row stored on its own.
 
 Rows become active subscribers (the importer vouches for consent); bad rows are reported by line number and
-good rows kept. A file that cannot be read to its end (a bad byte, broken quoting) imports nothing: a
-half-import that says "could not be imported" would leave the operator guessing which rows went in.
-Unsubscribed and suppressed readers are reported and left as they are (subscribers.status).
+good rows kept. Every value is checked against its column (length, type, choices, the follows/mutes schema) before
+anything is stored, and each row is stored in its own savepoint: a row the database still refuses is reported with
+its line and the others are kept. A file that cannot be read to its end (a bad byte, broken quoting) imports
+nothing: a half-import that says "could not be imported" would leave the operator guessing which rows went in.
+Unsubscribed and suppressed readers are reported and left as they are (subscribers.status). An import job always
+ends, done or failed with its reason, and its file is deleted (run_import).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 
 from digest import jobs
 from digest.languages import LANGUAGE_CHOICES
@@ -37,6 +42,8 @@ OPTIONAL_COLUMNS = [
 LANGUAGES = {code for code, _ in LANGUAGE_CHOICES}
 Progress = Callable[[str, int, int], None]  # (phase "checking" | "storing", rows done, rows in all)
 PROGRESS_EVERY = 200
+
+log = logging.getLogger(__name__)
 
 
 class ImportFailed(Exception):
@@ -62,31 +69,64 @@ def import_csv(content: bytes, *, dry_run: bool = False, progress: Progress | No
     good: list[tuple[int, dict]] = []
     for done, (line, row) in enumerate(rows, start=1):
         try:
-            good.append((line, _import_row(row, topics, existing)))
+            values = _import_row(row, topics, existing)
+            _check_columns(values)
+            good.append((line, values))
         except ValidationError as error:
             report.errors.append((line, "; ".join(error.messages)))
+        except Exception as error:  # a value of a shape nothing expected: this row is refused, not the file
+            log.exception("import row refused line=%s", line)
+            report.errors.append((line, f"unreadable row ({error.__class__.__name__})"))
         if done % PROGRESS_EVERY == 0:
             progress("checking", done, len(rows))
     if dry_run:
         report.updated = sum(values["email"] in existing for _, values in good)
         report.created = len(good) - report.updated
         return report
-    with transaction.atomic():  # every good row or none
-        for done, (_line, values) in enumerate(good, start=1):
-            subscriber = existing.get(values["email"]) or Subscriber(email=values["email"])
-            created = subscriber.pk is None
-            status.activate_imported(subscriber)
-            for name, value in values.items():
-                if name not in ("email", "topics"):
-                    setattr(subscriber, name, value)
-            subscriber.save()
-            subscriber.topics.set(values["topics"])
-            existing[values["email"]] = subscriber  # the same address twice in one file: the second updates
-            report.created += created
-            report.updated += not created
-            if done % PROGRESS_EVERY == 0:
-                progress("storing", done, len(good))
+    for done, (line, values) in enumerate(good, start=1):
+        try:
+            with transaction.atomic():  # this row or nothing of it; the file's other rows are not touched
+                created = _store_row(values, existing)
+        except Exception as error:  # the database refused this row (or a bug met it): reported, the rest kept
+            log.exception("import row not stored line=%s", line)
+            first_line = (str(error).splitlines() or [""])[0][:200]
+            report.errors.append((line, f"not stored: {error.__class__.__name__}: {first_line}"))
+            # Its in-memory state may not be what the database holds (a later row of the same address reads it).
+            existing[values["email"]] = Subscriber.objects.filter(email=values["email"]).first()
+            continue
+        report.created += created
+        report.updated += not created
+        if done % PROGRESS_EVERY == 0:
+            progress("storing", done, len(good))
+    report.errors.sort(key=lambda error: error[0])
     return report
+
+
+def _store_row(values: dict, existing: dict[str, Subscriber]) -> bool:
+    """Stores one checked row (inside the caller's savepoint); True when the reader is new."""
+    subscriber = existing.get(values["email"]) or Subscriber(email=values["email"])
+    created = subscriber.pk is None
+    status.activate_imported(subscriber)
+    for name, value in values.items():
+        if name not in ("email", "topics"):
+            setattr(subscriber, name, value)
+    subscriber.save()
+    subscriber.topics.set(values["topics"])
+    existing[values["email"]] = subscriber  # the same address twice in one file: the second updates
+    return created
+
+
+def _check_columns(values: dict) -> None:
+    """Each value against its Subscriber column (max_length, integer range, choices, validators such as the
+    follows/mutes schema), so a value the database would refuse is this row's error, in words, before storing."""
+    with translation.override("en"):  # the report is kept and logged in English
+        for name, value in values.items():
+            if name == "topics":
+                continue
+            try:
+                Subscriber._meta.get_field(name).clean(value, None)
+            except ValidationError as error:
+                raise ValidationError(f"{name}: {'; '.join(error.messages)}") from None
 
 
 def _read_rows(content: bytes) -> list[tuple[int, dict[str, str]]]:
@@ -206,16 +246,20 @@ def progress_key(import_id: int) -> str:
 
 def run_import(import_id: int) -> SubscriberImport | None:
     """What the worker does with an uploaded file: import it, keep the report on the row, log it for the admin.
-    Progress goes to the shared cache (the rows are written in one transaction no other process can see into)."""
+    Progress goes to the shared cache. The job always ends, done (with its report) or failed (with the reason),
+    and its file is deleted, whatever the import raised. A job left running by a worker that died is run again when
+    its task is delivered again (acks_late): rows already stored are updated, not doubled."""
     from django.contrib.admin.models import ADDITION, LogEntry
     from django.contrib.contenttypes.models import ContentType
     from django.core.cache import cache
     from django.utils import timezone
 
-    job = SubscriberImport.objects.filter(pk=import_id, status=SubscriberImport.Status.QUEUED).first()
-    if job is None:
+    unfinished = (SubscriberImport.Status.QUEUED, SubscriberImport.Status.RUNNING)
+    if not SubscriberImport.objects.filter(pk=import_id, status__in=unfinished).update(
+        status=SubscriberImport.Status.RUNNING
+    ):
         return None  # already run (a redelivered task) or deleted
-    SubscriberImport.objects.filter(pk=job.pk).update(status=SubscriberImport.Status.RUNNING)
+    job = SubscriberImport.objects.get(pk=import_id)
 
     def progress(phase: str, done: int, total: int) -> None:
         cache.set(progress_key(job.pk), {"phase": phase, "done": done, "total": total}, timeout=3600)
@@ -224,13 +268,24 @@ def run_import(import_id: int) -> SubscriberImport | None:
         report = import_csv(bytes(job.content), dry_run=job.dry_run, progress=progress)
     except ImportFailed as error:
         job.status, job.failure = SubscriberImport.Status.FAILED, str(error)
+    except Exception as error:  # the database went away, a bug: the job still ends, with the reason
+        log.exception("CSV import failed import=%s", job.pk)
+        job.status = SubscriberImport.Status.FAILED
+        job.failure = f"unexpected error: {error.__class__.__name__}: {(str(error).splitlines() or [''])[0][:300]}"
     else:
         job.status = SubscriberImport.Status.DONE
         job.total_rows, job.created, job.updated = report.total_rows, report.created, report.updated
         job.errors = [list(error) for error in report.errors]
-    job.content, job.finished_at = b"", timezone.now()
-    job.save()
-    cache.delete(progress_key(job.pk))
+    finally:
+        job.content, job.finished_at = b"", timezone.now()
+        SubscriberImport.objects.filter(pk=job.pk).update(
+            status=job.status if job.status != SubscriberImport.Status.RUNNING else SubscriberImport.Status.FAILED,
+            failure=job.failure or ("" if job.status != SubscriberImport.Status.RUNNING else "interrupted"),
+            total_rows=job.total_rows, created=job.created, updated=job.updated, errors=job.errors,
+            content=b"", finished_at=job.finished_at,
+        )  # fmt: skip
+        cache.delete(progress_key(job.pk))
+    job.refresh_from_db()
     if job.status == SubscriberImport.Status.DONE and not job.dry_run and job.created_by_id:
         LogEntry.objects.create(
             user_id=job.created_by_id,
