@@ -83,3 +83,40 @@ def test_a_click_without_a_reported_link_says_so_on_the_results_page(client):
     client.force_login(make_staff("mei", "editor"))
     page = client.get(reverse("admin:digest_edition_results", args=[edition.pk])).text
     assert "(the provider did not say which link)" in page
+
+
+def results_page(client, edition) -> str:
+    from django.urls import reverse
+
+    from tests.admin_users import make_staff
+
+    client.force_login(make_staff("mei", "editor"))
+    return client.get(reverse("admin:digest_edition_results", args=[edition.pk])).text
+
+
+def test_no_bounces_complaints_or_unsubscribes_are_not_shown_as_trouble(client):
+    edition = EditionFactory()
+    event(delivery(edition), "delivered")
+    page = results_page(client, edition)
+    assert 'class="kpi bad"' not in page
+
+
+def test_a_bounce_is_shown_as_trouble(client):
+    edition = EditionFactory()
+    event(delivery(edition), "bounced")
+    assert 'class="kpi bad" data-testid="kpi-bounced"' in results_page(client, edition)
+
+
+def test_opens_read_not_tracked_in_the_summary_as_in_the_table_when_no_open_arrived(client):
+    edition = EditionFactory()
+    event(delivery(edition), "delivered")
+    page = results_page(client, edition)
+    summary = page.split('data-testid="kpi-opened"')[1].split("</div>")[0]
+    assert "—" in summary and "not tracked" in summary and "(0%)" not in summary
+
+
+def test_opens_are_counted_in_the_summary_when_they_arrive(client):
+    edition = EditionFactory()
+    event(delivery(edition), "opened")
+    summary = results_page(client, edition).split('data-testid="kpi-opened"')[1].split("</div>")[0]
+    assert '<span class="n">1</span>' in summary and "not tracked" not in summary
