@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import defaultdict
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, as_completed, wait
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from anymail.exceptions import AnymailError
@@ -29,6 +29,7 @@ from digest.delivery.email.layouts import Layout, render_variant
 from digest.delivery.email.messages import build_message, delivery_message_id
 from digest.delivery.email.rendering import RenderedVariant
 from digest.delivery.fanout import finish_edition_if_done
+from digest.delivery.gate import still_subscribed
 from digest.delivery.providers import LookupFailed, MergeProfile, already_sent, merge_profile
 from digest.delivery.providers.batching import chunks, send_batch
 from digest.delivery.providers.outcomes import SendResult, result_for_recipient, verdict_for
@@ -141,13 +142,10 @@ def send_deliveries(delivery_ids: list[int]) -> BatchOutcome:
     recorder = Recorder(outcome)
     profile = merge_profile()
     try:
-        if profile is not None and prepared:
-            _send_in_batches(connections, prepared, workers, recorder, profile)
-        elif workers == 1:
-            for row, subscriber, variant in prepared:
-                recorder.add(_send(connections, row, build_message(subscriber, row, variant), variant.paper_count))
+        if profile is not None:
+            _send_in_batches(connections, prepared, recorder, profile)
         else:
-            _send_concurrently(connections, prepared, workers, recorder)
+            _send_one_by_one(connections, prepared, workers, recorder)
     finally:
         recorder.flush()
         connections.close()
@@ -235,46 +233,48 @@ def _pick_ahead(rows: list[Delivery], readers: dict[int, Reader]) -> None:
             _picks.put((edition_id, reader.key()), picks)
 
 
-def _send_concurrently(connections: _Connections, prepared: list, workers: int, recorder: Recorder) -> None:
-    """Messages are built here, in this thread, and at most two per sending thread are in flight: a
-    batch of finished messages (tens of kilobytes each) would make memory grow with SEND_BATCH_SIZE, and
-    building them in the sending threads makes those fight over the GIL."""
-    in_flight: set = set()
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for row, subscriber, variant in prepared:
-            if len(in_flight) >= 2 * workers:
-                done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-                for future in done:
-                    recorder.add(future.result())
-            message = build_message(subscriber, row, variant)
-            in_flight.add(pool.submit(_send, connections, row, message, variant.paper_count))
-        for future in as_completed(in_flight):
-            recorder.add(future.result())
+def _send_one_by_one(connections: _Connections, prepared: list, workers: int, recorder: Recorder) -> None:
+    """One message per request, in small groups: each group's rate allowance is taken first, then the group is
+    sent through the gate (gate.py: its readers locked and still subscribed), over `workers` threads. A group is
+    at most 2 messages per thread or RECORD_EVERY: messages are built here, in this thread (building them in the
+    sending threads makes those fight over the GIL), and a batch of finished messages (tens of kilobytes each)
+    would make memory grow with SEND_BATCH_SIZE."""
+    size = max(Recorder.RECORD_EVERY, 2 * workers)
+    if settings.SEND_RATE_PER_SECOND:
+        size = min(size, settings.SEND_RATE_PER_SECOND)  # a group's allowance is taken at once
+    pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+    try:
+        for start in range(0, len(prepared), size):
+            group = prepared[start : start + size]
+            ratelimit.wait_for_slot(len(group))
+            with still_subscribed(group) as (kept, left):
+                messages = [(row, build_message(subscriber, row, variant), variant.paper_count)
+                            for row, subscriber, variant in kept]  # fmt: skip
+                if pool is None:
+                    results = [_send(connections, *message) for message in messages]
+                else:
+                    results = list(pool.map(lambda message: _send(connections, *message), messages))
+            record_skipped(left)
+            recorder.add_many(results)
+    finally:
+        if pool is not None:
+            pool.shutdown()
 
 
-def _send_in_batches(
-    connections: _Connections, prepared: list, workers: int, recorder: Recorder, profile: MergeProfile
-) -> None:
-    """One request per variant chunk; a chunk the provider refuses as a whole goes out one by one."""
-
-    def send_chunk(variant: RenderedVariant, recipients: list) -> list[SendResult]:
-        results = send_batch(connections.get(), variant, recipients, profile)
-        if results is None:
-            results = [
-                _send(connections, row, build_message(subscriber, row, variant), variant.paper_count)
-                for row, subscriber in recipients
-            ]
-        return results
-
-    requests = list(chunks(prepared, profile))
-    if len(requests) == 1 or workers == 1:  # the usual task holds one variant: no thread pool to start
-        for variant, recipients in requests:
-            recorder.add_many(send_chunk(variant, recipients))
-        return
-    with ThreadPoolExecutor(max_workers=min(workers, len(requests))) as pool:
-        futures = [pool.submit(send_chunk, variant, recipients) for variant, recipients in requests]
-        for future in as_completed(futures):
-            recorder.add_many(future.result())
+def _send_in_batches(connections: _Connections, prepared: list, recorder: Recorder, profile: MergeProfile) -> None:
+    """One request per variant chunk, each through the gate (gate.py); a chunk the provider refuses as a whole
+    goes out one by one. The usual task holds one variant, so one request."""
+    for variant, recipients in chunks(prepared, profile):
+        ratelimit.wait_for_slot(len(recipients))
+        with still_subscribed(recipients) as (kept, left):
+            results = send_batch(connections.get(), variant, kept, profile) if kept else []
+            if results is None:
+                results = [
+                    _send(connections, row, build_message(subscriber, row, variant), variant.paper_count)
+                    for row, subscriber in kept
+                ]
+        record_skipped(left)
+        recorder.add_many(results)
 
 
 def variant_for(row: Delivery, subscriber: Subscriber, reader: Reader | None = None) -> RenderedVariant | None:
@@ -309,8 +309,7 @@ def _pick_and_render(row: Delivery, subscriber: Subscriber, reader: Reader) -> R
 
 
 def _send(connections: _Connections, row: Delivery, message: AnymailMessage, paper_count: int) -> SendResult:
-    """Runs in a sending thread: network only, no database."""
-    ratelimit.wait_for_slot()
+    """Runs in a sending thread: network only, no database (the caller took the rate allowance)."""
     try:
         message.connection = connections.get()  # an SMTP backend connects here: a refusal is a transient error
         message.send()

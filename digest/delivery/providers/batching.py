@@ -20,7 +20,6 @@ from anymail.exceptions import AnymailError
 from anymail.message import AnymailMessage
 from django.conf import settings
 
-from digest.delivery import ratelimit
 from digest.delivery.email.messages import from_email, list_headers, personal_headers, subscriber_links
 from digest.delivery.email.rendering import PLACEHOLDERS, RenderedVariant
 from digest.delivery.providers.base import MergeProfile
@@ -80,14 +79,13 @@ def build_batch_message(variant: RenderedVariant, recipients: list[Recipient], p
 def send_batch(connection, variant: RenderedVariant, recipients: list[Recipient], profile: MergeProfile) -> (
     list[SendResult] | None
 ):  # fmt: skip
-    """Runs in a sending thread: network only, no database.
+    """Network only, no database; the caller took the rate allowance for the recipients.
 
     None means the provider refused the request as a whole for a reason that is not transient (one
     malformed address makes SendGrid answer 400 for all 1,000): the caller then sends those readers one
     by one, so only the bad one fails.
     """
     message = build_batch_message(variant, recipients, profile)
-    ratelimit.wait_for_slot(len(recipients))
     message.connection = connection
     try:
         message.send()
