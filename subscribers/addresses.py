@@ -53,6 +53,15 @@ def normalize_address(value: object) -> str:
     return address
 
 
+def lookup_form(value: str) -> str:
+    """How to look a reader up by an address someone else wrote (a provider's event, a bounce): its stored form
+    when the rule accepts it, else the address lower-cased, which then matches only what was stored as such."""
+    try:
+        return normalize_address(value)
+    except ValidationError:
+        return (value or "").strip().lower()
+
+
 def is_valid_address(value: object) -> bool:
     try:
         normalize_address(value)

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from digest.models import Delivery, EmailEvent
 from subscribers import status
+from subscribers.addresses import lookup_form
 from subscribers.models import Subscriber
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ def _delivery_for(event: AnymailTrackingEvent) -> Delivery | None:
         # One provider id can cover a whole batch request (Mailgun): the recipient tells the readers apart.
         found = Delivery.objects.filter(provider_message_id=event.message_id)
         if event.recipient:
-            found = found.filter(subscriber__email__iexact=event.recipient)
+            found = found.filter(subscriber__email__iexact=lookup_form(event.recipient))
         return found.first()
     return None
 
@@ -85,7 +86,7 @@ def _subscriber_for(event: AnymailTrackingEvent, delivery: Delivery | None) -> S
     if delivery is not None:
         return delivery.subscriber
     if event.recipient:
-        return Subscriber.objects.filter(email__iexact=event.recipient).first()
+        return Subscriber.objects.filter(email__iexact=lookup_form(event.recipient)).first()
     return None
 
 

@@ -44,6 +44,13 @@ def test_signed_bounce_is_stored_and_suppresses_the_subscriber(client):
     assert subscriber.status == Subscriber.Status.SUPPRESSED and "hard bounce" in subscriber.suppressed_reason
 
 
+def test_a_bounce_naming_the_unicode_form_of_an_idn_address_suppresses_its_reader(client):
+    subscriber = SubscriberFactory(email="gone@xn--bcher-kva.example")  # stored with its domain in punycode
+    post(client, bounce("Gone@Bücher.example"), **auth())
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.SUPPRESSED
+
+
 def test_missing_credentials_get_a_401_challenge(client):
     response = post(client, bounce("a@example.com"))
     assert response.status_code == 401 and "Basic" in response["WWW-Authenticate"]
