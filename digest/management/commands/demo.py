@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from digest import daily
+from digest.editions.build import build_edition
 from digest.languages import LANGUAGE_CHOICES
 from digest.models import Topic
 from digest.papers.ingest import ingest_document
@@ -23,6 +24,9 @@ SAMPLE_FEEDS = [
     ("arxiv_rss_cs.CL_2025-05-28.xml", "arxiv_rss"),
     ("hf_daily_papers_2025-05-28.json", "hf_daily"),
 ]
+#: The next day's feed: built into a draft edition and left unsent, so an editor has something to curate.
+NEXT_DAY = "2025-05-29"
+NEXT_DAY_FEEDS = [("arxiv_rss_cs.AI_2025-05-29.xml", "arxiv_rss")]
 REFERENCE_TRANSLATIONS = "translations_zh-Hans_hf_daily_2025-05-28.json"
 DEMO_PASSWORD = "demo-admin"  # noqa: S105  (a local demo account, printed to the user)
 
@@ -66,6 +70,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(report.summary()))
         if not str(settings.EMAIL_BACKEND).endswith("OutboxEmailBackend"):
             raise CommandError(f"EMAIL_BACKEND is {settings.EMAIL_BACKEND}; the demo expects the outbox backend")
+        draft = self._next_day_draft()
         files = sorted(outbox.glob("*.eml"))
         self.stdout.write(f"\nEmails: {outbox.resolve()}/ ({len(files)} .eml files; open one in a mail client,")
         self.stdout.write("        or view the HTML part in a browser)")
@@ -73,7 +78,22 @@ class Command(BaseCommand):
             f"Admin:  make run, then http://127.0.0.1:8000/admin/  (user admin, password {DEMO_PASSWORD})"
         )
         self.stdout.write(f"Archive: http://127.0.0.1:8000/archive/{DEMO_DATE}/?lang=zh-Hant-TW")
-        self.stdout.write("The sample data is one real day (2025-05-28); the demo builds and sends that day's edition.")
+        self.stdout.write(
+            f"Draft:  {draft.entries.count()} papers of {NEXT_DAY} wait for an editor (not sent): "
+            f"http://127.0.0.1:8000/admin/digest/edition/{draft.pk}/curate/"
+        )
+        self.stdout.write(
+            f"The sample data is two real days: the demo sends {DEMO_DATE}'s edition and leaves {NEXT_DAY}'s a draft."
+        )
+
+    def _next_day_draft(self):
+        """The next day's papers in a draft edition that nothing sends (approval is an editor's step). Its
+        papers that were already on the first day keep their reference translations (same text)."""
+        from datetime import date
+
+        for name, kind in NEXT_DAY_FEEDS:
+            ingest_document((SAMPLE_DIR / name).read_bytes(), kind)
+        return build_edition(date.fromisoformat(NEXT_DAY))
 
     def _demo_subscribers(self):
         """One reader per language, each in a time zone where that language is read."""
