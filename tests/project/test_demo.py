@@ -51,6 +51,7 @@ def test_make_demo_sends_one_email_per_demo_subscriber(tmp_path):
     assert len(list(outbox.glob("*.eml"))) == 4, "a second demo run mails nobody twice"
     # The next sample day is left for an editor: a draft edition with papers, sent to nobody.
     assert "wait for an editor (not sent)" in again.stdout
+    assert "0 new (already loaded) reference Simplified Chinese translations" in again.stdout
     with sqlite3.connect(copy / "var" / "db.sqlite3") as db:
         (edition_id, status), *_ = db.execute("SELECT id, status FROM digest_edition WHERE date = '2025-05-29'")
         entries = db.execute("SELECT COUNT(*) FROM digest_editionentry WHERE edition_id = ?", (edition_id,))

@@ -54,8 +54,9 @@ class Command(BaseCommand):
             self.stdout.write(f"translated live with {translator.model}: {run.summary()}")
         mapping = json.loads((SAMPLE_DIR / REFERENCE_TRANSLATIONS).read_text(encoding="utf-8"))
         stored = load_reference_translations(mapping)
+        loaded = f"loaded {stored}" if stored else "0 new (already loaded)"
         self.stdout.write(
-            f'loaded {stored} reference Simplified Chinese translations (model "reference"); OpenCC makes the '
+            f'{loaded} reference Simplified Chinese translations (model "reference"); OpenCC makes the '
             "Taiwan and Hong Kong variants. Papers without one are shown in English with a note."
         )
         if translator is None:
