@@ -7,7 +7,9 @@ import time
 from datetime import date
 
 from celery import chain, shared_task
+from django import db
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from digest import daily
 from digest.delivery import fanout, sending
@@ -50,8 +52,22 @@ def build_and_send(edition_date: str | None) -> dict | None:
 
 
 @shared_task(bind=True, acks_late=True, max_retries=8)
-def send_deliveries(self, delivery_ids: list[int]) -> dict:
-    outcome = sending.send_deliveries(delivery_ids)
+def send_deliveries(self, delivery_ids: list[int], after_database_error: bool = False) -> dict:
+    try:
+        outcome = sending.send_deliveries(delivery_ids)
+    except (OperationalError, InterfaceError) as error:
+        # The database went away mid-batch (a restart, a failover): this process's connections are dropped and
+        # the batch tried again shortly, instead of its rows waiting for the sweeper.
+        if self.request.is_eager:
+            raise
+        db.connections.close_all()
+        log.warning("database unavailable; batch retried count=%s reason=%s", len(delivery_ids), error)
+        raise self.retry(kwargs={"after_database_error": True}, countdown=_backoff(self), exc=error) from error
+    if after_database_error and not outcome.retry:
+        # What the lost attempt had claimed is in doubt: taken again (and looked up) once its lease runs out.
+        leased, wait = sending.still_leased(delivery_ids)
+        if leased and self.request.retries < self.max_retries:
+            raise self.retry(args=[leased], kwargs={"after_database_error": True}, countdown=wait + 1)
     sent, failed = outcome.sent, outcome.failed
     if outcome.retry and self.request.is_eager:
         # In-process runs (no broker) have nobody to retry later, so go round here, a few times: rows
@@ -68,9 +84,12 @@ def send_deliveries(self, delivery_ids: list[int]) -> dict:
         log.warning("deliveries left to the sweeper count=%s", len(outcome.retry))
     elif outcome.retry:
         # Only the transient failures go round again; the rows themselves guard against doubles.
-        countdown = outcome.retry_after or min(300, settings.SEND_RETRY_BASE_SECONDS * 2**self.request.retries)
-        raise self.retry(args=[outcome.retry], countdown=countdown)
+        raise self.retry(args=[outcome.retry], countdown=outcome.retry_after or _backoff(self))
     return {"sent": sent, "failed": failed}
+
+
+def _backoff(task) -> float:
+    return min(300, settings.SEND_RETRY_BASE_SECONDS * 2**task.request.retries)
 
 
 @shared_task

@@ -127,6 +127,20 @@ def release(rows: list[Delivery]) -> None:
     )
 
 
+def still_leased(delivery_ids: list[int]) -> tuple[list[int], float]:
+    """Of these rows, those still claimed ("sending") under a lease that has not run out, and the seconds until the
+    last of those leases ends. After a batch lost its database mid-send, its claimed rows are in doubt and can only
+    be taken again (and looked up at the provider) once their lease has run out."""
+    now = timezone.now()
+    leased = dict(
+        Delivery.objects.filter(pk__in=delivery_ids, status=Delivery.Status.SENDING, lease_until__gte=now).values_list(
+            "pk", "lease_until"
+        )
+    )
+    wait = max(((until - now).total_seconds() for until in leased.values()), default=0.0)
+    return sorted(leased), wait
+
+
 def send_deliveries(delivery_ids: list[int]) -> BatchOutcome:
     outcome = BatchOutcome()
     rows = claim(delivery_ids)
