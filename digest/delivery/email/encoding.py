@@ -101,9 +101,19 @@ def _fold_line(line: str, limit: int) -> str:
     return "".join(out)
 
 
+#: Chinese line breaking (kinsoku): no line starts with closing punctuation nor ends with opening punctuation.
+CLOSING = frozenset("，。、；：？！）」』】》〉〕”’·%,.;:?!)]}")
+OPENING = frozenset("（「『【《〈〔“‘([{")
+#: A wide character, a run of dashes or ellipses (—— and …… are one mark, never split), a run of anything else
+#: that is no space (a word, a link), or spaces.
+_TOKENS = re.compile(r"—+|…+|[^\s\u1100-\uffff]+|[\u1100-\uffff]| +")
+
+
 def wrap_text(text: str, width: int = TEXT_WIDTH) -> str:
     """Plain text wrapped at `width` columns, a CJK character counting two; Latin words and links are not
-    split (a link longer than a line keeps its own line), continuation lines keep the line's indent."""
+    split (a link longer than a line keeps its own line), continuation lines keep the line's indent. Breaks follow
+    Chinese typesetting: closing punctuation (，。、」) stays at the end of the line before, opening punctuation
+    (「（) at the start of the line after, and —— is never split."""
     return "\n".join(_wrap_line(line, width) for line in text.split("\n"))
 
 
@@ -111,15 +121,25 @@ def _width(text: str) -> int:
     return len(text) + sum(1 for char in text if char >= "\u1100" and _wide(char))
 
 
+def _units(text: str) -> list[str]:
+    """The tokens of `text` glued where no line may break: before closing punctuation, after opening."""
+    units: list[str] = []
+    for token in _TOKENS.findall(text):
+        if units and not token.isspace() and not units[-1].isspace():
+            if token[0] in CLOSING or units[-1][-1] in OPENING:
+                units[-1] += token
+                continue
+        units.append(token)
+    return units
+
+
 def _wrap_line(line: str, width: int) -> str:
     if len(line) <= width // 2 or _width(line) <= width:
         return line
     indent = line[: len(line) - len(line.lstrip(" "))]
-    # Tokens: a run of non-space, non-wide characters (a word, a link), a single wide character, or spaces.
-    tokens = re.findall(r"[^\s\u1100-\uffff]+|[\u1100-\uffff]| +", line[len(indent) :])
     lines: list[str] = []
     current, current_width, has_text = [indent], len(indent), False
-    for token in tokens:
+    for token in _units(line[len(indent) :]):
         if token.isspace():
             if has_text:
                 current.append(token)
