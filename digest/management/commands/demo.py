@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from digest import daily
 from digest.editions.build import build_edition
@@ -40,7 +40,18 @@ DEMO_TIME_ZONES = {
 
 
 class Command(BaseCommand):
-    help = "Load the sample feeds, build the sample day's edition and send it to demo subscribers' outbox."
+    help = (
+        "Load the sample feeds, build the sample day's edition and send it to the demo readers' outbox; with "
+        "another EMAIL_BACKEND the edition is built but not sent, unless --send (e.g. to an SMTP catcher)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--send",
+            action="store_true",
+            help="send the sample edition through the configured EMAIL_BACKEND even when it is not the outbox "
+            "(only to a mail catcher such as Mailpit: the demo readers' addresses do not exist)",
+        )
 
     def handle(self, *args, **options):
         from datetime import date
@@ -66,12 +77,24 @@ class Command(BaseCommand):
             )
         self._demo_subscribers()
         self._demo_admin()
-        report = daily.build_and_send_now(date.fromisoformat(DEMO_DATE))
         outbox = Path(settings.EMAIL_OUTBOX_DIR)
-        self.stdout.write(self.style.SUCCESS(report.summary()))
-        if not str(settings.EMAIL_BACKEND).endswith("OutboxEmailBackend"):
-            raise CommandError(f"EMAIL_BACKEND is {settings.EMAIL_BACKEND}; the demo expects the outbox backend")
+        to_outbox = str(settings.EMAIL_BACKEND).endswith("OutboxEmailBackend")
+        if to_outbox or options["send"]:
+            report = daily.build_and_send_now(date.fromisoformat(DEMO_DATE))
+            self.stdout.write(self.style.SUCCESS(report.summary()))
+        else:
+            # A real provider would mail addresses that do not exist (bounces hurt the sender's reputation): the
+            # site is populated, the edition is there to preview, nothing leaves.
+            edition = build_edition(date.fromisoformat(DEMO_DATE))
+            self.stdout.write(
+                f"{edition}: built, not sent: EMAIL_BACKEND is {settings.EMAIL_BACKEND}, and the demo sends only "
+                "to the outbox (or, with --send, to a mail catcher such as Mailpit)"
+            )
         draft = self._next_day_draft()
+        if not to_outbox:
+            self.stdout.write(f"Admin: /admin/ (user admin, password {DEMO_PASSWORD}); draft of {NEXT_DAY}: "
+                              f"/admin/digest/edition/{draft.pk}/curate/")  # fmt: skip
+            return
         files = sorted(outbox.glob("*.eml"))
         self.stdout.write(f"\nEmails: {outbox.resolve()}/ ({len(files)} .eml files; open one in a mail client,")
         self.stdout.write("        or view the HTML part in a browser)")
