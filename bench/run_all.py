@@ -7,6 +7,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 RUNS = [
     ["send_bench.py", "--subscribers", "10000", "100000"],
+    ["unsubscribe_during_send_bench.py", "--subscribers", "100000", "--unsubscribes", "2000"],
     ["esp_bench.py", "--messages", "20000"],
     ["translation_bench.py"],
     ["reply_checks_bench.py"],
