@@ -36,9 +36,9 @@ def normalize_address(value: object) -> str:
     """The stored form of `value` (see the module docstring), or ValidationError "Enter a valid email address."."""
     if not isinstance(value, str):
         raise _invalid()
-    value = value.strip()
-    if not value or any(unicodedata.category(c) in _HIDDEN_CATEGORIES for c in value):
+    if any(unicodedata.category(c) in _HIDDEN_CATEGORIES for c in value):  # a line break at the end too
         raise _invalid()
+    value = value.strip()
     local, at, domain = value.rpartition("@")
     if not at or not local or not domain:
         raise _invalid()

@@ -78,6 +78,7 @@ def test_a_stored_address_no_mail_can_go_to_fails_the_confirmation_task_for_good
         ("reader@XN--BCHER-KVA.example", "reader@xn--bcher-kva.example"),
         ("reader@ＥＸＡＭＰＬＥ.com", "reader@example.com"),  # full-width letters
         ("读者@例え.テスト", None),  # a non-ASCII local part: Django's validator refuses it
+        ("reader@example.com\r\n", None),  # a line break, even at the end: never trimmed into an address
     ],
 )
 def test_an_address_is_stored_with_its_domain_in_punycode(typed, stored):
