@@ -14,6 +14,7 @@ from django.db import InterfaceError, OperationalError
 from digest import daily
 from digest.delivery import fanout, sending
 from digest.editions import editor_translations
+from digest.setup_checks import beat_ticked
 
 log = logging.getLogger(__name__)
 EAGER_RETRY_ROUNDS = 5
@@ -112,6 +113,8 @@ def send_due() -> int:
 
 @shared_task
 def resume_stalled() -> int:
+    """Beat's most frequent task: also the tick check_setup reads to know beat is running."""
+    beat_ticked()
     return fanout.resume_stalled()
 
 
