@@ -244,14 +244,21 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     with _in_language(subscriber):
         if request.method == "POST":
             subscription.unsubscribe_from_link(subscriber, payload)
-            context = {
-                "subscriber": subscriber,
-                "resubscribe_url": reverse("subscribers:resubscribe", args=[make_token(subscriber, "resubscribe")]),
-                "manage_url": reverse("subscribers:manage", args=[make_token(subscriber, "manage")]),
-            }
-            return render(request, "subscribers/unsubscribed.html", context)
+            return render(request, "subscribers/unsubscribed.html", _unsubscribed_context(subscriber))
+        if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+            # The link opened again: say so, with the way back, instead of asking the question again.
+            return render(request, "subscribers/unsubscribed.html", _unsubscribed_context(subscriber, already=True))
         # GET never unsubscribes: link scanners follow GETs.
         return render(request, "subscribers/unsubscribe_confirm.html", {"subscriber": subscriber})
+
+
+def _unsubscribed_context(subscriber: Subscriber, *, already: bool = False) -> dict:
+    return {
+        "subscriber": subscriber,
+        "already": already,
+        "resubscribe_url": reverse("subscribers:resubscribe", args=[make_token(subscriber, "resubscribe")]),
+        "manage_url": reverse("subscribers:manage", args=[make_token(subscriber, "manage")]),
+    }
 
 
 @require_http_methods(["GET", "POST"])
