@@ -29,7 +29,31 @@ def fresh_database(name: str) -> str:
     return url
 
 
+def _die_with_parent() -> None:
+    """In the worker, before exec: Linux sends it SIGTERM when the benchmark that started it dies. A worker in a
+    session of its own outlives a benchmark killed by a signal (`timeout`, a closed terminal), whose `finally` never
+    runs; left behind, it keeps taking the next run's tasks from the same broker, with per-process caches of a
+    database that the next run drops and creates again (same edition id, other rows)."""
+    import ctypes
+    import signal
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+
+
+def stop_on_signals() -> None:
+    """SIGTERM and SIGHUP end the benchmark through its `finally` blocks (workers stopped), as Ctrl-C does."""
+    import signal
+
+    def leave(signum, frame):
+        raise SystemExit(128 + signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, leave)
+
+
 def start_workers(env: dict[str, str], count: int, concurrency: int, log_dir: Path) -> list[subprocess.Popen]:
+    stop_on_signals()
     procs = []
     for i in range(count):
         log = (log_dir / f"bench-worker{i}.log").open("wb")
@@ -56,6 +80,7 @@ def start_workers(env: dict[str, str], count: int, concurrency: int, log_dir: Pa
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
         )
     time.sleep(4)

@@ -1,4 +1,4 @@
-"""A small in-process cache for the sending hot path."""
+"""A small in-process cache for the sending hot path, and the key an edition's cached work is filed under."""
 
 from __future__ import annotations
 
@@ -49,3 +49,12 @@ class TimedCache:
     def clear(self) -> None:
         with self.lock:
             self.items.clear()
+
+
+def edition_stamp(edition) -> tuple[int, float]:
+    """What a process's cached work for an edition is keyed by: its id AND the moment its row was created. An id
+    alone is not an edition: a worker that outlives its database (a benchmark or test database dropped and created
+    again under the same name, a restored dump) meets a new edition with the same id, and would pick every reader's
+    papers from the old one's pool (an empty pool settled a whole send as "no papers")."""
+    created = edition.created_at
+    return (edition.pk, created.timestamp() if created is not None else 0.0)

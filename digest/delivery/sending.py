@@ -23,8 +23,8 @@ from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from digest.caching import TimedCache
-from digest.delivery import ratelimit
+from digest.caching import TimedCache, edition_stamp
+from digest.delivery import ratelimit, skip_guard
 from digest.delivery.email.layouts import Layout, render_variant
 from digest.delivery.email.messages import build_message, delivery_message_id
 from digest.delivery.email.rendering import RenderedVariant
@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 SENDING_FIELDS = ("email", "status", "language", "bilingual", "max_papers", "token_version", "follows", "mutes")
 
 _variants = TimedCache(size=128)
+# Every key starts with the edition's stamp (digest.caching.edition_stamp: id and creation time), never its id alone.
 _readers_variant = TimedCache(size=512)  # (edition, language, bilingual, Reader.key()) -> its variant
 _picks = TimedCache(size=4096)  # (edition, Reader.key()) -> picks; a batch's are made together
 _layouts = TimedCache(size=32)  # (edition, language, bilingual) -> its papers rendered once
@@ -181,6 +182,7 @@ def _prepare(rows: list[Delivery], connections: _Connections, outcome: BatchOutc
     _pick_ahead(rows, readers)
     prepared: list[tuple[Delivery, Subscriber, RenderedVariant]] = []
     skipped: list[tuple[Delivery, str]] = []
+    unpicked: list[skip_guard.Unpicked] = []
     for row in rows:
         subscriber = by_id[row.subscriber_id]
         if subscriber.status != Subscriber.Status.ACTIVE:
@@ -210,11 +212,42 @@ def _prepare(rows: list[Delivery], connections: _Connections, outcome: BatchOutc
             _fail_reader(row, unreadable_reason(error), outcome)
             continue
         if variant is None:
-            skipped.append((row, "no papers in the subscriber's topics"))
+            unpicked.append((row, subscriber, readers[subscriber.pk]))
             continue
         row.language, row.bilingual = subscriber.language, subscriber.bilingual  # results count per variant
         prepared.append((row, subscriber, variant))
+    prepared += _settle_unpicked(unpicked, len(prepared) + len(unpicked), skipped, outcome)
     record_skipped(skipped)
+    return prepared
+
+
+def _settle_unpicked(unpicked: list[skip_guard.Unpicked], picked: int, skipped: list, outcome: BatchOutcome) -> list[
+    tuple[Delivery, Subscriber, RenderedVariant]
+]:  # fmt: skip
+    """Readers the picks gave nothing: skipped when the edition's own papers explain it (skip_guard). For the others
+    this process's view of the edition is doubted: its cached work is dropped and they are picked again from the
+    database; those still without papers are judged by skip_guard (retried, or the send stopped and alerted)."""
+    sure, doubted = skip_guard.split(unpicked)
+    skipped.extend((row, skip_guard.NO_PAPERS) for row, _subscriber, _reader in sure)
+    if not doubted:
+        return []
+    log.warning("readers without papers the edition does not explain; picking again count=%s", len(doubted))
+    forget_cached_work()
+    prepared, unexplained = [], []
+    for row, subscriber, reader in doubted:
+        variant = variant_for(row, subscriber, reader)
+        if variant is None:
+            unexplained.append((row, subscriber, reader))
+            continue
+        row.language, row.bilingual = subscriber.language, subscriber.bilingual
+        prepared.append((row, subscriber, variant))
+    if unexplained:
+        verdict = skip_guard.judge(unexplained, picked)
+        for row, _subscriber, _reader in unexplained:
+            if verdict.retry_reason:
+                record(SendResult(row, Delivery.Status.QUEUED, error=verdict.retry_reason), outcome)
+            else:
+                skipped.append((row, skip_guard.NO_PAPERS))
     return prepared
 
 
@@ -244,7 +277,7 @@ def _pick_ahead(rows: list[Delivery], readers: dict[int, Reader]) -> None:
             log.exception("picking a batch together failed; picking its readers one by one edition=%s", edition_id)
             continue
         for reader, picks in zip(group, picked, strict=True):
-            _picks.put((edition_id, reader.key()), picks)
+            _picks.put((edition_stamp(editions[edition_id]), reader.key()), picks)
 
 
 def _send_one_by_one(connections: _Connections, prepared: list, workers: int, recorder: Recorder) -> None:
@@ -296,7 +329,7 @@ def variant_for(row: Delivery, subscriber: Subscriber, reader: Reader | None = N
         reader = readers_for([subscriber])[subscriber.pk]
     if reader.learned is not None:  # nobody else has this reader's key: kept, it would only crowd shared renders out
         return _pick_and_render(row, subscriber, reader)
-    readers = (row.edition_id, subscriber.language, subscriber.bilingual, reader.key())
+    readers = (edition_stamp(row.edition), subscriber.language, subscriber.bilingual, reader.key())
     return _readers_variant.get_or_make(readers, lambda: _pick_and_render(row, subscriber, reader))
 
 
@@ -305,21 +338,22 @@ def _pick_and_render(row: Delivery, subscriber: Subscriber, reader: Reader) -> R
     picks. The picks are usually made already, for the whole batch (_pick_ahead); the email is put together from
     the edition's layout."""
     pool = edition_pool(row.edition, reader)
-    picks = _picks.get_or_make((row.edition_id, reader.key()), lambda: pick_from(pool, reader))
+    stamp = edition_stamp(row.edition)
+    picks = _picks.get_or_make((stamp, reader.key()), lambda: pick_from(pool, reader))
     if not picks:
         return None
     language, bilingual = subscriber.language, subscriber.bilingual
-    layout = _layouts.get_or_make(
-        (row.edition_id, language, bilingual), lambda: Layout(row.edition, language, bilingual)
-    )
+    layout = _layouts.get_or_make((stamp, language, bilingual), lambda: Layout(row.edition, language, bilingual))
     layout.ensure_pool(pool.entries)  # the whole pool in one rendering, the first time
     key: VariantKey = variant_key(row.edition_id, language, bilingual, picks)
     if reader.learned is not None:
         # A model's selection is nearly always the reader's own: it takes a shared render that happens to match,
         # but is not kept (a batch of them would push out the renders that cold-start readers share, and hold
         # ~100 KB each for nothing).
-        return _variants.get(key) or render_variant(row.edition, language, bilingual, picks, layout=layout)
-    return _variants.get_or_make(key, lambda: render_variant(row.edition, language, bilingual, picks, layout=layout))
+        return _variants.get((stamp, key)) or render_variant(row.edition, language, bilingual, picks, layout=layout)
+    return _variants.get_or_make(
+        (stamp, key), lambda: render_variant(row.edition, language, bilingual, picks, layout=layout)
+    )
 
 
 def _send(connections: _Connections, row: Delivery, message: AnymailMessage, paper_count: int) -> SendResult:

@@ -4,7 +4,7 @@ papers prepared for picking, once per edition and process."""
 
 from __future__ import annotations
 
-from digest.caching import TimedCache
+from digest.caching import TimedCache, edition_stamp
 from digest.editions.selectors import edition_entries, reserve_entries
 from digest.models import Edition
 from digest.personalization.interests import Interests
@@ -78,13 +78,19 @@ def _fits(value: object) -> bool:
 def edition_pool(edition: Edition, reader: Reader) -> Pool:
     """The edition's entries for a cold-start reader; the entries, the reserve and their vectors for a reader with
     a signal of their own (a follow or a model)."""
-    entries = _pools.get_or_make((edition.pk, "entries"), lambda: edition_entries(edition))
+    stamp = edition_stamp(edition)
+    entries = _pools.get((*stamp, "entries"))
+    if entries is None:
+        entries = edition_entries(edition)
+        if not entries:  # never kept: an edition read as empty once would stay empty for every batch after
+            return Pool([])
+        _pools.put((*stamp, "entries"), entries)
     if not reader.personal:
-        return _pools.get_or_make((edition.pk, "edition"), lambda: Pool(entries))
+        return _pools.get_or_make((*stamp, "edition"), lambda: Pool(entries))
 
     def personal_pool() -> Pool:
         reserve = reserve_entries(edition)
         texts = [paper_text(entry.paper.title, entry.paper.abstract) for entry in [*entries, *reserve]]
         return Pool(entries, reserve, vectorize(texts))
 
-    return _pools.get_or_make((edition.pk, "personal"), personal_pool)
+    return _pools.get_or_make((*stamp, "personal"), personal_pool)
