@@ -519,6 +519,19 @@ ZH_HANS = {
     "editor": "编辑",
     "(older text of the paper)": "（论文的旧版文字）",
     "No translation yet.": "尚无译文。",
+    # The stored follows/mutes schema (subscribers.interests.check_stored), shown by the admin's JSON boxes.
+    'Expected an object such as {"keywords": ["llm"]}, not %(type)s.': '应为像 {"keywords": ["llm"]} 这样的对象，而不是%(type)s。',
+    "Unknown kind “%(kind)s” (keywords, authors or categories).": "未知类别“%(kind)s”（应为 keywords、authors 或 categories）。",
+    "%(kind)s: expected a list of texts, not %(type)s.": "%(kind)s：应为文字列表，而不是%(type)s。",
+    "%(kind)s: every item is a text, not %(type)s.": "%(kind)s：每一项都应是文字，而不是%(type)s。",
+    "%(kind)s: “%(item)s” is not one item.": "%(kind)s：“%(item)s”不是单独的一项。",
+    "%(kind)s: an item is repeated.": "%(kind)s：有重复的项。",
+    "an object": "对象",
+    "a list": "列表",
+    "a text": "文字",
+    "true or false": "true 或 false",
+    "a number": "数字",
+    "null": "null",
 }
 
 LOCALES = {"zh_Hans": None, "zh_TW": "s2twp", "zh_HK": "s2hk"}

@@ -81,3 +81,16 @@ def test_update_preferences_refuses_a_side_that_does_not_fit(topics):
         update_preferences(subscriber, language="en", bilingual=False, topics=[], max_papers=5,
                            time_zone="UTC", delivery_hour=7, follows=["llm"])  # fmt: skip
     assert Subscriber.objects.get(pk=subscriber.pk).follows == {}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "language, message",
+    [("zh-tw", "keywords：每一項都應是文字，而不是數字。"), ("zh-hans", "keywords：每一项都应是文字，而不是数字。")],
+)
+def test_the_schemas_refusal_speaks_the_editors_language(language, message):
+    from django.utils import translation
+
+    form = modelform_factory(Subscriber, fields=["follows"])({"follows": '{"keywords": [1]}'})
+    with translation.override(language):
+        assert form.errors["follows"] == [message]
