@@ -91,3 +91,33 @@ def test_the_keyword_reads_in_the_readers_variant(keyword, language, shown):
 def test_why_you_got_this_names_the_keyword_in_the_readers_variant(pool):
     html, text = why_line(Pick(pool.entries[0], "llm", "蒸馏"), "zh-Hant-TW")
     assert "蒸餾" in html and "蒸餾" in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readers_in_taipei_hong_kong_and_shanghai_get_what_they_follow_and_not_what_they_mute(topics, outbox_dir):
+    import email
+    from email import policy
+
+    from digest.delivery.fanout import send_edition
+    from tests.factories import SubscriberFactory
+
+    for title, chinese in [("Knowledge distillation for reasoning", DISTILLATION), ("Rewriting code data", CODE),
+                           ("Merging vision and language", MERGING)]:  # fmt: skip
+        paper = PaperFactory(title=title, abstract=f"{title}: we study it.", topics=[topics["llm"]])
+        TranslationFactory(paper=paper, title="论文", abstract=chinese)
+    robotics = [topics["robotics"]]  # none of the papers is of this topic: only follows bring them
+    SubscriberFactory(email="tw@example.com", language="zh-Hant-TW", topics=robotics,
+                      follows={"keywords": ["蒸餾", "程式碼"]}, mutes={"keywords": ["程式碼"]})  # fmt: skip
+    SubscriberFactory(email="hk@example.com", language="zh-Hant-HK", topics=robotics, follows={"keywords": ["代碼"]})
+    SubscriberFactory(
+        email="cn@example.com", language="zh-Hans", topics=robotics, follows={"keywords": ["蒸馏", "合并"]}
+    )
+    send_edition(build_edition(paper.announced_on))
+    mails = {
+        str(m["To"]): m.get_body(("plain",)).get_content()
+        for m in (email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in outbox_dir.glob("*.eml"))
+    }
+    assert "Knowledge distillation" in mails["tw@example.com"] and "Rewriting code" not in mails["tw@example.com"]
+    assert "「蒸餾」" in mails["tw@example.com"]
+    assert "Rewriting code" in mails["hk@example.com"] and "「代碼」" in mails["hk@example.com"]
+    assert "Knowledge distillation" in mails["cn@example.com"] and "Merging vision" not in mails["cn@example.com"]
