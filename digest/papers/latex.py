@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 # Inline math as Pandoc reads it: no space just inside the dollars, and no digit right after the closing one
 # ("it costs $5 and $10" is money, not math).
-_MATH = re.compile(r"\$\$(.+?)\$\$|\\\((.+?)\\\)|\$(?!\s)([^$]+?)(?<!\s)\$(?!\d)", re.DOTALL)
+_MATH = re.compile(r"\$\$(.+?)\$\$|\\\((.+?)\\\)|\\\[(.+?)\\\]|\$(?!\s)([^$]+?)(?<!\s)\$(?!\d)", re.DOTALL)
 _HREF = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _URL = re.compile(r"\\url\s*\{([^{}]*)\}")
 _TEXT_MACRO = re.compile(r"\\(?:textbf|textit|textsc|texttt|emph|underline)\s*\{([^{}]*)\}")
@@ -151,10 +151,11 @@ def latex_to_unicode(text: str) -> str:
     text = _URL.sub(lambda m: m.group(1), text)
     text = _TEXT_MACRO.sub(lambda m: m.group(1), text)
     parts = _MATH.split(text)
-    # split() returns text, then the three groups of each math match (one set), then text again.
+    # split() returns text, then the groups of each math match (one of them set), then text again.
+    step = _MATH.groups + 1
     out = []
-    for index in range(0, len(parts), 4):
+    for index in range(0, len(parts), step):
         out.append(_text_symbols(parts[index]) if "\\" in parts[index] else parts[index])
         if index + 1 < len(parts):
-            out.append(_math(next(p for p in parts[index + 1 : index + 4] if p is not None)))
+            out.append(_math(next(p for p in parts[index + 1 : index + step] if p is not None)))
     return "".join(out)

@@ -101,3 +101,9 @@ def test_real_abstracts_keep_every_unknown_macro_and_no_placeholder():
                     assert "\\" + name in shown, (row["id"], name)
                     checked += 1
     assert checked > 5
+
+
+def test_display_math_in_brackets_is_converted_like_inline_math():
+    # From a real abstract (tests/fixtures/real_days): the law was shown as raw TeX.
+    shown = latex_to_unicode(r"the sharp local minimax law \[ N_2^\star(β,ν,δ) \asymp \frac{\log(1/δ)}{d_β^2} \] holds")
+    assert shown.startswith("the sharp local minimax law N₂^⋆(β,ν,δ) ≍") and "\\" not in shown
