@@ -198,3 +198,19 @@ def test_the_service_and_the_page_agree_on_what_readers_get(editor_client, entry
     hong_kong = column(editor_client.get(url(entry)).text, "zh-Hant-HK")
     assert localize(entry.paper, "zh-Hant-HK").title == "香港標題"
     assert '<h3 class="t-title" lang="zh-Hant-HK">香港標題</h3>' in hong_kong
+
+
+def test_the_edition_page_marks_the_variant_with_an_override_and_shows_its_title(editor_client, entry):
+    save_tw(editor_client, entry)
+    curate = reverse("admin:digest_edition_curate", args=[entry.edition_id])
+    page = editor_client.get(curate, HTTP_ACCEPT_LANGUAGE=TAIWAN).text
+    assert page.count('data-testid="variant-override"') == 1
+    assert 'title="zh-Hant-TW: 編輯的覆寫版本">台✎</span>' in page
+    assert f'lang="zh-tw">{TW_TITLE}</div>' in page
+
+
+def test_the_edition_page_drops_the_mark_once_the_override_is_stale(editor_client, entry):
+    save_tw(editor_client, entry)
+    save_editor_translation(entry.paper, "编辑的新标题", "编辑的新摘要")
+    page = editor_client.get(reverse("admin:digest_edition_curate", args=[entry.edition_id])).text
+    assert 'data-testid="variant-override"' not in page

@@ -30,8 +30,9 @@ from digest.editions.candidates import DAY_CHOICES, NO_TOPIC, CandidateSearch, c
 from digest.editor_text import EditorText, edition_name, shown
 from digest.languages import TRANSLATION_LANGUAGE, is_chinese, variant_of_django_code
 from digest.models import Edition, EditionEntry, Paper, Topic, TranslationFailure
+from digest.models.translations import OVERRIDE_LANGUAGES
 from digest.papers.selectors import candidate_papers, latest_announcement_date
-from digest.translation.variants import to_variant
+from digest.translation.variants import to_variant, variant_override
 from subscribers.feedback import feedback_counts
 
 
@@ -69,6 +70,7 @@ class CuratePages(EditionPageBase):
             .prefetch_related(
                 "paper__topics",
                 "paper__translations",
+                "paper__variant_overrides",
                 Prefetch("paper__translation_failures", queryset=TranslationFailure.objects.order_by("-created_at")),
             )
             .order_by("-featured", "position", "pk")
@@ -81,8 +83,14 @@ class CuratePages(EditionPageBase):
         for row in rows:
             row["state_label"] = STATE_LABELS[row["state"]]
             row["up"], row["down"] = votes[row["entry"].paper_id]
-            shown = row["translation"]
-            row["chinese_title"] = to_variant(shown.title, variant) if shown is not None else ""
+            shown, paper = row["translation"], row["paper"]
+            # The variants whose readers get an editor's override of this paper (a ✎ on their badge).
+            row["overrides"] = {code for code in OVERRIDE_LANGUAGES if variant_override(paper, code, shown)}
+            own = variant_override(paper, variant, shown)
+            if own is not None:
+                row["chinese_title"] = own.title
+            else:
+                row["chinese_title"] = to_variant(shown.title, variant) if shown is not None else ""
         search = CandidateSearch.from_params(request.GET)
         page = candidate_page(edition, search)
         context = self._context(
