@@ -80,12 +80,19 @@ TLDR_MAX_CHARS = 120
 MAX_MODEL_TOPICS = 3
 
 
-def checked_tldr(value: object) -> str:
-    """A TL;DR as readers may see it (space folded), or "" for one that is not a short Chinese sentence without
-    markup: a model's, or one shipped with the reference translations."""
+def checked_tldr(value: object, title: str = "") -> str:
+    """A TL;DR as readers may see it (space folded), or "" for one that is not a short, mostly Chinese sentence
+    (as an abstract must be) without markup, or that only repeats the title: a model's, or one shipped with the
+    reference translations."""
     tldr = " ".join(value.split()) if isinstance(value, str) else ""
+    cjk = len(_CJK_RE.findall(tldr))
     if tldr and (
-        len(tldr) > TLDR_MAX_CHARS or not _CJK_RE.search(tldr) or _MARKUP_RE.search(tldr) or _CONTROL_RE.search(tldr)
+        len(tldr) > TLDR_MAX_CHARS
+        or cjk == 0
+        or cjk < len(_LATIN_LETTER_RE.findall(tldr)) / 2
+        or _MARKUP_RE.search(tldr)
+        or _CONTROL_RE.search(tldr)
+        or compact(tldr).rstrip("。.") == compact(title).rstrip("。.")
     ):
         return ""
     return tldr
@@ -98,7 +105,8 @@ def reply_extras(content: str, topic_slugs: Iterable[str]) -> tuple[str, tuple[s
     short Chinese sentence without markup is dropped (no TL;DR is shown), and topics keep only the site's slugs,
     at most MAX_MODEL_TOPICS (rules then decide alone)."""
     data = reply_object(content)
-    tldr = checked_tldr(data.get("tldr"))
+    title = data.get("title")
+    tldr = checked_tldr(data.get("tldr"), title if isinstance(title, str) else "")
     known = set(topic_slugs)
     raw_topics = data.get("topics")
     topics: list[str] = []

@@ -38,14 +38,27 @@ def test_tldr_and_known_topics_from_the_reply_are_stored(serve, topics):
 
 @pytest.mark.parametrize(
     "tldr",
-    ["An English sentence only.", "<b>加粗</b>的摘要", "很长的一句话" * 40, 42],
-    ids=["not-chinese", "markup", "too-long", "not-a-string"],
+    [
+        "An English sentence only.",
+        "We align language models with human preferences, 简单.",
+        "<b>加粗</b>的摘要",
+        "很长的一句话" * 40,
+        42,
+    ],
+    ids=["not-chinese", "mostly-english", "markup", "too-long", "not-a-string"],
 )
 def test_an_unusable_tldr_is_dropped_and_the_translation_kept(serve, topics, tldr):
     serve(scripted(with_extras(tldr=tldr)))
     paper = PaperFactory(abstract=ABSTRACT)
     run = translate_papers([paper], translator=get_translator())
     assert run.done == 1
+    assert Translation.objects.get(paper=paper).tldr == ""
+
+
+def test_a_tldr_that_repeats_the_title_is_dropped(serve, topics):
+    serve(scripted(answer_with(lambda source, good: {**good, "tldr": good["title"] + "。"})))
+    paper = PaperFactory(abstract=ABSTRACT)
+    assert translate_papers([paper], translator=get_translator()).done == 1
     assert Translation.objects.get(paper=paper).tldr == ""
 
 
@@ -63,4 +76,3 @@ def test_the_tldr_is_shown_in_each_chinese_variant_through_opencc(serve, topics)
     assert localize(paper, "zh-Hans").tldr == "用人类偏好对齐语言模型的新方法。"
     assert localize(paper, "zh-Hant-TW").tldr == "用人類偏好對齊語言模型的新方法。"
     assert localize(paper, "en").tldr == ""
-
