@@ -121,3 +121,9 @@ def test_readers_in_taipei_hong_kong_and_shanghai_get_what_they_follow_and_not_w
     assert "「蒸餾」" in mails["tw@example.com"]
     assert "Rewriting code" in mails["hk@example.com"] and "「代碼」" in mails["hk@example.com"]
     assert "Knowledge distillation" in mails["cn@example.com"] and "Merging vision" not in mails["cn@example.com"]
+
+
+@pytest.mark.parametrize("keyword", ["LoRA 微調", "lora 微调", "LoRA 微调"])
+def test_a_keyword_mixing_english_and_chinese_matches_the_translation(keyword):
+    assert chinese_match(keyword, chinese_text("我们用 LoRA 微调视觉语言模型。"))
+    assert not chinese_match(keyword, chinese_text("我们用 QLoRA 微调视觉语言模型。"))
