@@ -21,6 +21,7 @@ from subscribers import status
 from subscribers.addresses import is_valid_address, normalize_address
 from subscribers.importing import HEADER, ImportFailed, ImportReport, import_csv
 from subscribers.models import Subscriber
+from subscribers.sender import from_email, message_id
 from subscribers.status import unsubscribe
 from subscribers.tokens import InvalidToken, make_token, read_token
 
@@ -127,13 +128,30 @@ def confirm_subscription(subscriber: Subscriber, payload: dict) -> bool:
     return False
 
 
+#: Fonts for a transactional email's HTML, per variant: the script's own system fonts first (a Taiwan reader's
+#: mail client must not pick Simplified glyph forms), as the daily email's template does.
+FONT_STACKS = {
+    "zh-Hant-TW": '"PingFang TC", "Microsoft JhengHei", "Noto Sans CJK TC", Helvetica, Arial, sans-serif',
+    "zh-Hant-HK": '"PingFang HK", "Microsoft JhengHei", "Noto Sans CJK HK", Helvetica, Arial, sans-serif',
+    "zh-Hans": '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", Helvetica, Arial, sans-serif',
+}
+
+
 def send_transactional(to: str, language: str, template: str, context: dict) -> None:
-    """One short email (subject, text and HTML from templates/email/<template>*) in the reader's language."""
+    """One short email (subject, text and HTML from templates/email/<template>*) in the reader's language: its
+    From name, `lang` and fonts follow the reader's variant, and its Message-ID is in the site's mail domain."""
+    context = {
+        **context,
+        "html_lang": language if language in DJANGO_LANGUAGE else "en",
+        "font_family": FONT_STACKS.get(language, "Helvetica, Arial, sans-serif"),
+    }
     with translation.override(DJANGO_LANGUAGE.get(language, "en")):
         subject = " ".join(render_to_string(f"email/{template}_subject.txt", context).split())
         text = render_to_string(f"email/{template}.txt", context)
         html = render_to_string(f"email/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
+    message = EmailMultiAlternatives(
+        subject, text, from_email(language), [to], headers={"Message-ID": message_id(template)}
+    )
     message.attach_alternative(html, "text/html")
     message.send()
 

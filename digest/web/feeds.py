@@ -19,12 +19,13 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
 
-from digest.delivery.email.rendering import site_name, variant_context
+from digest.delivery.email.rendering import variant_context
 from digest.editions.selectors import edition_entries
 from digest.hidden_characters import without_hidden_characters
 from digest.languages import DJANGO_LANGUAGE
 from digest.models import Edition
 from digest.personalization.picking import pick_papers
+from subscribers.sender import site_name
 
 FEED_ITEMS = 30
 

@@ -1,8 +1,8 @@
-"""One subscriber's email: the variant's HTML and text with their personal links, and the list headers."""
+"""One subscriber's email: the variant's HTML and text with their personal links, and the list headers (the
+sender's name, address and Message-ID domain are subscribers.sender's)."""
 
 from __future__ import annotations
 
-from email.utils import parseaddr
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -11,20 +11,11 @@ from django.conf import settings
 from django.urls import reverse
 
 from digest.delivery.email.encoding import CompactMessage
-from digest.delivery.email.rendering import RenderedVariant, site_name
+from digest.delivery.email.rendering import RenderedVariant
 from digest.models import Delivery, Edition
 from subscribers.models import Subscriber
+from subscribers.sender import from_email, mail_domain
 from subscribers.tokens import make_token
-
-
-def from_email(language: str) -> str:
-    """DEFAULT_FROM_EMAIL's address with the site's name in the reader's language and script."""
-    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return f"{site_name(language)} <{address}>" if name and language else settings.DEFAULT_FROM_EMAIL
-
-
-def mail_domain() -> str:
-    return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >")
 
 
 def delivery_message_id(delivery: Delivery) -> str:

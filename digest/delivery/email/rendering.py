@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from django.conf import settings
 from django.utils.html import escape
 from django.utils.translation import gettext, ngettext
 
@@ -20,6 +19,7 @@ from digest.models import Edition, EditionEntry, Topic
 from digest.personalization.keywords import keyword_in_variant
 from digest.personalization.picking import Pick
 from digest.translation.variants import localize, to_variant
+from subscribers.sender import site_name
 
 # Per-recipient placeholders: plain ASCII that neither autoescaping nor premailer alters. Each rendering has its
 # own random marker in them, made after the content was fixed, so feed or editor text cannot spell one: the
@@ -142,10 +142,6 @@ def digest_context(edition: Edition, language: str, bilingual: bool, papers: lis
         "site_name": site_name(language),
         "html_lang": language,
     }
-
-
-def site_name(language: str) -> str:
-    return "Daily AI Papers" if language == Language.EN else to_variant(settings.SITE_NAME, language)
 
 
 def _authors(names: list[str], shown: int = 5) -> str:

@@ -20,12 +20,13 @@ from anymail.exceptions import AnymailError
 from anymail.message import AnymailMessage
 from django.conf import settings
 
-from digest.delivery.email.messages import from_email, list_headers, personal_headers, subscriber_links
+from digest.delivery.email.messages import list_headers, personal_headers, subscriber_links
 from digest.delivery.email.rendering import PLACEHOLDERS, RenderedVariant
 from digest.delivery.providers.base import MergeProfile
 from digest.delivery.providers.outcomes import SendResult, result_for_recipient, verdict_for
 from digest.models import Delivery
 from subscribers.models import Subscriber
+from subscribers.sender import from_email
 
 log = logging.getLogger(__name__)
 
