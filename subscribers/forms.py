@@ -122,6 +122,14 @@ class ReaderForm(forms.Form):
     )
     bilingual = forms.BooleanField(label=_("Also show the English original"), required=False)
 
+    def clean(self) -> dict:
+        """The English original beside English is the same text twice: an English reader is never bilingual
+        (the page hides the box for English too)."""
+        cleaned = super().clean()
+        if cleaned.get("language") == "en":
+            cleaned["bilingual"] = False
+        return cleaned
+
 
 class PreferencesForm(ReaderForm):
     """The preference centre adds what a reader follows and mutes."""

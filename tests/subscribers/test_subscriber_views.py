@@ -304,3 +304,13 @@ def test_unknown_paper_in_a_feedback_link_is_a_404_page(client):
     PaperFactory(arxiv_id="2505.00001")
     response = client.get(f"/feedback/{make_token(subscriber, 'feedback')}/9999.99999/up/")
     assert response.status_code == 404
+
+
+def test_an_english_reader_is_never_signed_up_bilingual(client, topics):
+    subscribe(client, language="en", bilingual="on")
+    assert Subscriber.objects.get().bilingual is False
+
+
+def test_a_chinese_reader_may_ask_for_the_english_original(client, topics):
+    subscribe(client, language="zh-Hant-HK", bilingual="on")
+    assert Subscriber.objects.get().bilingual is True
