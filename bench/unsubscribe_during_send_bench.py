@@ -84,6 +84,7 @@ class Readers:
                       Subscriber.objects.values_list("pk", "email", "token_version")}  # fmt: skip
         self.ids = list(self.by_id)
         self.taken: set[int] = set()
+        self.claimed: set[int] = set()  # taken while a worker held their delivery
         self.rng = random.Random(8058)
 
     def next(self, count: int) -> list[int]:
@@ -95,6 +96,7 @@ class Readers:
         sample = [pk for pk in self.rng.sample(self.ids, min(len(self.ids), 20 * count)) if pk not in self.taken]
         queued = list(rows.filter(status="queued", subscriber_id__in=sample).values_list("subscriber_id", flat=True))
         picked = self.rng.sample(claimed, min(len(claimed), (count + 1) // 2))
+        self.claimed.update(picked)
         picked += queued[: count - len(picked)]
         self.taken.update(picked)
         return picked
@@ -146,6 +148,8 @@ def run(count: int, wanted: int, clients: int, per_second: float) -> bool:
     readers = Readers(edition)
     answered: dict[str, float] = {}
     latencies: list[float] = []
+    claimed_latencies: list[float] = []
+    queued_latencies: list[float] = []
     errors = 0
     from celery import Celery
 
@@ -169,6 +173,7 @@ def run(count: int, wanted: int, clients: int, per_second: float) -> bool:
                 urls = [readers.url(base, pk) for pk in targets]
                 for pk, (seconds, at, status) in zip(targets, pool.map(post_one_click, urls), strict=True):
                     latencies.append(seconds)
+                    (claimed_latencies if pk in readers.claimed else queued_latencies).append(seconds)
                     errors += status != 200
                     answered[readers.by_id[pk][0]] = at
                 # Bounded: no more than per_second posts a second, never more than `clients` at once.
@@ -208,6 +213,10 @@ def run(count: int, wanted: int, clients: int, per_second: float) -> bool:
     p50, p99 = percentile(latencies, 0.50) * 1000, percentile(latencies, 0.99) * 1000
     print(f"  one-click unsubscribe latency: p50 {p50:.0f} ms, p99 {p99:.0f} ms, max {max(latencies) * 1000:.0f} ms "
           f"over {len(latencies):,} POSTs (target p99 < 200 ms)")  # fmt: skip
+    for kind, values in (("delivery held by a worker", claimed_latencies), ("delivery still queued", queued_latencies)):
+        print(f"    {kind}: p50 {percentile(values, 0.5) * 1000:.0f} ms, p99 {percentile(values, 0.99) * 1000:.0f} ms "
+              f"({len(values):,} POSTs)")  # fmt: skip
+    print(f"    load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end")
     ok = (not mailed_after and not twice and others_once == len(others) and errors == 0 and p99 < 200
           and len(answered) == wanted and rows_sent == sum(len(t) for t in sent.values()))  # fmt: skip
     print("  OK" if ok else f"  FAILED (logs in {work})")

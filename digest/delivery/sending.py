@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 
 # What the send path reads of a subscriber; loading whole rows cost more than building the message.
 SENDING_FIELDS = ("email", "status", "language", "bilingual", "max_papers", "token_version", "follows", "mutes")
+# Messages sent one by one go through the gate (gate.py) in groups of at least this many: one short transaction each.
+GATE_GROUP = 8
 
 _variants = TimedCache(size=128)
 # Every key starts with the edition's stamp (digest.caching.edition_stamp: id and creation time), never its id alone.
@@ -283,10 +285,10 @@ def _pick_ahead(rows: list[Delivery], readers: dict[int, Reader]) -> None:
 def _send_one_by_one(connections: _Connections, prepared: list, workers: int, recorder: Recorder) -> None:
     """One message per request, in small groups: each group's rate allowance is taken first, then the group is
     sent through the gate (gate.py: its readers locked and still subscribed), over `workers` threads. A group is
-    at most 2 messages per thread or RECORD_EVERY: messages are built here, in this thread (building them in the
-    sending threads makes those fight over the GIL), and a batch of finished messages (tens of kilobytes each)
-    would make memory grow with SEND_BATCH_SIZE."""
-    size = max(Recorder.RECORD_EVERY, 2 * workers)
+    2 messages per thread (at least GATE_GROUP): small, because an unsubscribe of one of its readers waits for
+    it; messages are built here, in this thread (building them in the sending threads makes those fight over the
+    GIL), and a batch of finished messages (tens of kilobytes each) would make memory grow with SEND_BATCH_SIZE."""
+    size = max(GATE_GROUP, 2 * workers)
     if settings.SEND_RATE_PER_SECOND:
         size = min(size, settings.SEND_RATE_PER_SECOND)  # a group's allowance is taken at once
     pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None

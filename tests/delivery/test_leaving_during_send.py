@@ -67,11 +67,11 @@ def unsubscribe_while_sending(edition, wanted: int, timeout: float) -> dict[str,
 
 
 def test_a_reader_who_unsubscribes_during_a_send_is_not_mailed_after_it(outbox_dir, tmp_path):
-    total, leaving = 2000, 200
+    total, leaving = 1000, 100
     edition = make_edition_and_readers(total)
     flush_redis()
-    # A provider's rate (150 a second between both workers) keeps the send going while the readers leave.
-    env = worker_env(TEST_REDIS_URL, outbox_dir, SEND_RATE_PER_SECOND="150")
+    # A provider's rate (80 a second between both workers) keeps the send going while the readers leave.
+    env = worker_env(TEST_REDIS_URL, outbox_dir, SEND_RATE_PER_SECOND="80")
     workers = [Worker(env, tmp_path / f"worker{i}.log", concurrency=1).start() for i in range(2)]
     try:
         broker_client().send_task("digest.tasks.send_edition", args=[DAY.isoformat()])
