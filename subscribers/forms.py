@@ -3,14 +3,13 @@ in the page's language by the `topic_name` / `topic_description` template filter
 
 from __future__ import annotations
 
-import zoneinfo
 from functools import lru_cache
 
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from digest.languages import LANGUAGE_CHOICES
 from digest.models import Topic
@@ -18,10 +17,7 @@ from subscribers.addresses import normalize_address
 from subscribers.interests import KINDS, InvalidInterest, format_list, parse_list, readable_items
 from subscribers.models import Subscriber, validate_time_zone
 from subscribers.preferences import PAUSE_DAYS
-
-TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
-
-
+from subscribers.time_zones import grouped_choices
 
 
 @lru_cache(maxsize=256)
@@ -45,6 +41,24 @@ class FastSelect(forms.Select):
         choices = tuple((str(v), str(label)) for v, label in self.choices)
         attributes = flatatt(self.build_attrs(self.attrs, attrs) | {"name": name})
         return format_html("<select{}>{}</select>", attributes, _options(choices, selected))
+
+
+@lru_cache(maxsize=256)
+def _grouped_options(language: str | None, selected: str) -> str:
+    return format_html_join(
+        "",
+        '<optgroup label="{}">{}</optgroup>',
+        ((region, _options(tuple(zones), selected)) for region, zones in grouped_choices(selected)),
+    )
+
+
+class TimeZoneSelect(forms.Select):
+    """The short list of zones by region (subscribers.time_zones), rendered once per language and selection."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        selected = "" if value is None else str(value)[:64]
+        attributes = flatatt(self.build_attrs(self.attrs, attrs) | {"name": name})
+        return format_html("<select{}>{}</select>", attributes, _grouped_options(get_language(), selected))
 
 
 class TopicsField(forms.ModelMultipleChoiceField):
@@ -112,13 +126,13 @@ class ReaderForm(forms.Form):
         initial=7,
         widget=FastSelect,
     )
-    # A CharField checked against the zone names: a ChoiceField deep-copies its ~600 choices per form.
+    # A CharField checked against every IANA zone name; the page offers a short list by region.
     time_zone = forms.CharField(
         label=_("Time zone"),
         max_length=64,
         initial="Asia/Taipei",
         validators=[validate_time_zone],
-        widget=FastSelect(choices=TIME_ZONE_CHOICES),
+        widget=TimeZoneSelect,
     )
     bilingual = forms.BooleanField(label=_("Also show the English original"), required=False)
 

@@ -19,6 +19,7 @@ from subscribers import feedback, learning, preferences, subscription
 from subscribers.addresses import is_valid_address
 from subscribers.forms import EmailChangeForm, PauseForm, PreferencesForm, SubscribeForm, preferences_initial
 from subscribers.models import Subscriber
+from subscribers.time_zones import DEFAULT_ZONE
 from subscribers.tokens import InvalidToken, make_token, read_token
 
 
@@ -85,15 +86,19 @@ def _email_change_limited(request: HttpRequest, subscriber: Subscriber, new_emai
     )
 
 
+def _sign_up_initial(language: str) -> dict:
+    """The page's language, and the time zone its readers most likely live in."""
+    return {"language": language, "time_zone": DEFAULT_ZONE.get(language, "UTC")}
+
+
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
     page_language = DJANGO_TO_LANGUAGE.get(translation.get_language() or "", "en")
     if request.method == "GET":
-        # Built only if the template's cached blank form has expired: constructing the form copies
-        # hundreds of time-zone choices, the most expensive part of this page.
-        blank = SimpleLazyObject(lambda: SubscribeForm(initial={"language": page_language}))
+        # Built only if the template's cached blank form has expired (it is cached per page language).
+        blank = SimpleLazyObject(lambda: SubscribeForm(initial=_sign_up_initial(page_language)))
         return render(request, "subscribers/subscribe.html", {"form": blank, "bound": False})
-    form = SubscribeForm(request.POST, initial={"language": page_language})
+    form = SubscribeForm(request.POST, initial=_sign_up_initial(page_language))
     if request.method == "POST":
         valid = form.is_valid()
         if _subscribe_limited(request, form.cleaned_data.get("email") if valid else None):
