@@ -25,9 +25,11 @@ from typing import NamedTuple
 
 import opencc
 
-from digest.languages import is_chinese
+from digest.languages import TRANSLATION_LANGUAGE, is_chinese
+from digest.translation.glossary import active_glossary
+from digest.translation.phrases import active_phrases
 from digest.translation.segmentation import segmenter
-from digest.translation.variants import PREFIXES, SUFFIXES
+from digest.translation.variants import PREFIXES, SUFFIXES, conversion_words
 
 _CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 _local = threading.local()
@@ -55,21 +57,30 @@ class ChineseText(NamedTuple):
 EMPTY = ChineseText("", frozenset())
 
 
-@lru_cache(maxsize=4096)
 def chinese_text(text: str) -> ChineseText:
-    """`text` (a stored translation: Simplified) normalized as keywords are, with its word boundaries; cached, so
-    the next pool of the same edition (a new batch after the pool's time limit) does not cut it again."""
+    """`text` (a stored translation: Simplified) normalized as keywords are, with its word boundaries: the words
+    the conversion cuts it into (digest.translation.variants.conversion_words, with the project's phrase and
+    glossary words in the segmenter's dictionary, so the cut is the same in every process), and the inner
+    boundaries of dictionary compounds. Cached per generation of the segmenter's words, so the next pool of the
+    same edition (a new batch after the pool's time limit) does not cut it again."""
     if not text or not has_chinese(text):
         return EMPTY
-    text = _convert("hk2s", text).lower()
-    plain = segmenter()
+    return _chinese_text(text, segmenter().generation)
+
+
+@lru_cache(maxsize=4096)
+def _chinese_text(text: str, generation: int) -> ChineseText:
+    normalized = _convert("hk2s", text).lower()
+    words = conversion_words(normalized, TRANSLATION_LANGUAGE, active_glossary(), active_phrases())
+    if "".join(words) != normalized:  # a glossary term kept verbatim reads otherwise: cut the text as it is
+        words = segmenter().cut(normalized)
     bounds, at = {0}, 0
-    for word in plain.cut(text):
+    for word in words:
         if len(word) > 2 and has_chinese(word):
             bounds.update(at + inner for inner in _inner_bounds(word))
         at += len(word)
         bounds.add(at)
-    return ChineseText(text, frozenset(bounds))
+    return ChineseText(normalized, frozenset(bounds))
 
 
 @lru_cache(maxsize=50000)

@@ -36,6 +36,12 @@ def test_a_chinese_keyword_matches_whole_words_never_inside_other_words(keyword)
     assert not chinese_match(keyword, chinese_text(MERGING))
 
 
+def test_a_keyword_is_no_match_inside_a_word_of_the_project_phrase_table():
+    # 大模型 is a phrase of the conversion (a word to its segmenter, in every process): 模型 is not found inside it.
+    text = chinese_text("大模型的能力在多模态大模型中尤为明显。")
+    assert chinese_match("大模型", text) and not chinese_match("模型", text)
+
+
 def test_a_hong_kong_form_finds_a_word_inside_a_dictionary_compound():
     # 代码生成 is one word of the dictionary, made of the words 代码 and 生成.
     assert chinese_match("代碼", chinese_text("代码生成任务"))
