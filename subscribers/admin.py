@@ -19,17 +19,20 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from digest.admin_deletion import WithoutLinkRows
 from subscribers import status
 from subscribers.addresses import normalize_address
 from subscribers.importing import HEADER, export_rows, progress_key, queue_import
 from subscribers.models import Subscriber, SubscriberImport
+from subscribers.topic_labels import TopicFilter, TopicsInEditorLanguage
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("File"), help_text=format_lazy(_("CSV with the header {header}"), header=",".join(HEADER))
+        label=_("File"),
+        help_text=format_lazy(_("CSV with the header {header}"), header=f"<code>{','.join(HEADER)}</code>"),
     )
     dry_run = forms.BooleanField(
         label=_("Dry run"), required=False, help_text=_("check the file and report, change nothing")
@@ -53,10 +56,10 @@ class SuppressForm(forms.Form):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(WithoutLinkRows, TopicsInEditorLanguage, admin.ModelAdmin):
     form = SubscriberForm
     list_display = ("email", "status", "language", "bilingual", "max_papers", "frequency", "created_at")
-    list_filter = ("status", "language", "topics", "bilingual", "frequency")
+    list_filter = ("status", "language", ("topics", TopicFilter), "bilingual", "frequency")
     search_fields = ("email",)
     filter_horizontal = ("topics",)
     readonly_fields = ("created_at", "confirmed_at", "unsubscribed_at", "soft_bounces", "token_version")

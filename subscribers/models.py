@@ -28,14 +28,14 @@ def default_max_papers() -> int:
 
 class Subscriber(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "pending confirmation"
-        ACTIVE = "active", "active"
-        UNSUBSCRIBED = "unsubscribed", "unsubscribed"
-        SUPPRESSED = "suppressed", "suppressed (bounce or complaint)"
+        PENDING = "pending", _("pending confirmation")
+        ACTIVE = "active", _("active")
+        UNSUBSCRIBED = "unsubscribed", _("unsubscribed")
+        SUPPRESSED = "suppressed", _("suppressed (bounce or complaint)")
 
     class Frequency(models.TextChoices):
-        DAILY = "daily", "daily"
-        WEEKLY = "weekly", "weekly"
+        DAILY = "daily", _("daily")
+        WEEKLY = "weekly", _("weekly")
 
     email = models.EmailField(_("email"), max_length=254)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
@@ -44,7 +44,7 @@ class Subscriber(models.Model):
     )
     bilingual = models.BooleanField(_("bilingual"), default=False)
     topics = models.ManyToManyField(
-        Topic, verbose_name=_("topics"), blank=True, related_name="subscribers", help_text="none: every topic"
+        Topic, verbose_name=_("topics"), blank=True, related_name="subscribers", help_text=_("none: every topic")
     )
     max_papers = models.PositiveSmallIntegerField(_("max papers"), default=default_max_papers)
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.DAILY)
@@ -62,8 +62,8 @@ class Subscriber(models.Model):
     #: What the reader follows and mutes: {"keywords": [...], "authors": [...], "categories": [...]} each (see
     #: digest.personalization.interests). A followed paper comes first whatever its topic; a muted one never comes.
     #: Checked against one schema wherever they are written (subscribers.interests.check_stored).
-    follows = models.JSONField(default=dict, blank=True, validators=[validate_stored])
-    mutes = models.JSONField(default=dict, blank=True, validators=[validate_stored])
+    follows = models.JSONField(_("follows"), default=dict, blank=True, validators=[validate_stored])
+    mutes = models.JSONField(_("mutes"), default=dict, blank=True, validators=[validate_stored])
 
     class Meta:
         verbose_name = _("subscriber")
@@ -84,8 +84,8 @@ class Feedback(models.Model):
     last vote wins, so a reader who changes their mind is counted once."""
 
     class Vote(models.IntegerChoices):
-        UP = 1, "up"
-        DOWN = -1, "down"
+        UP = 1, _("up")
+        DOWN = -1, _("down")
 
     subscriber = models.ForeignKey(
         Subscriber, verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="feedback"
@@ -119,6 +119,10 @@ class ReaderModel(models.Model):
     #: The reader pressed "reset": votes before this moment no longer teach the model.
     reset_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("reader model")
+        verbose_name_plural = _("reader models")
+
     def __str__(self) -> str:
         return f"model of {self.subscriber_id} ({self.votes} votes)"
 class SubscriberImport(models.Model):
@@ -144,6 +148,10 @@ class SubscriberImport(models.Model):
     failure = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("subscriber import")
+        verbose_name_plural = _("subscriber imports")
 
     def __str__(self) -> str:
         return f"CSV import {self.pk} ({self.status})"

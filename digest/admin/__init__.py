@@ -6,7 +6,7 @@ Editors and admins differ by permissions (digest/staff_roles.py), not by code pa
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from digest.admin import papers, sending, sources, topics, translations  # noqa: F401  (registers their admins)
+from digest.admin import papers, sending, sources, staff, topics, translations  # noqa: F401  (registers their admins)
 from digest.admin.editions import EditionAdmin
 from digest.models import Edition
 

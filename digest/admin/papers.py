@@ -7,10 +7,12 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from digest.admin.common import ReadOnlyAdmin
+from digest.admin_deletion import WithoutLinkRows
 from digest.models import (
     Paper,
     Translation,
 )
+from subscribers.topic_labels import TopicFilter, TopicsInEditorLanguage, topic_name
 
 
 class TranslationInline(admin.TabularInline):
@@ -26,9 +28,9 @@ class TranslationInline(admin.TabularInline):
 
 
 @admin.register(Paper)
-class PaperAdmin(admin.ModelAdmin):
+class PaperAdmin(WithoutLinkRows, TopicsInEditorLanguage, admin.ModelAdmin):
     list_display = ("arxiv_id", "short_title", "announced_on", "announce_type", "score", "votes", "topic_list")
-    list_filter = ("announced_on", "announce_type", "topics", "topics_locked")
+    list_filter = ("announced_on", "announce_type", ("topics", TopicFilter), "topics_locked")
     search_fields = ("arxiv_id", "title")
     filter_horizontal = ("topics",)
     readonly_fields = (
@@ -57,7 +59,7 @@ class PaperAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("topics"))
     def topic_list(self, paper: Paper) -> str:
-        return ", ".join(t.slug for t in paper.topics.all())
+        return ", ".join(topic_name(t) for t in paper.topics.all())
 
     @admin.display(description=_("readers' votes"), ordering="votes_net")
     def votes(self, paper: Paper) -> str:

@@ -14,13 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from digest import daily
 from digest.admin.common import one_line
+from digest.admin_deletion import WithoutLinkRows
 from digest.models import (
     Source,
 )
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(WithoutLinkRows, admin.ModelAdmin):
     list_display = ("name", "kind", "enabled", "fetched", "outcome")
     list_filter = ("enabled", "kind", "last_status")
     readonly_fields = ("etag", "last_modified", "last_fetched_at", "last_status", "last_result", "last_error")

@@ -11,6 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from digest.admin_deletion import WithoutLinkRows
 from digest.models import (
     Paper,
     Topic,
@@ -73,7 +74,7 @@ class TopicForm(forms.ModelForm):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(WithoutLinkRows, admin.ModelAdmin):
     form = TopicForm
     list_display = ("slug", "name_en", "name_zh", "categories", "keyword_count", "position")
     list_editable = ("position",)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from digest.languages import LANGUAGE_CHOICES
@@ -15,11 +16,11 @@ class Delivery(models.Model):
     what makes a re-run, a redelivered task or a killed worker harmless."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "queued"
-        SENDING = "sending", "sending"
-        SENT = "sent", "sent"
-        FAILED = "failed", "failed"
-        SKIPPED = "skipped", "skipped"
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        SKIPPED = "skipped", _("skipped")
 
     edition = models.ForeignKey(Edition, verbose_name=_("edition"), on_delete=models.CASCADE, related_name="deliveries")
     subscriber = models.ForeignKey(
@@ -42,23 +43,44 @@ class Delivery(models.Model):
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         constraints = [models.UniqueConstraint(fields=["edition", "subscriber"], name="one_delivery_per_subscriber")]
+        # A tracking event without our metadata finds its delivery by the provider's id (made concurrently:
+        # migration 0021). The varchar_pattern_ops copies PostgreSQL got for status and event_type are dropped there.
+        indexes = [models.Index(fields=["provider_message_id"], name="delivery_provider_id_idx")]
 
     def __str__(self) -> str:
-        return f"{self.edition} → {self.subscriber_id} ({self.status})"
+        return f"{self.edition} → {self.subscriber_id} ({self.get_status_display()})"
 
 
 class EmailEvent(models.Model):
     """What the provider told us about a message (anymail tracking webhooks); idempotent by event id."""
 
     event_id = models.CharField(_("event id"), max_length=200, unique=True)
-    event_type = models.CharField(_("event type"), max_length=30, db_index=True)
+    class EventType(models.TextChoices):
+        """anymail's normalized event types (a provider's other values are stored and shown as they come)."""
+
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        REJECTED = "rejected", _("rejected")
+        FAILED = "failed", _("failed")
+        BOUNCED = "bounced", _("bounced")
+        DEFERRED = "deferred", _("deferred")
+        DELIVERED = "delivered", _("delivered")
+        AUTORESPONDED = "autoresponded", _("auto-responded")
+        OPENED = "opened", _("opened")
+        CLICKED = "clicked", _("clicked")
+        COMPLAINED = "complained", _("complained")
+        UNSUBSCRIBED = "unsubscribed", _("unsubscribed")
+        SUBSCRIBED = "subscribed", _("subscribed")
+        UNKNOWN = "unknown", _("unknown")
+
+    event_type = models.CharField(_("event type"), max_length=30, db_index=True, choices=EventType.choices)
     recipient = models.EmailField(_("recipient"), max_length=254, blank=True)
     provider_message_id = models.CharField(_("provider message id"), max_length=300, blank=True)
     delivery = models.ForeignKey(
         Delivery, verbose_name=_("delivery"), null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
     )
     occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
-    url = models.URLField(_("url"), max_length=1000, blank=True, help_text="the link clicked, for click events")
+    url = models.URLField(_("url"), max_length=1000, blank=True, help_text=_("the link clicked, for click events"))
     description = models.TextField(_("description"), blank=True)
     raw = models.JSONField(_("raw"), default=dict, blank=True)
 
@@ -68,7 +90,11 @@ class EmailEvent(models.Model):
 
     def __str__(self) -> str:
         # No address: the string shows in admin titles and logs that editors read.
-        return f"{self.event_type} {self.occurred_at:%Y-%m-%d %H:%M} (delivery {self.delivery_id or '-'})"
+        return gettext("%(event)s %(time)s (delivery %(delivery)s)") % {
+            "event": self.get_event_type_display(),
+            "time": f"{self.occurred_at:%Y-%m-%d %H:%M}",
+            "delivery": self.delivery_id or "-",
+        }
 
 
 class SiteSettings(models.Model):
@@ -77,10 +103,10 @@ class SiteSettings(models.Model):
     editions_need_approval = models.BooleanField(
         _("editions need approval"),
         default=False,
-        help_text="when on, nothing is sent before an editor approves the edition",
+        help_text=_("when on, nothing is sent before an editor approves the edition"),
     )
     sending_paused = models.BooleanField(
-        _("sending paused"), default=False, help_text="kill switch: no message leaves while this is on"
+        _("sending paused"), default=False, help_text=_("kill switch: no message leaves while this is on")
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -89,7 +115,7 @@ class SiteSettings(models.Model):
         verbose_name_plural = _("site settings")
 
     def __str__(self) -> str:
-        return "Site settings"
+        return gettext("Site settings")
 
     @classmethod
     def current(cls) -> SiteSettings:

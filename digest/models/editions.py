@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from digest.languages import LANGUAGE_CHOICES
@@ -23,8 +24,8 @@ class Edition(models.Model):
     PUBLISHED = (Status.SENDING, Status.SENT)
 
     class Kind(models.TextChoices):
-        DAILY = "daily", "daily"
-        WEEKLY = "weekly", "weekly (the week's top papers)"
+        DAILY = "daily", _("daily")
+        WEEKLY = "weekly", _("weekly (the week's top papers)")
 
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.DAILY)
@@ -46,11 +47,12 @@ class Edition(models.Model):
         verbose_name_plural = _("editions")
         ordering = ["-date", "kind"]
         constraints = [models.UniqueConstraint(fields=["date", "kind"], name="one_edition_per_day_and_kind")]
-        permissions = [("approve_edition", "Can approve an edition for sending")]
+        permissions = [("approve_edition", _("Can approve an edition for sending"))]
 
     def __str__(self) -> str:
-        suffix = " (weekly)" if self.kind == self.Kind.WEEKLY else ""
-        return f"Edition {self.date:%Y-%m-%d}{suffix}"
+        if self.kind == self.Kind.WEEKLY:
+            return gettext("Weekly edition %(date)s") % {"date": f"{self.date:%Y-%m-%d}"}
+        return gettext("Edition %(date)s") % {"date": f"{self.date:%Y-%m-%d}"}
 
     def get_absolute_url(self) -> str:
         """The public page: a weekly shares its Monday with that day's daily, so it has a path of its own."""
@@ -64,7 +66,7 @@ class EditionEntry(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0)
     featured = models.BooleanField(_("featured"), default=False)
     excluded = models.BooleanField(_("excluded"), default=False)
-    note = models.TextField(_("note"), blank=True, help_text="editor's note, shown under the paper")
+    note = models.TextField(_("note"), blank=True, help_text=_("editor's note, shown under the paper"))
 
     class Meta:
         verbose_name = _("edition entry")
@@ -96,4 +98,8 @@ class ReaderView(models.Model):
         verbose_name_plural = _("reader views")
 
     def __str__(self) -> str:
-        return f"{self.edition} {self.language} ({len(self.picks)} papers)"
+        return gettext("%(edition)s %(language)s (%(count)d papers)") % {
+            "edition": self.edition,
+            "language": self.language,
+            "count": len(self.picks),
+        }

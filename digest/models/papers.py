@@ -14,7 +14,7 @@ class Source(models.Model):
     class Kind(models.TextChoices):
         ARXIV_RSS = "arxiv_rss", "arXiv RSS"
         ARXIV_API = "arxiv_api", "arXiv API"
-        HF_DAILY = "hf_daily", "Hugging Face daily papers"
+        HF_DAILY = "hf_daily", _("Hugging Face daily papers")
 
     slug = models.SlugField(_("slug"), unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -30,7 +30,7 @@ class Source(models.Model):
         _("last result"),
         max_length=300,
         blank=True,
-        help_text="what the last successful fetch stored (new, updated, unchanged)",
+        help_text=_("what the last successful fetch stored (new, updated, unchanged)"),
     )
 
     class Meta:
@@ -46,12 +46,14 @@ class Topic(models.Model):
 
     slug = models.SlugField(_("slug"), unique=True)
     name_en = models.CharField(_("name en"), max_length=100)
-    name_zh = models.CharField(_("name zh"), max_length=100, help_text="Simplified Chinese; Traditional is converted")
+    name_zh = models.CharField(
+        _("name zh"), max_length=100, help_text=_("Simplified Chinese; Traditional is converted")
+    )
     description_en = models.CharField(_("description en"), max_length=300, blank=True)
     description_zh = models.CharField(_("description zh"), max_length=300, blank=True)
-    arxiv_categories = models.JSONField(_("arxiv categories"), default=list, blank=True, help_text='e.g. ["cs.CV"]')
+    arxiv_categories = models.JSONField(_("arxiv categories"), default=list, blank=True, help_text=_('e.g. ["cs.CV"]'))
     keywords = models.JSONField(
-        _("keywords"), default=list, blank=True, help_text="case-insensitive regular expressions"
+        _("keywords"), default=list, blank=True, help_text=_("case-insensitive regular expressions")
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -87,17 +89,17 @@ class Paper(models.Model):
     announce_type = models.CharField(
         _("announce type"), max_length=20, choices=AnnounceType.choices, default=AnnounceType.NEW
     )
-    score = models.IntegerField(_("score"), default=0, help_text="community upvotes where the source has them")
+    score = models.IntegerField(_("score"), default=0, help_text=_("community upvotes where the source has them"))
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True, related_name="papers")
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="papers")
     topics_locked = models.BooleanField(
-        _("topics locked"), default=False, help_text="editor chose the topics; rules leave them"
+        _("topics locked"), default=False, help_text=_("editor chose the topics; rules leave them")
     )
     retranslation_requested_at = models.DateTimeField(
         _("retranslation requested at"),
         null=True,
         blank=True,
-        help_text="an editor asked for a re-translation that has not run yet",
+        help_text=_("an editor asked for a re-translation that has not run yet"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -30,20 +30,23 @@ class Translation(models.Model):
     completion_tokens = models.PositiveIntegerField(_("completion tokens"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     #: One sentence (zh-Hans) to scan a paper by, when the model gave one; shown under the title.
-    tldr = models.TextField(blank=True)
+    tldr = models.TextField(_("summary"), blank=True)
     #: Topic slugs the model chose from the site's list (digest.papers.classify weighs them with the rules).
-    topics = models.JSONField(default=list, blank=True)
+    topics = models.JSONField(_("topics"), default=list, blank=True)
     superseded_at = models.DateTimeField(
         _("superseded at"),
         null=True,
         blank=True,
-        help_text="set when `translate_papers --force` replaced this text; no longer shown",
+        help_text=_("set when a forced translation run replaced this text; no longer shown"),
     )
     review_reasons = models.JSONField(
+        _("review reasons"),
         default=list,
         blank=True,
-        help_text="soft deviations the reply checks accepted (and repaired where a rule could); an editor clears "
-        "them after reading the text",
+        help_text=_(
+            "soft deviations the reply checks accepted (and repaired where a rule could); an editor clears "
+            "them after reading the text"
+        ),
     )
 
     class Meta:
@@ -96,8 +99,8 @@ class TranslationRequest(models.Model):
     """
 
     class Status(models.TextChoices):
-        OK = "ok", "ok"
-        FAILED = "failed", "failed"
+        OK = "ok", _("ok")
+        FAILED = "failed", _("failed")
 
     paper = models.ForeignKey(
         Paper, verbose_name=_("paper"), null=True, on_delete=models.SET_NULL, related_name="translation_requests"
@@ -118,36 +121,47 @@ class TranslationRequest(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.model} {self.status} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.model} {self.get_status_display()} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class GlossaryTerm(models.Model):
     """A term the model must keep verbatim or render one fixed way, and that OpenCC must not rewrite."""
 
-    term = models.CharField(_("term"), max_length=100, unique=True, help_text="English, as it appears in abstracts")
+    term = models.CharField(_("term"), max_length=100, unique=True, help_text=_("English, as it appears in abstracts"))
     keep_verbatim = models.BooleanField(
-        _("keep verbatim"), default=False, help_text="keep the English term as is (LLM, GPU, CLIP)"
+        _("keep verbatim"), default=False, help_text=_("keep the English term as is (LLM, GPU, CLIP)")
     )
     zh_hans = models.CharField(
-        "Simplified rendering", max_length=100, blank=True, help_text="e.g. 状态空间模型; empty when kept verbatim"
+        _("Simplified rendering"),
+        max_length=100,
+        blank=True,
+        help_text=_("e.g. 状态空间模型; empty when kept verbatim"),
     )
     zh_hant_tw = models.CharField(
-        "Taiwan rendering", max_length=100, blank=True, help_text="empty: OpenCC s2twp of the Simplified rendering"
+        _("Taiwan rendering"),
+        max_length=100,
+        blank=True,
+        help_text=_("empty: OpenCC s2twp of the Simplified rendering"),
     )
     zh_hant_hk = models.CharField(
-        "Hong Kong rendering", max_length=100, blank=True, help_text="empty: OpenCC s2hk of the Simplified rendering"
+        _("Hong Kong rendering"),
+        max_length=100,
+        blank=True,
+        help_text=_("empty: OpenCC s2hk of the Simplified rendering"),
     )
     case_sensitive = models.BooleanField(
-        _("case sensitive"), default=False, help_text="match the English term only with this casing"
+        _("case sensitive"), default=False, help_text=_("match the English term only with this casing")
     )
     enabled = models.BooleanField(_("enabled"), default=True)
     notes = models.TextField(_("notes"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     variants = models.TextField(
-        "accepted variants",
+        _("accepted variants"),
         blank=True,
-        help_text="other Simplified renderings models write (one per line, e.g. 大型语言模型): a reply using one is "
-        "accepted, the variant replaced by the required form, and flagged for review",
+        help_text=_(
+            "other Simplified renderings models write (one per line, e.g. 大型语言模型): a reply using one is "
+            "accepted, the variant replaced by the required form, and flagged for review"
+        ),
     )
 
     class Meta:
@@ -163,7 +177,7 @@ class GlossaryTerm(models.Model):
 
     def clean(self) -> None:
         if not self.keep_verbatim and not self.zh_hans.strip():
-            raise ValidationError("Give a Simplified rendering, or tick 'keep verbatim'.")
+            raise ValidationError(_("Give a Simplified rendering, or tick 'keep verbatim'."))
 
 
 class VariantPhrase(models.Model):
@@ -234,9 +248,9 @@ class VariantOverride(models.Model):
     language = models.CharField(_("language"), max_length=16, choices=LANGUAGES)
     title = models.TextField(_("title"))
     abstract = models.TextField(_("abstract"))
-    tldr = models.TextField(_("summary"), blank=True, help_text="empty: the conversion of the Simplified summary")
+    tldr = models.TextField(_("summary"), blank=True, help_text=_("empty: the conversion of the Simplified summary"))
     made_from = models.CharField(
-        _("written against"), max_length=64, help_text="text_hash of the Simplified translation it was written for"
+        _("written against"), max_length=64, help_text=_("the Simplified translation it was written for")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

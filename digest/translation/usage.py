@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from digest.models import TranslationRequest
 
@@ -26,7 +27,10 @@ def estimated_cost(prompt_tokens: int, completion_tokens: int) -> Decimal:
 
 def format_cost(cost: Decimal) -> str:
     if not (settings.TRANSLATOR_PRICE_PROMPT_PER_MTOK or settings.TRANSLATOR_PRICE_COMPLETION_PER_MTOK):
-        return "unknown (set TRANSLATOR_PRICE_PROMPT_PER_MTOK and TRANSLATOR_PRICE_COMPLETION_PER_MTOK)"
+        return gettext("unknown (set %(prompt)s and %(completion)s)") % {
+            "prompt": "TRANSLATOR_PRICE_PROMPT_PER_MTOK",
+            "completion": "TRANSLATOR_PRICE_COMPLETION_PER_MTOK",
+        }
     return f"{cost} {settings.TRANSLATOR_PRICE_CURRENCY}"
 
 

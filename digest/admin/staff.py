@@ -1,0 +1,59 @@
+"""Users and groups in the editor's language: Django stores each permission's name in English ("Can add paper"), so
+the admin names them itself, from the model's translated name and the action, instead of showing the stored name."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission, User
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from digest.admin_deletion import WithoutLinkRows
+
+#: Django's four default permissions, named in the interface language.
+ACTIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """"論文 | 可新增論文": the app and model by their translated names, the action by ours; a custom permission by
+    its translated name (the models mark theirs for translation)."""
+    content_type = permission.content_type
+    model = content_type.model_class()
+    model_name = model._meta.verbose_name if model else content_type.model
+    app_name = apps.get_app_config(content_type.app_label).verbose_name if model else content_type.app_label
+    action = permission.codename.split("_", 1)[0]
+    if action in ACTIONS and permission.codename == f"{action}_{content_type.model}":
+        name = ACTIONS[action] % {"model": model_name}
+    else:
+        name = gettext(permission.name)
+    return f"{app_name} | {model_name} | {name}"
+
+
+class PermissionsInEditorLanguage(WithoutLinkRows):
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Permission:
+            field.queryset = field.queryset.select_related("content_type")
+            field.label_from_instance = permission_label
+        return field
+
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class StaffUserAdmin(PermissionsInEditorLanguage, UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class StaffGroupAdmin(PermissionsInEditorLanguage, GroupAdmin):
+    pass
