@@ -227,7 +227,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--subscribers", type=int, default=10_000)
     parser.add_argument("--unsubscribes", type=int, help="default: 2 %% of the readers")
-    parser.add_argument("--clients", type=int, default=4, help="unsubscribes in flight at once")
+    parser.add_argument("--clients", type=int, default=2, help="unsubscribes in flight (gunicorn: 2 workers)")
     parser.add_argument("--per-second", type=float, default=40.0, help="most unsubscribes posted a second")
     args = parser.parse_args()
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # the web and the tokens made here share it
