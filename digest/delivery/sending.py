@@ -207,6 +207,9 @@ def _prepare(rows: list[Delivery], connections: _Connections, outcome: BatchOutc
         if subscriber.pk in unreadable:
             _fail_reader(row, unreadable[subscriber.pk], outcome)
             continue
+        if problem := _unmailable(subscriber.email):  # would break the message of the whole batch, or go nowhere
+            _fail_reader(row, f"the stored address cannot be mailed: {problem}", outcome)
+            continue
         try:
             variant = variant_for(row, subscriber, readers[subscriber.pk])
         except DatabaseError:
@@ -252,6 +255,19 @@ def _settle_unpicked(unpicked: list[skip_guard.Unpicked], picked: int, skipped: 
             else:
                 skipped.append((row, skip_guard.NO_PAPERS))
     return prepared
+
+
+def _unmailable(address: str) -> str:
+    """Why a stored address (written past every check: raw SQL, an old row) can make no message, or "". A line
+    break in it makes Django refuse the To header (BadHeaderError) while the batch's messages are built; an
+    address the provider refuses is that reader's failure already (anymail's invalid address)."""
+    if not address or not address.strip():
+        return "it is empty"
+    if any(ord(c) < 32 or ord(c) == 127 for c in address):
+        return "it holds a control character or a line break"
+    if "@" not in address:
+        return "it has no @"
+    return ""
 
 
 def _fail_reader(row: Delivery, reason: str, outcome: BatchOutcome) -> None:

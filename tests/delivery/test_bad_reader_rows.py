@@ -80,3 +80,16 @@ def test_saving_the_preference_page_writes_the_bad_stored_follows_back_whole(cli
     client.post(url, data)
     subscriber.refresh_from_db()
     assert subscriber.follows == {"keywords": ["llm"], "authors": [], "categories": []}
+
+
+@pytest.mark.parametrize("address", ["bad\nx@example.com", "a\rb@example.com", "", "   ", "no-at-sign"])
+def test_a_stored_address_no_message_can_carry_fails_only_its_reader(edition, outbox_dir, address):
+    good = SubscriberFactory.create_batch(3)
+    corrupt = SubscriberFactory()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE subscribers_subscriber SET email = %s WHERE id = %s", [address, corrupt.pk])
+    send_edition(edition)
+    assert set(Delivery.objects.filter(subscriber__in=good).values_list("status", flat=True)) == {"sent"}
+    failed = Delivery.objects.get(subscriber=corrupt)
+    assert failed.status == "failed" and failed.last_error.startswith("the stored address cannot be mailed")
+    assert len(list(outbox_dir.glob("*.eml"))) == 3
