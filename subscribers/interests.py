@@ -21,6 +21,7 @@ _SEPARATORS_RE = re.compile(r"[;,\n]")
 #: What separates items as readers type them: also the full-width comma, semicolon and enumeration comma a
 #: Chinese keyboard gives (蒸餾，檢索、程式碼).
 _TYPED_SEPARATORS_RE = re.compile(r"[;,\n，；、]")
+_CJK_END_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff]$")
 
 
 class InvalidInterest(ValueError):
@@ -129,4 +130,9 @@ def _json_type(value: object):
 
 
 def format_list(items: list[str]) -> str:
-    return ", ".join(items)
+    """Items as the preference centre shows them: "，" after a Chinese item (蒸餾，程式碼), ", " after any other;
+    parse_list reads both."""
+    if not items:
+        return ""
+    parts = [f"{item}{'，' if _CJK_END_RE.search(item) else ', '}" for item in items[:-1]]
+    return "".join(parts) + items[-1]

@@ -164,3 +164,11 @@ def test_the_preference_centre_shows_how_to_separate_several_items(client, topic
 
 def test_keywords_typed_with_chinese_punctuation_are_several():
     assert parse_list("蒸餾，檢索、程式碼；強化學習", "keywords") == ["蒸餾", "檢索", "程式碼", "強化學習"]
+
+
+def test_chinese_items_are_shown_with_a_full_width_comma_and_read_back():
+    from subscribers.interests import format_list
+
+    shown = format_list(["蒸餾", "LLM", "程式碼"])
+    assert shown == "蒸餾，LLM, 程式碼"
+    assert parse_list(shown, "keywords") == ["蒸餾", "LLM", "程式碼"]
