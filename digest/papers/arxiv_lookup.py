@@ -22,7 +22,8 @@ class ArxivLookupError(EditorError):
 
 
 # New-style (2505.12345, optional version) and old-style (cs/0112017) arXiv identifiers.
-ARXIV_ID_RE = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z.\-]*/\d{7})(?:v\d+)?", re.IGNORECASE)  # the whole value
+# The whole value (fullmatch), ASCII digits only.
+ARXIV_ID_RE = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z.\-]*/\d{7})(?:v\d+)?", re.IGNORECASE | re.ASCII)
 
 
 def normalize_arxiv_id(text: str) -> str:

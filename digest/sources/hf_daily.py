@@ -36,7 +36,11 @@ def _record(element: object) -> PaperRecord | str:
     if not isinstance(element, dict) or not isinstance(element.get("paper"), dict):
         return "element has no paper object"
     paper = element["paper"]
-    ids = arxiv_id_of(str(paper.get("id") or ""))
+    if paper.get("id") is None:
+        return "no arXiv id"
+    if not isinstance(paper["id"], str):  # a JSON number loses digits (2505.05430 reads 2505.0543)
+        return f"arXiv id is not a text: {str(paper['id'])[:40]!r}"
+    ids = arxiv_id_of(paper["id"])
     if isinstance(ids, str):
         return ids
     title = plain_text(str(paper.get("title") or element.get("title") or ""), limit=MAX_TITLE_CHARS)

@@ -29,7 +29,7 @@ ITEM_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError, Recu
 ARXIV_ID_RE = re.compile(
     r"(?:oai:arxiv\.org:|arxiv:|https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)?"
     r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>[1-9]\d{0,4}))?(?:\.pdf)?/?",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,  # \d is 0-9 only: full-width or Arabic-Indic digits are no id
 )
 #: Something that looks like it means an arXiv id (digits.digits, or an old-style archive/number), whole or not.
 _ID_LIKE_RE = re.compile(r"\d{4}\.\d|[a-z]/\d{5}", re.IGNORECASE)
@@ -37,7 +37,7 @@ _ID_LIKE_RE = re.compile(r"\d{4}\.\d|[a-z]/\d{5}", re.IGNORECASE)
 _ID_IN_URL_RE = re.compile(
     r"arxiv\.org/(?:abs|pdf|html)/(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})"
     r"(?:v(?P<version>[1-9]\d{0,4}))?(?:\.pdf)?(?=[/?#]|\Z)",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 _TAG_RE = re.compile(r"<[^>]*>")
 _SPACE_RE = re.compile(r"\s+")

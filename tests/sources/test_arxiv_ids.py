@@ -10,7 +10,16 @@ from digest.sources import parser_for
 from digest.sources.records import arxiv_id_in_url, split_arxiv_id
 
 # Values that look like ids but are not whole ones (each one merged into a real id before).
-NOT_WHOLE_IDS = ["2505.05427777", "2505.0111…1", "2505.05427v1x", "2505.054271", "2505.05427v", "12505.05427"]
+NOT_WHOLE_IDS = [
+    "2505.05427777",
+    "2505.0111…1",
+    "2505.05427v1x",
+    "2505.054271",
+    "2505.05427v",
+    "12505.05427",
+    "２５０５.０５４２７",  # full-width digits: no id, though Python's \d reads them as digits
+    "٢٥٠٥.٠٥٤٢٧",
+]
 
 
 def rss_item(guid: str, description_id: str, link: str) -> str:
@@ -135,3 +144,12 @@ def test_a_longer_id_is_skipped_not_merged_into_the_real_paper(topics):
 )
 def test_a_clicked_link_counts_for_the_paper_it_names_whole(url, expected):
     assert arxiv_id_in_url(url) == expected
+
+
+@pytest.mark.parametrize("value", [2505.0543, 2505.05427, ["2505.05427"]])
+def test_hf_daily_id_that_is_not_a_text_is_skipped(value):
+    document = json.dumps(
+        [{"paper": {"id": value, "title": "T", "summary": "A.", "submittedOnDailyAt": "2025-05-28T00:00:00Z"}}]
+    ).encode()
+    result = parser_for("hf_daily")(document)
+    assert result.records == [] and result.skipped[0][1].startswith("arXiv id is not a text")
