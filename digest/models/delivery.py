@@ -43,6 +43,9 @@ class Delivery(models.Model):
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         constraints = [models.UniqueConstraint(fields=["edition", "subscriber"], name="one_delivery_per_subscriber")]
+        # A tracking event without our metadata finds its delivery by the provider's id (made concurrently:
+        # migration 0021). The varchar_pattern_ops copies PostgreSQL got for status and event_type are dropped there.
+        indexes = [models.Index(fields=["provider_message_id"], name="delivery_provider_id_idx")]
 
     def __str__(self) -> str:
         return f"{self.edition} → {self.subscriber_id} ({self.get_status_display()})"
