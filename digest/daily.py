@@ -12,6 +12,7 @@ from datetime import date, datetime
 from django.core.cache import cache
 from django.core.mail import mail_admins
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from digest import jobs
@@ -22,10 +23,12 @@ from digest.models import Edition, Source
 from digest.papers.classify import classify
 from digest.papers.ingest import IngestResult, fetch_source
 from digest.papers.selectors import candidate_papers, latest_announcement_date
+from digest.personalization.training import RetrainReport, retrain_readers
 from digest.sources import FeedError
 from digest.translation import get_translator
 from digest.translation.service import TranslateRun, translate_papers
 from digest.translation.translators import Translator
+from subscribers.models import Feedback, ReaderModel
 
 log = logging.getLogger(__name__)
 
@@ -132,9 +135,21 @@ def translate_and_classify(on_date: date, translator: Translator, **options) -> 
     return run
 
 
+def retrain_if_due() -> RetrainReport | None:
+    """Retrains readers' models before a day is picked when votes arrived since the last training (the nightly
+    task may not have run: no beat, or a run by hand); None when nothing new was voted."""
+    last_trained = ReaderModel.objects.aggregate(last=Max("trained_at"))["last"]
+    newer = Feedback.objects.all() if last_trained is None else Feedback.objects.filter(updated_at__gt=last_trained)
+    if not newer.exists():
+        return None
+    return retrain_readers()
+
+
 def run_day() -> SendReport | None:
-    """The whole day in this process: fetch, then translate, build and send the newest day not yet sent."""
+    """The whole day in this process: fetch, retrain readers' models if votes came in, then translate, build and
+    send the newest day not yet sent."""
     fetch_enabled_sources()
+    retrain_if_due()
     on_date = edition_date_to_build()
     if on_date is None:
         log.info("nothing new to send")

@@ -1,4 +1,4 @@
-"""Build the day's edition: featured first, then ranked by community upvotes, capped."""
+"""Build the day's edition: enough papers for every topic readers chose, then the day's ranking, capped."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_noop
 
+from digest.editions.allocation import choose_papers
 from digest.editor_text import EditorError
 from digest.models import Edition, EditionEntry
 from digest.papers.selectors import candidate_papers
@@ -33,9 +33,10 @@ def build_edition(on_date: date, *, max_papers: int | None = None) -> Edition:
     existing = Edition.objects.filter(date=on_date, kind=Edition.Kind.DAILY).first()
     if existing is not None and existing.status != Edition.Status.DRAFT:
         return existing
-    papers = list(candidate_papers(on_date).annotate(topic_count=Count("topics")))
-    # Community upvotes first, then new before cross-lists, then breadth of topics, then id (stable).
-    papers.sort(key=lambda p: (-p.score, p.announce_type != "new", -p.topic_count, p.arxiv_id))
+    # Each topic readers chose gets enough papers for them, then the day's ranking fills the rest (allocation.py).
+    papers = [
+        chosen.paper for chosen in choose_papers(list(candidate_papers(on_date).prefetch_related("topics")), max_papers)
+    ]
     if not papers and existing is None:
         if on_date.weekday() >= 5:
             raise EditionError(

@@ -24,6 +24,9 @@ class Command(BaseCommand):
             self.stderr.write(self.style.ERROR(error))
         if report.all_failed:
             raise CommandError(f"every source failed ({len(report.errors)}); the admins were mailed")
+        retrained = daily.retrain_if_due()
+        if retrained is not None:
+            self.stdout.write(f"readers' models retrained first: {retrained.trained} trained, {retrained.cold} cold")
         next_date = daily.edition_date_to_build()
         chain(*after_fetch(next_date.isoformat() if next_date else None)).delay()
         where = "done in-process" if settings.CELERY_TASK_ALWAYS_EAGER else "queued for the workers"
