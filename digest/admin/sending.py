@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from digest.admin.big_tables import BigTableAdmin, EventTypeFilter, delivery_search, event_search
 from digest.admin.common import ReadOnlyAdmin
 from digest.models import (
     Delivery,
@@ -67,14 +68,21 @@ class SubscriberPrivacyAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(SubscriberPrivacyAdmin):
+class DeliveryAdmin(BigTableAdmin, SubscriberPrivacyAdmin):
     list_display = ("edition", "subscriber", "reader", "status", "language", "paper_count", "attempts", "sent_at")
     list_filter = ("status", "language", "edition")
-    search_fields = ("subscriber__email", "message_id", "provider_message_id")
+    # Exact values only, each through an index (digest.admin.big_tables.delivery_search).
+    search_fields = ("=subscriber__email", "=message_id", "=provider_message_id")
     list_select_related = ("edition", "subscriber")
     private = ("subscriber", "last_error")
     shown_instead = ("reader", "error")
     private_search = ("subscriber__email",)
+
+    search_help_text = _("an exact provider message id, Message-ID or (for admins) address")
+
+    def get_search_results(self, request, queryset, search_term):
+        found = delivery_search(search_term, by_address=can_see_subscribers(request))
+        return (queryset if found is None else queryset.filter(found)), False
 
     @admin.display(description=_("reader"))
     def reader(self, delivery: Delivery) -> str:
@@ -86,16 +94,22 @@ class DeliveryAdmin(SubscriberPrivacyAdmin):
 
 
 @admin.register(EmailEvent)
-class EmailEventAdmin(SubscriberPrivacyAdmin):
+class EmailEventAdmin(BigTableAdmin, SubscriberPrivacyAdmin):
     list_display = ("event_type", "recipient", "occurred_at", "link")
-    list_filter = ("event_type",)
-    search_fields = ("recipient", "provider_message_id", "url")
+    list_filter = (EventTypeFilter,)
+    # Exact values only, found through the deliveries' indexes (digest.admin.big_tables.event_search).
+    search_fields = ("=recipient", "=provider_message_id")
+    search_help_text = _("an exact provider message id, Message-ID or (for admins) address")
     private = ("recipient", "raw", "description", "url")
     shown_instead = ("reason", "public_link")
     private_search = ("recipient", "url")
 
     def get_list_display(self, request):
         return self.list_display if can_see_subscribers(request) else ("event_type", "occurred_at", "public_link")
+
+    def get_search_results(self, request, queryset, search_term):
+        found = event_search(search_term, by_address=can_see_subscribers(request))
+        return (queryset if found is None else queryset.filter(found)), False
 
     @admin.display(description=_("description"))
     def reason(self, event: EmailEvent) -> str:
