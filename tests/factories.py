@@ -75,3 +75,17 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
     def topics(self, create, extracted, **kwargs):
         if create and extracted:
             self.topics.set(extracted)
+
+
+class ChinesePaperFactory(PaperFactory):
+    """A paper whose every word is Chinese (title, abstract, authors), for pages where any English word left is
+    interface text."""
+
+    title = factory.Sequence(lambda n: f"第{n}篇：大型語言模型的推理能力")
+    abstract = "我們研究大型語言模型在多個基準上的推理能力，並分析資料、記憶體與效能。"
+    authors = factory.LazyFunction(lambda: ["王小明", "陳美玲"])
+
+
+class ChineseEditionEntryFactory(EditionEntryFactory):
+    paper = factory.SubFactory(ChinesePaperFactory)
+    note = "編輯按語：這篇值得一讀。"
