@@ -299,3 +299,12 @@ def test_the_curate_page_shows_each_papers_chinese_title_in_the_editors_variant(
     Translation.objects.filter(paper=paper).update(title="大模型的检索增强")
     response = editor_client.get(url("curate", edition.pk), HTTP_ACCEPT_LANGUAGE="zh-TW")
     assert "檢索增強" in response.text and 'data-testid="chinese-title"' in response.text
+
+
+def test_the_curate_page_says_which_readers_each_paper_is_in_for(editor_client, edition, topics):
+    paper = entries(edition)[0].paper
+    paper.topics.set([topics["speech-audio"]])
+    for address in ("s1@example.com", "s2@example.com"):
+        SubscriberFactory(email=address).topics.set([topics["speech-audio"]])
+    response = editor_client.get(url("curate", edition.pk))
+    assert "for the 2 readers of Speech" in response.text

@@ -25,6 +25,7 @@ from digest.admin.edition_pages.base import (
 )
 from digest.delivery.forecast import readers_get
 from digest.editions import curation
+from digest.editions.allocation import topic_demand
 from digest.editions.build import EditionError, build_edition
 from digest.editions.candidates import DAY_CHOICES, NO_TOPIC, CandidateSearch, candidate_page
 from digest.editor_text import EditorText, edition_name, shown
@@ -80,6 +81,8 @@ class CuratePages(EditionPageBase):
         # Chinese titles in the editor's own variant (Simplified for an editor reading in English).
         variant = variant_of_django_code(translation.get_language())
         variant = variant if is_chinese(variant) else TRANSLATION_LANGUAGE
+        demand = topic_demand()
+        topic_by_slug = {topic.slug: topic for topic in Topic.objects.all()}
         for row in rows:
             row["state_label"] = STATE_LABELS[row["state"]]
             row["up"], row["down"] = votes[row["entry"].paper_id]
@@ -91,6 +94,10 @@ class CuratePages(EditionPageBase):
                 row["chinese_title"] = own.title
             else:
                 row["chinese_title"] = to_variant(shown.title, variant) if shown is not None else ""
+            # Why the paper is in, as the build chose it: the topic of its readers it serves (most readers first).
+            served = [demand[t.slug] for t in paper.topics.all() if t.slug in demand]
+            row["serves"] = max(served, key=lambda d: d.readers, default=None)
+            row["serves_topic"] = topic_by_slug.get(row["serves"].slug) if row["serves"] else None
         search = CandidateSearch.from_params(request.GET)
         page = candidate_page(edition, search)
         context = self._context(
