@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from digest import jobs
 from digest.languages import LANGUAGE_CHOICES
@@ -225,7 +225,17 @@ def queue_import(*, user, filename: str, content: bytes, dry_run: bool) -> Subsc
     job = SubscriberImport.objects.create(
         created_by=user, filename=(filename or "")[:200], content=content, dry_run=dry_run
     )
-    jobs.enqueue(jobs.IMPORT_SUBSCRIBERS, job.pk)
+    try:
+        jobs.enqueue(jobs.IMPORT_SUBSCRIBERS, job.pk)
+    except Exception as error:  # the broker is down: the job ends here, failed with the reason, its file deleted
+        log.exception("CSV import could not be queued import=%s", job.pk)
+        SubscriberImport.objects.filter(pk=job.pk, status=SubscriberImport.Status.QUEUED).update(
+            status=SubscriberImport.Status.FAILED,
+            failure=f"could not be queued ({error.__class__.__name__}: {str(error)[:200]}); nothing was imported",
+            content=b"",
+            finished_at=timezone.now(),
+        )
+        job.refresh_from_db()
     return job
 
 
@@ -261,7 +271,6 @@ def run_import(import_id: int) -> SubscriberImport | None:
     from django.contrib.admin.models import ADDITION, LogEntry
     from django.contrib.contenttypes.models import ContentType
     from django.core.cache import cache
-    from django.utils import timezone
 
     unfinished = (SubscriberImport.Status.QUEUED, SubscriberImport.Status.RUNNING)
     if not SubscriberImport.objects.filter(pk=import_id, status__in=unfinished).update(

@@ -110,3 +110,19 @@ def test_data_error_is_what_postgresql_raises_for_the_refused_statement(database
     database_refuses.add("x@example.org")
     with pytest.raises(DataError):
         Subscriber(email="x@example.org").save()
+
+
+def test_an_upload_the_broker_cannot_take_ends_failed_with_its_file_deleted(admin_client_, topics, monkeypatch):
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    from digest import jobs
+
+    def down(*args):
+        raise BrokerDown("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(jobs, "enqueue", down)
+    response = upload(admin_client_, HEADER + "one@example.org,en,,,\n")
+    job = SubscriberImport.objects.get()
+    assert response.status_code == 302
+    assert job.status == "failed" and "could not be queued" in job.failure and bytes(job.content) == b""
+    assert not Subscriber.objects.exists()
