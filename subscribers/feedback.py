@@ -7,11 +7,26 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from digest.models import Edition, Paper, Topic
 from subscribers.models import Feedback, Subscriber
 
 VOTES = {"up": Feedback.Vote.UP, "down": Feedback.Vote.DOWN}
+
+
+def edition_page_of(paper: Paper, language: str) -> str:
+    """The public archive page of the newest edition that carried the paper, in the reader's language: where the
+    thanks page leads back to (the reader's own email is in their mail client)."""
+    edition = (
+        Edition.objects.filter(status__in=Edition.PUBLISHED, entries__paper=paper, entries__excluded=False)
+        .order_by("-date")
+        .first()
+    )
+    if edition is None:
+        return ""
+    name = "digest:archive_weekly" if edition.kind == Edition.Kind.WEEKLY else "digest:archive_edition"
+    return f"{reverse(name, args=[f'{edition.date:%Y-%m-%d}'])}?lang={language}"
 
 
 def votable_paper(arxiv_id: str) -> Paper | None:

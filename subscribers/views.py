@@ -295,5 +295,6 @@ def vote(request: HttpRequest, token: str, arxiv_id: str, vote: str) -> HttpResp
         if request.method == "POST":
             feedback.record_feedback(subscriber, paper, vote)
             context["manage_url"] = reverse("subscribers:manage", args=[make_token(subscriber, "manage")])
+            context["archive_url"] = feedback.edition_page_of(paper, subscriber.language)
             return render(request, "subscribers/feedback_thanks.html", context)
         return render(request, "subscribers/feedback_confirm.html", context)

@@ -115,3 +115,23 @@ def test_each_paper_in_the_email_carries_working_personal_vote_links(
     down = next(m.group(1) for m in re.finditer(pattern, text) if m.group(2) == "down")
     assert client.post(down).status_code == 200
     assert Feedback.objects.get().subscriber == subscriber
+
+
+def test_the_thanks_page_leads_back_to_the_edition_in_the_readers_language(client):
+    subscriber, paper = SubscriberFactory(language="zh-Hant-HK"), sent_paper()
+    edition = paper.edition_entries.get().edition
+    body = client.post(vote_url(subscriber, paper, "up")).content.decode()
+    assert f'href="/archive/{edition.date:%Y-%m-%d}/?lang=zh-Hant-HK"' in body
+
+
+def test_the_emails_thumbs_are_44_pixel_tap_targets(outbox_dir, django_capture_on_commit_callbacks):
+    SubscriberFactory(language="zh-Hant-TW")
+    entry = EditionEntryFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_edition(entry.edition)
+    (path,) = outbox_dir.glob("*.eml")
+    html = email.message_from_bytes(path.read_bytes(), policy=policy.default).get_body(("html",)).get_content()
+    anchors = [a for a in re.findall(r"<a [^>]*>", html) if 'class="vote"' in a]
+    styles = [re.search(r'style="([^"]*)"', a).group(1).replace(" ", "") for a in anchors]
+    assert len(styles) == 2
+    assert all("height:44px" in style and "min-width:44px" in style for style in styles)
