@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.contrib.auth.models import Group, Permission, User
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -45,13 +47,27 @@ class PermissionsInEditorLanguage(WithoutLinkRows):
         return field
 
 
+class PasswordForm(AdminPasswordChangeForm):
+    """Django joins the help text of "password-based authentication" to its warning when the module loads, so the
+    joined text stays English whatever the language: joined here per request, in the editor's language."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "usable_password" in self.fields:
+            self.fields["usable_password"].help_text = format_html(
+                '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+                SetUnusablePasswordMixin.usable_password_help_text,
+                gettext("If disabled, the current password for this user will be lost."),
+            )
+
+
 admin.site.unregister(User)
 admin.site.unregister(Group)
 
 
 @admin.register(User)
 class StaffUserAdmin(PermissionsInEditorLanguage, UserAdmin):
-    pass
+    change_password_form = PasswordForm
 
 
 @admin.register(Group)
