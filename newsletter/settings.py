@@ -206,6 +206,9 @@ DEFAULT_MAX_PAPERS = env.int("DEFAULT_MAX_PAPERS", default=10)
 # The day's other translated papers a reader's own signal (a follow, their model) may still bring; 0 turns it off.
 EDITION_RESERVE_PAPERS = env.int("EDITION_RESERVE_PAPERS", default=300)
 SEND_BATCH_SIZE = env.int("SEND_BATCH_SIZE", default=200)
+# The results chart stores an edition's figures this long after it was sent (events have stopped arriving), and
+# then reads them instead of counting the edition's deliveries and events again.
+EDITION_TOTALS_FINAL_AFTER_DAYS = env.int("EDITION_TOTALS_FINAL_AFTER_DAYS", default=7)
 DELIVERY_LEASE_SECONDS = env.int("DELIVERY_LEASE_SECONDS", default=300)
 # A provider outage must not turn into a half-sent edition: transient failures (429, 5xx, timeouts) are
 # retried until a delivery is DELIVERY_RETRY_HOURS old; DELIVERY_MAX_ATTEMPTS caps attempts whatever the

@@ -172,8 +172,12 @@ class FailureReason:
     count: int
 
 
-def edition_results(edition: Edition, *, top: int = 10) -> EditionResults:
-    rows, _arrived = count_edition(edition)
+Counted = tuple[list[FiguresRow], set[str]]
+
+
+def edition_results(edition: Edition, *, top: int = 10, counted: Counted | None = None) -> EditionResults:
+    """`counted`: count_edition's answer when the page already has it (one count per page, not one per table)."""
+    rows, _arrived = counted or count_edition(edition)
     by_language: dict[str, list[FiguresRow]] = {}
     for item in rows:
         by_language.setdefault(item.language, []).append(item)
@@ -181,8 +185,8 @@ def edition_results(edition: Edition, *, top: int = 10) -> EditionResults:
     return EditionResults(edition, total_of(rows), variants, most_clicked_papers(edition, top=top))
 
 
-def edition_figures(edition: Edition, *, reasons: int = 10) -> EditionFigures:
-    rows, arrived = count_edition(edition)
+def edition_figures(edition: Edition, *, reasons: int = 10, counted: Counted | None = None) -> EditionFigures:
+    rows, arrived = counted or count_edition(edition)
     return EditionFigures(
         edition,
         rows,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.conf import settings
+from django.db.models import Count
+from django.utils import timezone
 
-from digest.models import Delivery, Edition
+from digest.models import Delivery, Edition, EditionTotals, EmailEvent
 
 
 @dataclass
@@ -36,18 +39,53 @@ class Chart:
 SERIES = ("recipients", "opened", "clicked")
 
 
+def chart_figures(editions: list[Edition]) -> dict[int, dict[str, int]]:
+    """Recipients, opened and clicked (readers, not events) per edition: stored totals where the edition has them;
+    counted for the others, and stored for those sent EDITION_TOTALS_FINAL_AFTER_DAYS ago or more, so the chart
+    counts only the last days' editions however many came before."""
+    stats = {
+        row["edition_id"]: row
+        for row in EditionTotals.objects.filter(edition__in=editions).values(
+            "edition_id", "recipients", "opened", "clicked"
+        )
+    }
+    missing = [edition for edition in editions if edition.pk not in stats]
+    counted = count_figures([edition.pk for edition in missing])
+    final_before = timezone.now() - datetime.timedelta(days=settings.EDITION_TOTALS_FINAL_AFTER_DAYS)
+    EditionTotals.objects.bulk_create(
+        [
+            EditionTotals(edition=edition, **counted[edition.pk])
+            for edition in missing
+            if edition.sent_at is not None and edition.sent_at < final_before
+        ],
+        ignore_conflicts=True,
+    )
+    return {**stats, **counted}
+
+
+def count_figures(edition_ids: list[int]) -> dict[int, dict[str, int]]:
+    """The editions' figures counted from their rows: sent deliveries by edition, then readers who opened or clicked
+    (distinct deliveries per event type), each a grouped query over these editions' rows only."""
+    figures = {pk: dict.fromkeys(SERIES, 0) for pk in edition_ids}
+    if not edition_ids:
+        return figures
+    sent = Delivery.objects.filter(edition_id__in=edition_ids, status=Delivery.Status.SENT)
+    for row in sent.values("edition_id").annotate(n=Count("pk")).order_by():
+        figures[row["edition_id"]]["recipients"] = row["n"]
+    events = EmailEvent.objects.filter(
+        delivery_id__in=Delivery.objects.filter(edition_id__in=edition_ids).values("pk"),
+        event_type__in=("opened", "clicked"),
+    )
+    for row in (
+        events.values("delivery__edition_id", "event_type").annotate(n=Count("delivery_id", distinct=True)).order_by()
+    ):
+        figures[row["delivery__edition_id"]][row["event_type"]] = row["n"]
+    return figures
+
+
 def recent_editions_chart(limit: int = 30, *, width: int = 760, height: int = 240) -> Chart:
     editions = list(Edition.objects.order_by("-date")[:limit])[::-1]
-    stats = {
-        item["pk"]: item
-        for item in Edition.objects.filter(pk__in=[e.pk for e in editions])
-        .annotate(
-            recipients=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT), distinct=True),
-            opened=Count("deliveries", filter=Q(deliveries__events__event_type="opened"), distinct=True),
-            clicked=Count("deliveries", filter=Q(deliveries__events__event_type="clicked"), distinct=True),
-        )
-        .values("pk", "recipients", "opened", "clicked")
-    }
+    stats = chart_figures(editions)
     plot_top, plot_bottom, left = 16, height - 28, 48
     maximum = max([stats[e.pk]["recipients"] for e in editions] + [1])
     slot = (width - left - 8) / max(len(editions), 1)

@@ -1,6 +1,6 @@
 """Papers, their topics and translations, editions, and the per-recipient delivery record: one module each."""
 
-from digest.models.delivery import Delivery, EmailEvent, SiteSettings
+from digest.models.delivery import Delivery, EditionTotals, EmailEvent, SiteSettings
 from digest.models.editions import Edition, EditionEntry, ReaderView
 from digest.models.papers import Paper, Source, Topic, source_hash
 from digest.models.translations import (
@@ -16,6 +16,7 @@ __all__ = [
     "Delivery",
     "Edition",
     "EditionEntry",
+    "EditionTotals",
     "EmailEvent",
     "GlossaryTerm",
     "Paper",

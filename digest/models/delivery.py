@@ -55,6 +55,7 @@ class EmailEvent(models.Model):
     """What the provider told us about a message (anymail tracking webhooks); idempotent by event id."""
 
     event_id = models.CharField(_("event id"), max_length=200, unique=True)
+
     class EventType(models.TextChoices):
         """anymail's normalized event types (a provider's other values are stored and shown as they come)."""
 
@@ -95,6 +96,27 @@ class EmailEvent(models.Model):
             "time": f"{self.occurred_at:%Y-%m-%d %H:%M}",
             "delivery": self.delivery_id or "-",
         }
+
+
+class EditionTotals(models.Model):
+    """An edition's chart figures, stored once its events have stopped arriving (EDITION_TOTALS_FINAL_AFTER_DAYS
+    after it was sent): the results page's chart of the last editions reads these rows instead of counting their
+    deliveries and events again on every view (digest.delivery.results_chart)."""
+
+    edition = models.OneToOneField(
+        Edition, verbose_name=_("edition"), primary_key=True, on_delete=models.CASCADE, related_name="totals"
+    )
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    opened = models.PositiveIntegerField(_("opened"), default=0)
+    clicked = models.PositiveIntegerField(_("clicked"), default=0)
+    counted_at = models.DateTimeField(_("counted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("edition totals")
+        verbose_name_plural = _("edition totals")
+
+    def __str__(self) -> str:
+        return f"{self.edition_id}: {self.recipients}/{self.opened}/{self.clicked}"
 
 
 class SiteSettings(models.Model):

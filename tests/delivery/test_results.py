@@ -120,3 +120,46 @@ def test_opens_are_counted_in_the_summary_when_they_arrive(client):
     event(delivery(edition), "opened")
     summary = results_page(client, edition).split('data-testid="kpi-opened"')[1].split("</div>")[0]
     assert '<span class="n">1</span>' in summary and "not tracked" not in summary
+
+
+def test_the_chart_counts_an_old_edition_once_and_then_reads_its_stored_totals():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from digest.models import EditionTotals
+
+    old = EditionFactory(date=datetime.date(2025, 5, 1), sent_at=timezone.now() - datetime.timedelta(days=8))
+    recent = EditionFactory(date=datetime.date(2025, 5, 9), sent_at=timezone.now() - datetime.timedelta(days=1))
+    event(delivery(old), "opened")
+    event(delivery(old), "clicked")
+    delivery(recent)
+    first = recent_editions_chart()
+    assert list(EditionTotals.objects.values_list("edition_id", "recipients", "opened", "clicked")) == [
+        (old.pk, 2, 1, 1)
+    ]
+    event(delivery(recent), "opened")
+    with CaptureQueriesContext(connection) as queries:
+        again = recent_editions_chart()
+    assert [bar.value for bar in again.bars[:3]] == [bar.value for bar in first.bars[:3]] == [2, 1, 1]
+    assert [bar.value for bar in again.bars[3:]] == [2, 1, 0]
+    counted = [q["sql"] for q in queries.captured_queries if "digest_delivery" in q["sql"]]
+    assert counted and all(f"({recent.pk})" in sql or f"= {recent.pk}" in sql for sql in counted), counted
+
+
+def test_the_results_page_counts_the_editions_events_once(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    edition = EditionFactory(sent_at=timezone.now() - datetime.timedelta(days=8))
+    event(delivery(edition), "opened")
+    from django.urls import reverse
+
+    results_page(client, edition)  # the chart stores this edition's totals
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("admin:digest_edition_results", args=[edition.pk])).status_code == 200
+    counts = [
+        q["sql"] for q in queries.captured_queries if "COUNT(DISTINCT" in q["sql"] and "digest_emailevent" in q["sql"]
+    ]
+    assert len(counts) == 1, counts

@@ -11,7 +11,7 @@ from digest.admin.edition_pages.base import (
     EVENT_LABELS,
     EditionPageBase,
 )
-from digest.delivery.results import EVENT_TYPES, edition_figures, edition_results, figures_csv
+from digest.delivery.results import EVENT_TYPES, count_edition, edition_figures, edition_results, figures_csv
 from digest.delivery.results_chart import SERIES, recent_editions_chart
 from digest.editor_text import edition_name
 from digest.models import Edition
@@ -23,7 +23,8 @@ class ResultsPages(EditionPageBase):
     def results_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         self._require(request, "view_edition")
         edition = get_object_or_404(Edition, pk=pk)
-        results = edition_results(edition)
+        counted = count_edition(edition)  # both tables read the same count: the events are scanned once
+        results = edition_results(edition, counted=counted)
         chart = recent_editions_chart()
         for bar in chart.bars:
             bar.label = EVENT_LABELS[bar.series]
@@ -36,7 +37,7 @@ class ResultsPages(EditionPageBase):
             chart=chart,
             series=[(name, EVENT_LABELS[name]) for name in SERIES],
             event_columns=[(name, EVENT_LABELS[name]) for name in EVENT_TYPES],
-            figures=edition_figures(edition),
+            figures=edition_figures(edition, counted=counted),
         )
         return TemplateResponse(request, RESULTS_TEMPLATE, context)
 
