@@ -41,3 +41,12 @@ def test_an_unsubscribe_link_opened_again_says_already_unsubscribed_with_the_way
     text = response.content.decode()
     assert "你已經取消訂閱" in text
     assert "/resubscribe/" in text and "<form" in text
+
+
+def test_the_archive_page_links_each_papers_pdf_as_the_email_does(client):
+    from digest.models import Edition
+    from tests.factories import EditionEntryFactory
+
+    entry = EditionEntryFactory(edition__status=Edition.Status.SENT)
+    page = client.get(f"/archive/{entry.edition.date:%Y-%m-%d}/?lang=zh-Hant-TW").content.decode()
+    assert f'href="{entry.paper.pdf_url}">PDF</a>' in page
