@@ -89,6 +89,8 @@ class VisibleText(HTMLParser):
         if tag == "a" and attributes.get("href"):
             self.links.append(attributes["href"])
         self.parts.extend(attributes[name] for name in CHECKED_ATTRIBUTES if attributes.get(name))
+        if tag == "img" and attributes.get("alt") and "/admin/img/icon-" not in attributes.get("src", ""):
+            self.parts.append(attributes["alt"])  # Django's yes/no icons say True/False, untranslatable
         if tag == "input" and attributes.get("type") in ("submit", "button", "reset") and attributes.get("value"):
             self.parts.append(attributes["value"])
 
