@@ -99,6 +99,8 @@ class Feedback(models.Model):
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
         constraints = [models.UniqueConstraint(fields=["subscriber", "paper"], name="one_vote_per_reader_and_paper")]
+        # The nightly retrain reads only the votes since its last run (digest.personalization.training).
+        indexes = [models.Index(fields=["updated_at"], name="feedback_updated_idx")]
 
     def __str__(self) -> str:
         return f"{self.subscriber_id} {self.get_vote_display()} {self.paper_id}"
@@ -118,6 +120,9 @@ class ReaderModel(models.Model):
     trained_at = models.DateTimeField(null=True, blank=True)
     #: The reader pressed "reset": votes before this moment no longer teach the model.
     reset_at = models.DateTimeField(null=True, blank=True)
+    #: When the nightly retrain last read this reader's votes (learned or still cold): only a vote after it makes
+    #: the next run retrain the reader.
+    retrained_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("reader model")
