@@ -1,5 +1,6 @@
 """Users and groups in the editor's language: Django stores each permission's name in English ("Can add paper"), so
-the admin names them itself, from the model's translated name and the action, instead of showing the stored name."""
+the admin names them itself, from the model's translated name and the action, instead of showing the stored name;
+the two staff roles, groups the code finds by their English names, are shown by their translated names."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.contrib.auth.models import Group, Permission, User
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from digest.admin_deletion import WithoutLinkRows
+from digest.staff_roles import ADMIN, EDITOR
+
+ROLE_NAMES = {EDITOR: pgettext_lazy("staff role", "editor"), ADMIN: pgettext_lazy("staff role", "admin")}
 
 #: Django's four default permissions, named in the interface language.
 ACTIONS = {
@@ -38,12 +42,24 @@ def permission_label(permission: Permission) -> str:
     return f"{app_name} | {model_name} | {name}"
 
 
+def group_label(group: Group) -> str:
+    """A staff role by its translated name; any other group by its own."""
+    return str(ROLE_NAMES.get(group.name, group.name))
+
+
+class GroupFilter(admin.RelatedFieldListFilter):
+    def field_choices(self, field, request, model_admin):
+        return [(group.pk, group_label(group)) for group in Group.objects.order_by("name")]
+
+
 class PermissionsInEditorLanguage(WithoutLinkRows):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if field is not None and db_field.related_model is Permission:
             field.queryset = field.queryset.select_related("content_type")
             field.label_from_instance = permission_label
+        if field is not None and db_field.related_model is Group:
+            field.label_from_instance = group_label
         return field
 
 
@@ -68,8 +84,13 @@ admin.site.unregister(Group)
 @admin.register(User)
 class StaffUserAdmin(PermissionsInEditorLanguage, UserAdmin):
     change_password_form = PasswordForm
+    list_filter = ("is_staff", "is_superuser", "is_active", ("groups", GroupFilter))
 
 
 @admin.register(Group)
 class StaffGroupAdmin(PermissionsInEditorLanguage, GroupAdmin):
-    pass
+    list_display = ("role_name",)
+
+    @admin.display(description=_("name"), ordering="name")
+    def role_name(self, group: Group) -> str:
+        return group_label(group)

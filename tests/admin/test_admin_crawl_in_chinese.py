@@ -120,12 +120,13 @@ def words_of(*texts: object) -> set[str]:
 def english_data() -> dict[str, frozenset[str]]:
     """English that is data by nature, allowed only on its own model's pages: the shipped topics' English names,
     descriptions and keyword patterns (a topic has both names; elsewhere the admin shows the editor's one), the
-    English terms of the shipped glossary, and the staff roles' group names, which the code looks up by name."""
+    English terms of the shipped glossary, and the staff roles' group names, which the code looks up by name (elsewhere
+    the admin shows the roles' translated names)."""
     return {
         "/admin/digest/topic/": frozenset(words_of(*Topic.objects.values_list(
             "slug", "name_en", "description_en", "keywords", "arxiv_categories"))),
         "/admin/digest/glossaryterm/": frozenset(words_of(*GlossaryTerm.objects.values_list("term", "notes"))),
-        "/admin/auth/": frozenset(words_of(*Group.objects.values_list("name", flat=True))),
+        "/admin/auth/group/": frozenset(words_of(*Group.objects.values_list("name", flat=True))),
     }
 
 
