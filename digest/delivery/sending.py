@@ -259,14 +259,13 @@ def _settle_unpicked(unpicked: list[skip_guard.Unpicked], picked: int, skipped: 
 
 def _unmailable(address: str) -> str:
     """Why a stored address (written past every check: raw SQL, an old row) can make no message, or "". A line
-    break in it makes Django refuse the To header (BadHeaderError) while the batch's messages are built; an
-    address the provider refuses is that reader's failure already (anymail's invalid address)."""
+    break in it makes Django refuse the To header (BadHeaderError) while the batch's messages are built, and an
+    empty one was "sent" to nobody; any other malformed address is that reader's failure already (anymail's
+    invalid address)."""
     if not address or not address.strip():
         return "it is empty"
     if any(ord(c) < 32 or ord(c) == 127 for c in address):
         return "it holds a control character or a line break"
-    if "@" not in address:
-        return "it has no @"
     return ""
 
 
