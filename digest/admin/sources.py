@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import admin, messages
 from django.http import Http404
 from django.shortcuts import redirect
@@ -19,12 +21,48 @@ from digest.models import (
     Source,
 )
 
+#: What digest.papers.ingest.IngestResult.summary stores (in English, as the command line and logs print it).
+_RESULT = re.compile(r"(\d+) new, (\d+) updated, (\d+) unchanged(?:, (\d+) items skipped)?")
+_NOT_MODIFIED = "not modified since last fetch"
+
+
+def result_text(stored: str) -> str:
+    """A fetch's stored result in the editor's language (anything else as it was stored)."""
+    if stored == _NOT_MODIFIED:
+        return gettext("not modified since the last fetch")
+    found = _RESULT.fullmatch(stored)
+    if found is None:
+        return stored
+    created, updated, unchanged, skipped = found.groups()
+    text = gettext("%(created)s new, %(updated)s updated, %(unchanged)s unchanged") % {
+        "created": created,
+        "updated": updated,
+        "unchanged": unchanged,
+    }
+    return text + (gettext(", %(skipped)s items skipped") % {"skipped": skipped} if skipped else "")
+
+
+#: Source.last_status as the editor reads it.
+STATUS_LABELS = {"ok": _("ok"), "error": _("error")}
+
+
+class LastStatusFilter(admin.SimpleListFilter):
+    title = _("last status")
+    parameter_name = "last_status"
+
+    def lookups(self, request, model_admin):
+        return list(STATUS_LABELS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(last_status=self.value()) if self.value() else queryset
+
 
 @admin.register(Source)
 class SourceAdmin(WithoutLinkRows, admin.ModelAdmin):
     list_display = ("name", "kind", "enabled", "fetched", "outcome")
-    list_filter = ("enabled", "kind", "last_status")
-    readonly_fields = ("etag", "last_modified", "last_fetched_at", "last_status", "last_result", "last_error")
+    list_filter = ("enabled", "kind", LastStatusFilter)
+    readonly_fields = ("etag", "last_modified", "last_fetched_at", "status", "result", "last_error")
+    exclude = ("last_status", "last_result")
     actions = ["fetch_now", "enable", "disable"]
     change_form_template = "admin/digest/source/change_form.html"
 
@@ -41,8 +79,16 @@ class SourceAdmin(WithoutLinkRows, admin.ModelAdmin):
             reason = one_line(source.last_error)
             return format_html('<span class="source-error" style="color: #b3261e">✗ {}</span>', reason)
         if source.last_status == "ok":
-            return format_html('<span class="source-ok">✓ {}</span>', source.last_result or "ok")
+            return format_html('<span class="source-ok">✓ {}</span>', result_text(source.last_result) or "ok")
         return gettext("never fetched")
+
+    @admin.display(description=_("last status"))
+    def status(self, source: Source) -> str:
+        return str(STATUS_LABELS.get(source.last_status, source.last_status))
+
+    @admin.display(description=_("last result"))
+    def result(self, source: Source) -> str:
+        return result_text(source.last_result)
 
     def changelist_view(self, request, extra_context=None):
         # The result column needs the width; the model list is one click away in the header.

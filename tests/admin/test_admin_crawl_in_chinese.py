@@ -32,6 +32,7 @@ from digest.models import (
     VariantOverride,
     VariantPhrase,
 )
+from digest.papers.ingest import IngestResult
 from subscribers.models import Feedback, Subscriber, SubscriberImport
 from tests.factories import ChineseEditionEntryFactory, SubscriberFactory, TranslationFactory
 
@@ -190,8 +191,12 @@ def crawl(client, language: str) -> dict[str, list[str]]:
 def chinese_newsroom(topics):
     """One of everything the admin lists, in Chinese wherever it is data."""
     now = timezone.now()
+    fetched = IngestResult(source="arxiv-cl", created=3, updated=1, skipped=[(7, "壞項目")]).summary()
     source = Source.objects.create(slug="arxiv-cl", name="計算語言學", kind=Source.Kind.ARXIV_RSS,
-                                   url="https://rss.arxiv.org/rss/cs.CL", last_error="逾時")
+                                   url="https://rss.arxiv.org/rss/cs.CL", last_status="ok", last_fetched_at=now,
+                                   last_result=fetched.removeprefix("arxiv-cl: "))
+    Source.objects.create(slug="hf", name="每日熱門", kind=Source.Kind.HF_DAILY, url="https://huggingface.co/papers",
+                          last_status="error", last_error="逾時", last_fetched_at=now)
     sent = ChineseEditionEntryFactory(edition__status=Edition.Status.SENT, edition__sent_at=now, featured=True)
     draft = ChineseEditionEntryFactory(edition__date=datetime.date(2025, 5, 29))
     for entry in (sent, draft):
