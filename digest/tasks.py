@@ -18,6 +18,10 @@ from digest.setup_checks import beat_ticked
 
 log = logging.getLogger(__name__)
 EAGER_RETRY_ROUNDS = 5
+# The database away (a restart, a failover): a task that only builds or queues (idempotent by the edition's draft and
+# the Delivery rows) is tried again with backoff (1, 2, 4 ... s, at most 5 minutes apart) instead of failing for good.
+DATABASE_AWAY = {"autoretry_for": (OperationalError, InterfaceError), "retry_backoff": True,
+                 "retry_backoff_max": 300, "max_retries": 8}  # fmt: skip
 
 
 @shared_task
@@ -43,7 +47,7 @@ def retranslate_paper(paper_id: int) -> bool:
     return editor_translations.run_requested_retranslation(paper_id) is not None
 
 
-@shared_task
+@shared_task(**DATABASE_AWAY)
 def build_and_send(edition_date: str | None) -> dict | None:
     if not edition_date:
         log.info("nothing new to send")
@@ -118,7 +122,7 @@ def resume_stalled() -> int:
     return fanout.resume_stalled()
 
 
-@shared_task
+@shared_task(**DATABASE_AWAY)
 def send_edition(edition_date: str) -> dict:
     """Sends an edition to everyone (the operator's `send_edition`, or a benchmark) on the workers."""
     from digest.models import Edition
@@ -128,7 +132,7 @@ def send_edition(edition_date: str) -> dict:
     return {"queued": report.queued, "batches": report.batches}
 
 
-@shared_task
+@shared_task(**DATABASE_AWAY)
 def build_weekly() -> str | None:
     """Mondays: the week's top papers for weekly readers."""
     from django.utils import timezone

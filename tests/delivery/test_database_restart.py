@@ -1,8 +1,9 @@
-"""PostgreSQL restarted while real workers send: nothing is lost and nobody is mailed twice, and the send goes on
-by itself once the database is back (no sweeper run needed).
+"""PostgreSQL away while real workers send: nothing is lost and nobody is mailed twice, and the send goes on by
+itself once the database is back (no sweeper run needed).
 
-The restart is of the machine's one PostgreSQL cluster (pg_ctlcluster, as root), which other test runs may be
-using: it happens once, in one test, and lasts a second or two."""
+One test restarts the machine's one PostgreSQL cluster (pg_ctlcluster, as root), which other test runs may be
+using: it happens once, in that test, and lasts a second or two. The others put a relay between the workers and
+the database (tests/fakes/tcp_gate.py) and shut it."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from django.db import InterfaceError, OperationalError, connection
 
 from digest.models import Delivery
 from tests.delivery.test_worker_faults import DAY, make_edition_and_readers, outbox_recipients, worker_env
-from tests.workers import TEST_REDIS_URL, Worker, broker_client, flush_redis, wait_until
+from tests.fakes.tcp_gate import TcpGate
+from tests.workers import TEST_REDIS_URL, Worker, broker_client, database_url_for_workers, flush_redis, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -76,3 +78,25 @@ def test_postgresql_restart_mid_send_loses_and_doubles_nothing(outbox_dir, tmp_p
     assert set(recipients.values()) == {1}, f"mailed twice: {[r for r, n in recipients.items() if n > 1][:5]}"
     assert counts() == {"sent": total}, "every delivery row is settled"
     print(f"restart took {outage:.1f} s; sent before it: {at_restart['sent']} of {total}")
+
+
+def test_an_edition_sent_while_the_database_is_away_goes_out_once_it_is_back(outbox_dir, tmp_path):
+    """The send's first task (the fan-out) finds no database: it is retried, and once the database answers the
+    edition goes out, each reader once."""
+    total = 200
+    make_edition_and_readers(total)
+    flush_redis()
+    port = connection.settings_dict.get("PORT") or 5432
+    with TcpGate(int(port)) as gate:
+        url = database_url_for_workers().replace(f":{port}/", f":{gate.port}/")
+        worker = Worker(worker_env(TEST_REDIS_URL, outbox_dir, DATABASE_URL=url), tmp_path / "worker.log").start()
+        try:
+            broker_client().send_task("digest.tasks.send_edition", args=[DAY.isoformat()])
+            wait_until(lambda: gate.refused >= 1, timeout=30, interval=0.05, message="the task to find no database")
+            time.sleep(1)  # the task has failed by now
+            gate.open()
+            wait_until(lambda: (counts() or {}).get("sent", 0) == total, timeout=60, message="everyone sent")
+        finally:
+            worker.stop()
+    recipients = outbox_recipients(outbox_dir)
+    assert len(recipients) == total and set(recipients.values()) == {1}
