@@ -13,6 +13,7 @@ The default (30 editions x 20,000 readers: 600k deliveries, 150k events, ~210 MB
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import statistics
 import subprocess
@@ -79,18 +80,20 @@ def fill(first: int, last: int, readers: int) -> None:
             """,
             {"first": first, "last": last, "readers": readers, "day0": DAY0},
         )
+        columns = {c.name for c in connection.introspection.get_table_description(cursor, "digest_emailevent")}
+        edition = ", edition_id" if "edition_id" in columns else ""
         for kind, modulo in (("opened", 5), ("clicked", 25), ("bounced", 200)):
             cursor.execute(
-                """
+                f"""
                 INSERT INTO digest_emailevent (event_id, event_type, recipient, provider_message_id, occurred_at,
-                    description, raw, delivery_id, url)
+                    description, raw, delivery_id, url{edition})
                 SELECT format('postmark:%%s:%%s:%%s', %(kind)s, e, s), %(kind)s, format('reader%%s@example.com', s),
                        format('pm-%%s-%%s', e, s), (%(day0)s::date + e)::timestamptz + interval '9 hours', '',
                        jsonb_build_object('RecordType', %(kind)s, 'MessageID', format('pm-%%s-%%s', e, s)),
                        e::bigint * 10000000 + s,
                        CASE WHEN %(kind)s = 'clicked'
                             THEN format('https://arxiv.org/abs/2501.%%s', lpad((e * 100 + 1 + s %% 10)::text, 5, '0'))
-                            ELSE '' END
+                            ELSE '' END{", e" if edition else ""}
                 FROM generate_series(%(first)s, %(last)s) e, generate_series(1, %(readers)s) s
                 WHERE (s * 7 + e) %% %(modulo)s = 0
                 """,
@@ -145,14 +148,16 @@ def trained_until(last: int) -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
+        columns = {c.name for c in connection.introspection.get_table_description(cursor, "subscribers_readermodel")}
+        retrained = ", retrained_at" if "retrained_at" in columns else ""
         cursor.execute("DELETE FROM subscribers_readermodel")
         cursor.execute(
-            """
-            INSERT INTO subscribers_readermodel (subscriber_id, weights, intercept, votes, trained_at)
-            SELECT DISTINCT subscriber_id, ''::bytea, 0, 1, (%(day0)s::date + %(last)s)::timestamptz
+            f"""
+            INSERT INTO subscribers_readermodel (subscriber_id, weights, intercept, votes, trained_at{retrained})
+            SELECT DISTINCT subscriber_id, ''::bytea, 0, 1, %(night)s{", %(night)s" if retrained else ""}
             FROM subscribers_feedback
             """,
-            {"day0": DAY0, "last": last},
+            {"night": datetime.datetime.combine(DAY0 + datetime.timedelta(days=last), datetime.time(), datetime.UTC)},
         )
 
 
@@ -243,8 +248,6 @@ def main() -> None:
     started = time.perf_counter()
     fresh_database(DATABASE)
     try:
-        import datetime
-
         from django.contrib.auth import get_user_model
         from django.test import Client
         from django.test.utils import setup_test_environment

@@ -72,14 +72,10 @@ def count_figures(edition_ids: list[int]) -> dict[int, dict[str, int]]:
     sent = Delivery.objects.filter(edition_id__in=edition_ids, status=Delivery.Status.SENT)
     for row in sent.values("edition_id").annotate(n=Count("pk")).order_by():
         figures[row["edition_id"]]["recipients"] = row["n"]
-    events = EmailEvent.objects.filter(
-        delivery_id__in=Delivery.objects.filter(edition_id__in=edition_ids).values("pk"),
-        event_type__in=("opened", "clicked"),
-    )
-    for row in (
-        events.values("delivery__edition_id", "event_type").annotate(n=Count("delivery_id", distinct=True)).order_by()
-    ):
-        figures[row["delivery__edition_id"]][row["event_type"]] = row["n"]
+    # By the edition each event carries (an index on edition, event type): no join with the deliveries.
+    events = EmailEvent.objects.filter(edition_id__in=edition_ids, event_type__in=("opened", "clicked"))
+    for row in events.values("edition_id", "event_type").annotate(n=Count("delivery_id", distinct=True)).order_by():
+        figures[row["edition_id"]][row["event_type"]] = row["n"]
     return figures
 
 
