@@ -45,7 +45,7 @@ class SubscriberForm(forms.ModelForm):
 
     class Meta:
         model = Subscriber
-        fields = ["email"]  # the admin adds the fields of its own fieldsets
+        fields = "__all__"  # every field the admin shows; the address gets the one address rule below
 
     def clean_email(self) -> str:
         return normalize_address(self.cleaned_data["email"])

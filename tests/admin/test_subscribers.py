@@ -104,3 +104,10 @@ def test_an_exported_file_imports_again_and_its_status_column_is_ignored(admin_c
     assert (report.created, report.errors) == (1, [])
     again = Subscriber.objects.get(email="round@example.org")
     assert (again.status, again.language, [t.slug for t in again.topics.all()]) == ("active", "zh-Hant-HK", ["llm"])
+
+
+def test_an_admin_edits_a_readers_preferences_on_the_change_page(admin_client_, topics):
+    subscriber = SubscriberFactory(language="zh-Hant-TW")
+    page = admin_client_.get(reverse("admin:subscribers_subscriber_change", args=[subscriber.pk])).content.decode()
+    for field in ("language", "max_papers", "topics", "time_zone", "follows", "mutes", "bilingual"):
+        assert f'name="{field}"' in page, field
