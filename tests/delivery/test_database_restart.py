@@ -100,3 +100,33 @@ def test_an_edition_sent_while_the_database_is_away_goes_out_once_it_is_back(out
             worker.stop()
     recipients = outbox_recipients(outbox_dir)
     assert len(recipients) == total and set(recipients.values()) == {1}
+
+
+def test_database_connections_cut_mid_send_lose_and_double_nothing(outbox_dir, tmp_path):
+    """The same as a restart where pg_ctlcluster is not at hand: every worker connection is cut mid-send and new
+    ones refused for two seconds."""
+    total = 1000
+    make_edition_and_readers(total)
+    flush_redis()
+    port = connection.settings_dict.get("PORT") or 5432
+    with TcpGate(int(port)) as gate:
+        gate.open()
+        url = database_url_for_workers().replace(f":{port}/", f":{gate.port}/")
+        env = worker_env(TEST_REDIS_URL, outbox_dir, DATABASE_URL=url, SEND_RATE_PER_SECOND="300")
+        workers = [Worker(env, tmp_path / f"worker{i}.log", concurrency=1).start() for i in range(2)]
+        try:
+            broker_client().send_task("digest.tasks.send_edition", args=[DAY.isoformat()])
+            wait_until(lambda: counts()["sent"] >= total // 4, timeout=60, interval=0.1, message="a quarter sent")
+            gate.shut()
+            at_cut = counts()["sent"]
+            time.sleep(2)
+            gate.open()
+            wait_until(lambda: counts()["sent"] == total, timeout=90, message="everyone sent")
+        finally:
+            for worker in workers:
+                worker.stop()
+    assert at_cut < total, "the cut happened mid-send"
+    recipients = outbox_recipients(outbox_dir)
+    assert len(recipients) == total, "every reader got a message"
+    assert set(recipients.values()) == {1}, f"mailed twice: {[r for r, n in recipients.items() if n > 1][:5]}"
+    assert counts() == {"sent": total}, "every delivery row is settled"
