@@ -147,6 +147,17 @@ def forget_lost_retranslations() -> int:
 
 
 @shared_task
+def prune_history() -> dict[str, int]:
+    """Nightly: deliveries and events past DELIVERY_RETENTION_DAYS summarized then deleted in batches, old raw
+    webhook payloads emptied (digest.delivery.retention)."""
+    from dataclasses import asdict
+
+    from digest.delivery.retention import prune_history as prune
+
+    return asdict(prune())
+
+
+@shared_task
 def retrain_readers() -> dict[str, int]:
     """Nightly, an hour before the daily run: every voter's relevance model in one bulk pass (never per request)."""
     from digest.personalization.training import retrain_readers as retrain

@@ -31,6 +31,11 @@ def schedule_daily_run(sender: Celery, **_: object) -> None:
             "task": "digest.tasks.retrain_readers",
             "schedule": crontab(hour=(settings.DAILY_RUN_HOUR - 1) % 24, minute=settings.DAILY_RUN_MINUTE),
         },
+        # History past the retention period, summarized then deleted in small batches, away from the morning's send.
+        "prune-history": {
+            "task": "digest.tasks.prune_history",
+            "schedule": crontab(hour=(settings.DAILY_RUN_HOUR - 3) % 24, minute=settings.DAILY_RUN_MINUTE),
+        },
         # Readers' local mornings: whoever's delivery hour has come gets the newest edition.
         "send-due": {"task": "digest.tasks.send_due", "schedule": crontab(minute="*/15")},
         # Rows a killed worker or a lost broker message left behind go round again.

@@ -209,6 +209,11 @@ SEND_BATCH_SIZE = env.int("SEND_BATCH_SIZE", default=200)
 # The results chart stores an edition's figures this long after it was sent (events have stopped arriving), and
 # then reads them instead of counting the edition's deliveries and events again.
 EDITION_TOTALS_FINAL_AFTER_DAYS = env.int("EDITION_TOTALS_FINAL_AFTER_DAYS", default=7)
+# Deliveries and events of editions older than this are summarized (EditionTotals) and deleted nightly, in batches
+# of RETENTION_BATCH rows; raw webhook payloads are emptied sooner (digest.delivery.retention).
+DELIVERY_RETENTION_DAYS = env.int("DELIVERY_RETENTION_DAYS", default=365)
+EVENT_PAYLOAD_RETENTION_DAYS = env.int("EVENT_PAYLOAD_RETENTION_DAYS", default=90)
+RETENTION_BATCH = env.int("RETENTION_BATCH", default=5000)
 DELIVERY_LEASE_SECONDS = env.int("DELIVERY_LEASE_SECONDS", default=300)
 # A provider outage must not turn into a half-sent edition: transient failures (429, 5xx, timeouts) are
 # retried until a delivery is DELIVERY_RETRY_HOURS old; DELIVERY_MAX_ATTEMPTS caps attempts whatever the

@@ -20,7 +20,7 @@ from django.utils import timezone
 from digest import jobs
 from digest.editions.lifecycle import finish_sending, mark_sending
 from digest.editions.selectors import edition_entries
-from digest.models import Delivery, Edition, SiteSettings
+from digest.models import Delivery, Edition, EditionTotals, SiteSettings
 from digest.personalization.interests import Interests
 from digest.personalization.picking import Reader, pick_papers
 from subscribers.interests import InvalidInterest
@@ -72,6 +72,9 @@ def create_deliveries(edition: Edition, subscriber_ids=None) -> int:
     One INSERT … SELECT in the database (ON CONFLICT DO NOTHING keeps it safe against a concurrent run):
     for 100k readers, building model instances for bulk_create took longer than sending to many of them.
     """
+    if EditionTotals.objects.filter(edition=edition, pruned_at__isnull=False).exists():
+        # Its rows were deleted (digest.delivery.retention): nothing tells who already got it any more.
+        raise SendError(f"{edition} is past the retention period and its deliveries were deleted; it is not sent again")
     pending = recipients(edition).exclude(pk__in=Delivery.objects.filter(edition=edition).values("subscriber_id"))
     if subscriber_ids is not None:
         pending = pending.filter(pk__in=subscriber_ids)

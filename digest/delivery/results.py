@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext as _
 
 from digest.languages import LANGUAGE_NAMES, LANGUAGE_ORDER
-from digest.models import Delivery, Edition, EmailEvent, Paper
+from digest.models import Delivery, Edition, EditionTotals, EmailEvent, Paper
 from digest.sources.records import arxiv_id_in_url
 
 EVENT_TYPES = ("delivered", "bounced", "complained", "opened", "clicked", "unsubscribed")
@@ -97,8 +97,18 @@ def as_sent(prefix: str = "") -> dict:
     }
 
 
+def pruned_figures(edition: Edition) -> dict | None:
+    """What was stored when the edition's deliveries and events were deleted (digest.delivery.retention)."""
+    return (
+        EditionTotals.objects.filter(edition=edition, pruned_at__isnull=False).values_list("figures", flat=True).first()
+    )
+
+
 def count_edition(edition: Edition) -> tuple[list[FiguresRow], set[str]]:
     """The one count: rows per language × bilingual in display order, and which event types arrived at all."""
+    stored = pruned_figures(edition)
+    if stored is not None:
+        return [FiguresRow(**row) for row in stored.get("rows", [])], set(stored.get("arrived", []))
     rows: dict[tuple[str, bool], FiguresRow] = {}
 
     def row(language: str, bilingual: bool) -> FiguresRow:
@@ -201,6 +211,15 @@ def edition_figures(edition: Edition, *, reasons: int = 10, counted: Counted | N
 
 def most_clicked_papers(edition: Edition, *, top: int = 10) -> list[PaperClicks]:
     """Clicked links mapped to papers by the arXiv id in the URL (abs, pdf or html links alike)."""
+    stored = pruned_figures(edition)
+    if stored is not None:
+        papers = Paper.objects.in_bulk(
+            [c["arxiv_id"] for c in stored.get("clicks", []) if c["arxiv_id"]], field_name="arxiv_id"
+        )
+        return [
+            PaperClicks(papers.get(c["arxiv_id"]), c["url"], c["clicks"], c["readers"])
+            for c in stored.get("clicks", [])
+        ][:top]
     clicks: Counter[str] = Counter()
     readers: dict[str, set[int]] = {}
     urls: dict[str, str] = {}
@@ -228,6 +247,9 @@ def reason_group(error: str) -> str:
 
 def failure_reasons(edition: Edition, *, top: int = 10) -> list[FailureReason]:
     """Failed and skipped deliveries of the edition, grouped by reason, most common first."""
+    stored = pruned_figures(edition)
+    if stored is not None:
+        return [FailureReason(**reason) for reason in stored.get("reasons", [])][:top]
     counts: Counter[tuple[str, str]] = Counter()
     for status, error in Delivery.objects.filter(edition=edition, status__in=NOT_SENT).values_list(
         "status", "last_error"

@@ -129,6 +129,12 @@ class EditionTotals(models.Model):
     opened = models.PositiveIntegerField(_("opened"), default=0)
     clicked = models.PositiveIntegerField(_("clicked"), default=0)
     counted_at = models.DateTimeField(_("counted at"), default=timezone.now)
+    #: The results page's figures (rows per language x bilingual, event types that arrived, failure reasons, most
+    #: clicked links), kept when the edition's deliveries and events are deleted (digest.delivery.retention).
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+    #: Set (under the edition's lock) before its deliveries are deleted: from then on the edition is never sent
+    #: again, since the rows that said who already got it are gone (digest.delivery.fanout.create_deliveries).
+    pruned_at = models.DateTimeField(_("pruned at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("edition totals")
