@@ -15,7 +15,7 @@ from django.db.models.functions import Lower
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from digest.models import Delivery
+from digest.models import Delivery, EmailEvent
 from subscribers.addresses import lookup_form
 from subscribers.models import Subscriber
 
@@ -24,6 +24,12 @@ ESTIMATE_ABOVE = 100_000
 #: Our own Message-ID (digest.delivery.email.messages.delivery_message_id) names the delivery's primary key.
 _OUR_MESSAGE_ID = re.compile(r"^<?digest\.\d+\.(\d+)\.\d+@[^>\s]+>?$")
 EVENT_TYPES = tuple(value for name, value in vars(EventType).items() if name.isupper())
+#: Each event type as the editor reads it (EmailEvent's labels, and the two inbound types it never stores).
+EVENT_LABELS = {
+    **dict(EmailEvent.EventType.choices),
+    "inbound": _("inbound message"),
+    "inbound_failed": _("inbound message failed"),
+}
 
 
 class EstimatedCountPaginator(Paginator):
@@ -58,7 +64,7 @@ class EventTypeFilter(admin.SimpleListFilter):
     parameter_name = "event_type"
 
     def lookups(self, request, model_admin):
-        return [(value, value) for value in EVENT_TYPES]
+        return [(value, EVENT_LABELS.get(value, value)) for value in EVENT_TYPES]
 
     def queryset(self, request, queryset):
         return queryset.filter(event_type=self.value()) if self.value() else queryset

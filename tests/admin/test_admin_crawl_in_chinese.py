@@ -64,6 +64,7 @@ NOT_WORDS = re.compile(
     r"|\bzh-\w+(?:-\w+)?"  # language tags
     r"|\b[A-Z]+(?:_[A-Z]+)+\b"  # names of settings (TRANSLATOR_PRICE_PROMPT_PER_MTOK)
     r"|\S*\*{3,}"  # a masked secret (the start of a password hash's salt, then asterisks)
+    r"|\bMessage-ID\b"  # the email header's name
 )
 WORD = re.compile(r"[A-Za-z][A-Za-z;']{2,}")
 CHECKED_ATTRIBUTES = ("title", "placeholder", "aria-label")
