@@ -101,3 +101,9 @@ def test_an_unfiltered_big_list_takes_postgresqls_estimate_instead_of_counting(b
     response, queries = _queries(boss, reverse("admin:digest_delivery_changelist"))
     assert response.context["cl"].result_count == 3
     assert not [sql for sql in queries if "COUNT(" in sql and "digest_delivery" in sql]
+
+
+def test_the_edition_list_shows_a_month_a_page(boss):
+    _editions(31)
+    response = boss.get(reverse("admin:digest_edition_changelist"))
+    assert len(response.context["cl"].result_list) == 30 and response.context["cl"].result_count == 31
