@@ -45,7 +45,12 @@ class SubscriberForm(forms.ModelForm):
 
     class Meta:
         model = Subscriber
-        fields = "__all__"  # every field the admin shows; the address gets the one address rule below
+        # Every editable field (the admin leaves out its read-only ones); the address gets the one address rule.
+        fields = [
+            "email", "status", "language", "bilingual", "max_papers", "frequency", "time_zone", "delivery_hour",
+            "token_version", "confirmed_at", "unsubscribed_at", "suppressed_reason", "soft_bounces", "paused_until",
+            "follows", "mutes", "topics",
+        ]  # fmt: skip
 
     def clean_email(self) -> str:
         return normalize_address(self.cleaned_data["email"])
