@@ -93,7 +93,7 @@ def test_fetch_now_from_the_sources_list(page, live_server, topics):
     text = page.locator("#result_list").inner_text()
     # The editor's browser asks for zh-TW (tests/e2e/conftest.py): the admin answers in Taiwan's wording.
     assert "已排隊抓取 broken, cs-ai" in page.locator(".messagelist").inner_text()
-    assert "60 new, 0 updated, 0 unchanged" in text and "feed is not well-formed" in text and "從未抓取" in text
+    assert "新增 60 篇、更新 0 篇、未變 0 篇" in text and "feed is not well-formed" in text and "從未抓取" in text
     screenshot(page, "source-list")
     page.click("text=A broken feed")
     page.wait_for_load_state()
