@@ -52,7 +52,7 @@ def counts() -> Counter | None:
 
 def test_postgresql_restart_mid_send_loses_and_doubles_nothing(outbox_dir, tmp_path):
     command = restart_command()
-    total = 2000
+    total = 1200
     make_edition_and_readers(total)
     flush_redis()
     # A provider's rate (400 a second between both workers) keeps the send going while the database restarts.
@@ -105,7 +105,7 @@ def test_an_edition_sent_while_the_database_is_away_goes_out_once_it_is_back(out
 def test_database_connections_cut_mid_send_lose_and_double_nothing(outbox_dir, tmp_path):
     """The same as a restart where pg_ctlcluster is not at hand: every worker connection is cut mid-send and new
     ones refused for two seconds."""
-    total = 1000
+    total = 600
     make_edition_and_readers(total)
     flush_redis()
     port = connection.settings_dict.get("PORT") or 5432

@@ -67,7 +67,7 @@ def unsubscribe_while_sending(edition, wanted: int, timeout: float) -> dict[str,
 
 
 def test_a_reader_who_unsubscribes_during_a_send_is_not_mailed_after_it(outbox_dir, tmp_path):
-    total, leaving = 1000, 100
+    total, leaving = 600, 60
     edition = make_edition_and_readers(total)
     flush_redis()
     # A provider's rate (80 a second between both workers) keeps the send going while the readers leave.
