@@ -22,7 +22,6 @@ from digest.editions.errors import CurationError
 from digest.hidden_characters import without_hidden_characters
 from digest.models import Paper, VariantOverride, VariantPhrase
 from digest.models.translations import OVERRIDE_LANGUAGES
-from digest.translation.stored import current_translation
 from digest.translation.variants import forget_conversions
 
 log = logging.getLogger(__name__)
@@ -67,7 +66,7 @@ def save_variant_override(
     if not title or not abstract:
         raise CurationError(gettext_noop("an override needs both a title and an abstract"))
     ensure_translation_editable(paper)
-    translation = current_translation(paper)
+    translation = paper.current_translation()
     if translation is None:
         raise CurationError(
             gettext_noop("%(arxiv_id)s has no Chinese translation yet: an override is written against one"),
@@ -109,7 +108,7 @@ def add_variant_phrase(paper: Paper, language: str, zh_hans: str, form: str) -> 
     if not zh_hans or not form:
         raise CurationError(gettext_noop("give the Simplified phrase and this variant's form"))
     ensure_translation_editable(paper)
-    translation = current_translation(paper)
+    translation = paper.current_translation()
     source = " ".join((translation.title, translation.abstract, translation.tldr)) if translation else ""
     if zh_hans not in source:
         raise CurationError(

@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.conf import settings
 
 from digest.models import Paper
-from digest.translation.stored import live_translations
 from digest.translation.translators import Translator
 from digest.translation.usage import estimated_cost, format_cost
 
@@ -48,7 +47,7 @@ class TranslateRun:
 def needs_translation(paper: Paper, *, model: str, prompt_version: str, retranslate: bool, force: bool) -> bool:
     if force:
         return True
-    live = live_translations(paper)
+    live = paper.live_translations()
     if not live:
         return True
     if live[0].by_editor or not retranslate:

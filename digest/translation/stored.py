@@ -15,14 +15,6 @@ from digest.translation.translators import Attempt, TranslatedText, Translator
 from digest.translation.validation import checked_tldr
 
 
-def live_translations(paper: Paper) -> list[Translation]:
-    return paper.live_translations()
-
-
-def current_translation(paper: Paper) -> Translation | None:
-    return paper.current_translation()
-
-
 def record_requests(paper: Paper, translator: Translator, attempts: list[Attempt]) -> None:
     """One TranslationRequest per HTTP attempt (failed ones too): the usage page's tokens and cost."""
     TranslationRequest.objects.bulk_create(

@@ -19,7 +19,6 @@ from digest.papers.latex import latex_to_unicode
 from digest.translation.glossary import Glossary, active_glossary, fixed_forms, verbatim_spans
 from digest.translation.phrases import PhraseTable, active_phrases, convert_quotes
 from digest.translation.segmentation import segmenter
-from digest.translation.stored import current_translation
 from digest.translation.wordwise import Entries, Piece, convert_words, match_words
 
 _local = threading.local()
@@ -246,7 +245,7 @@ def localize(paper: Paper, language: str) -> LocalizedPaper:
     title, abstract = latex_to_unicode(paper.title), latex_to_unicode(paper.abstract)
     if language == Language.EN:
         return LocalizedPaper(title, abstract, False, title, abstract)
-    translation = current_translation(paper)
+    translation = paper.current_translation()
     if translation is None:
         return LocalizedPaper(title, abstract, False, title, abstract)
     tldr = latex_to_unicode(to_variant(translation.tldr, language)) if translation.tldr else ""

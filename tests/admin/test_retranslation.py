@@ -8,7 +8,6 @@ from django.utils import timezone
 from digest import tasks
 from digest.editions.editor_translations import save_editor_translation
 from digest.models import Paper, Translation, TranslationFailure
-from digest.translation.stored import current_translation
 from tests.factories import EditionEntryFactory, EditionFactory, TranslationFactory
 from tests.fakes.http import LoopbackServer, Reply
 
@@ -70,7 +69,7 @@ def test_queued_task_stores_the_models_new_translation(
 ):
     ask_to_retranslate(editor_client, entry, django_capture_on_commit_callbacks, run=True)
     paper = Paper.objects.get(pk=entry.paper_id)
-    assert current_translation(paper).model == "loopback-model"
+    assert paper.current_translation().model == "loopback-model"
     assert len(translator_settings.requests) == 1
     assert paper.retranslation_requested_at is None
     assert 'data-testid="retranslation-pending"' not in editor_client.get(curate_url(entry)).text
@@ -84,14 +83,14 @@ def test_failed_retranslation_shows_its_reason_and_keeps_the_old_text(
         ask_to_retranslate(editor_client, entry, django_capture_on_commit_callbacks, run=True)
     page = editor_client.get(curate_url(entry)).text
     assert "last re-translation failed: translator answered HTTP 401" in page
-    assert current_translation(entry.paper).model == "test-model"
+    assert entry.paper.current_translation().model == "test-model"
     assert Paper.objects.get(pk=entry.paper_id).retranslation_requested_at is None
 
 
 def test_queued_retranslation_never_replaces_the_editors_translation(translator_settings, entry):
     save_editor_translation(entry.paper, "编辑的标题", "编辑的摘要")
     tasks.retranslate_paper.delay(entry.paper_id)
-    assert current_translation(entry.paper).title == "编辑的标题"
+    assert entry.paper.current_translation().title == "编辑的标题"
     assert Translation.objects.filter(paper=entry.paper, model="loopback-model", by_editor=False).exists()
 
 

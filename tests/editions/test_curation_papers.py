@@ -7,7 +7,7 @@ from digest.editions.editor_translations import discard_editor_translation, retr
 from digest.editions.lifecycle import EditionFrozen
 from digest.models import Paper, Translation, TranslationFailure
 from digest.papers.arxiv_lookup import ArxivLookupError, normalize_arxiv_id
-from digest.translation.stored import current_translation, store_translation
+from digest.translation.stored import store_translation
 from digest.translation.translators import TranslatedText
 from digest.translation.variants import localize
 from tests.conftest import sample
@@ -101,7 +101,7 @@ def test_adding_to_an_approved_edition_is_refused(arxiv_api):
 def test_editor_translation_becomes_current_and_marked():
     model_text = TranslationFactory()
     edited = save_editor_translation(model_text.paper, "规模定律：更好的标题", "编辑修订的摘要。")
-    assert current_translation(model_text.paper) == edited
+    assert model_text.paper.current_translation() == edited
     assert edited.by_editor and edited.model == "editor"
 
 
@@ -117,7 +117,7 @@ def test_editor_translation_survives_a_new_model_translation():
     save_editor_translation(paper, "编辑的标题", "编辑的摘要")
     store_translation(paper, TranslatedText("模型的新标题", "模型的新摘要"), model="newer-model", prompt_version="v9")
     paper = Paper.objects.prefetch_related("translations").get(pk=paper.pk)
-    assert current_translation(paper).title == "编辑的标题"
+    assert paper.current_translation().title == "编辑的标题"
     assert localize(paper, "zh-Hant-HK").title == "編輯的標題"
 
 
@@ -127,7 +127,7 @@ def test_editor_translation_survives_retranslate(translator_settings):
     save_editor_translation(paper, "编辑的标题", "编辑的摘要")
     new = retranslate(paper)
     assert new.model == "loopback-model" and not new.by_editor
-    assert current_translation(paper).title == "编辑的标题"
+    assert paper.current_translation().title == "编辑的标题"
 
 
 def test_retranslate_replaces_the_model_answer(translator_settings):
@@ -135,7 +135,7 @@ def test_retranslate_replaces_the_model_answer(translator_settings):
     first = retranslate(paper)
     second = retranslate(paper)
     assert not Translation.objects.filter(pk=first.pk).exists()
-    assert current_translation(paper) == second
+    assert paper.current_translation() == second
     assert len(translator_settings.requests) == 2
 
 
@@ -158,7 +158,7 @@ def test_discarding_the_editor_version_brings_back_the_model_text():
     model_text = TranslationFactory()
     save_editor_translation(model_text.paper, "编辑", "编辑")
     discard_editor_translation(model_text.paper)
-    assert current_translation(model_text.paper) == model_text
+    assert model_text.paper.current_translation() == model_text
 
 
 def test_translation_of_a_paper_in_an_approved_edition_is_frozen():

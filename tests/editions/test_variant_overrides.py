@@ -11,7 +11,7 @@ from digest.editions.errors import CurationError
 from digest.editions.lifecycle import EditionFrozen
 from digest.editions.selectors import edition_entries
 from digest.models import Edition, VariantOverride, VariantPhrase
-from digest.translation.stored import current_translation, store_translation
+from digest.translation.stored import store_translation
 from digest.translation.translators import TranslatedText
 from digest.translation.variants import localize, to_variant
 from tests.factories import EditionEntryFactory, EditionFactory, TranslationFactory
@@ -41,7 +41,7 @@ def test_taiwan_readers_get_the_taiwan_override(paper):
 
 
 def test_a_taiwan_override_leaves_hong_kong_and_simplified_readers_the_converted_text(paper):
-    translation = current_translation(paper)
+    translation = paper.current_translation()
     override(paper)
     assert localize(paper, HK).title == to_variant(translation.title, HK)
     assert localize(paper, HANS).title == translation.title
@@ -80,7 +80,7 @@ def test_editing_the_editors_simplified_text_again_makes_the_override_stale(pape
 def test_a_retranslation_that_lands_makes_the_override_stale(paper, translator_settings):
     override(paper)
     retranslate(paper)
-    assert localize(paper, TW).title == to_variant(current_translation(paper).title, TW)
+    assert localize(paper, TW).title == to_variant(paper.current_translation().title, TW)
     assert localize(paper, TW).title != TW_TITLE
 
 
@@ -95,14 +95,14 @@ def test_writing_the_override_again_fits_it_to_the_current_text(paper):
     override(paper)
     save_editor_translation(paper, "编辑的标题", "编辑的摘要")
     override(paper, title="改寫後的標題")
-    assert VariantOverride.objects.get(paper=paper, language=TW).fits(current_translation(paper))
+    assert VariantOverride.objects.get(paper=paper, language=TW).fits(paper.current_translation())
     assert localize(paper, TW).title == "改寫後的標題"
 
 
 def test_removing_the_override_gives_the_converted_text_back(paper):
     override(paper)
     assert variant_overrides.remove_variant_override(paper, TW) == 1
-    assert localize(paper, TW).title == to_variant(current_translation(paper).title, TW)
+    assert localize(paper, TW).title == to_variant(paper.current_translation().title, TW)
 
 
 @pytest.mark.parametrize("status", [Edition.Status.APPROVED, Edition.Status.SENDING])

@@ -11,7 +11,6 @@ from django.core.management import call_command
 
 from digest.models import SiteSettings, Source, TranslationRequest
 from digest.papers.selectors import candidate_papers, latest_announcement_date
-from digest.translation.stored import current_translation
 from tests.conftest import sample
 from tests.fakes.http import LoopbackServer, Reply
 from tests.fakes.llm import completion, good_model, source_of
@@ -61,7 +60,7 @@ def flaky_day(topics, settings):
 
 def untranslated() -> list[str]:
     day = latest_announcement_date()
-    return [paper.arxiv_id for paper in candidate_papers(day) if current_translation(paper) is None]
+    return [paper.arxiv_id for paper in candidate_papers(day) if paper.current_translation() is None]
 
 
 def test_every_paper_is_translated_within_three_runs_and_the_run_never_stops(flaky_day, caplog):

@@ -12,7 +12,6 @@ from digest import daily
 from digest.models import Paper, Translation, TranslationFailure
 from digest.translation import get_translator
 from digest.translation.service import translate_papers
-from digest.translation.stored import current_translation
 from digest.translation.translators import OpenAICompatibleTranslator
 from digest.translation.variants import localize
 from tests.factories import PaperFactory, TranslationFactory
@@ -55,7 +54,7 @@ def test_retranslate_sends_a_paper_made_with_an_older_prompt_version_once(old_tr
     translate_papers([paper], translator=get_translator(), retranslate=True)
     translate_papers([paper], translator=get_translator(), retranslate=True)
     assert len(server.requests) == 1
-    assert current_translation(fresh(paper)).prompt_version == get_translator().prompt_version
+    assert fresh(paper).current_translation().prompt_version == get_translator().prompt_version
 
 
 def test_retranslate_sends_a_paper_made_by_another_model(serve):
@@ -65,7 +64,7 @@ def test_retranslate_sends_a_paper_made_by_another_model(serve):
     translate_papers([paper], translator=translator_with(model="model-b"), retranslate=True)
     translate_papers([paper], translator=translator_with(model="model-b"), retranslate=True)
     assert len(server.requests) == 2
-    assert current_translation(fresh(paper)).model == "model-b"
+    assert fresh(paper).current_translation().model == "model-b"
 
 
 def test_the_old_translation_keeps_showing_until_the_new_one_succeeds(old_translation):
@@ -109,7 +108,7 @@ def test_force_replaces_the_editor_translation_and_keeps_it_superseded(edited):
     server, paper, editor = edited
     run = translate_papers([paper], translator=get_translator(), force=True)
     assert run.done == 1 and len(server.requests) == 1
-    shown = current_translation(fresh(paper))
+    shown = fresh(paper).current_translation()
     assert shown.model == "loopback-model" and not shown.by_editor
     editor.refresh_from_db()
     assert editor.superseded_at is not None  # kept for the record, no longer shown

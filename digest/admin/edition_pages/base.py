@@ -19,7 +19,6 @@ from digest.editions.lifecycle import EditionFrozen, IllegalTransition
 from digest.editor_text import EditorText, shown
 from digest.languages import LANGUAGE_CHOICES, Language
 from digest.models import Edition, Paper, SiteSettings
-from digest.translation.stored import current_translation
 
 CHINESE_VARIANTS = [(code, label) for code, label in LANGUAGE_CHOICES if code != Language.EN]
 #: Short badges on the edition page, one per Chinese variant.
@@ -57,7 +56,7 @@ ActionHandler = Callable[[], tuple[EditorText, str]]
 def translation_state(paper: Paper) -> dict:
     """What the edition page shows per paper: whose Chinese text readers get, or why there is none, and
     whether a re-translation is waiting for the workers (and why the last attempt after the shown text failed)."""
-    current = current_translation(paper)
+    current = paper.current_translation()
     failures = [f for f in paper.translation_failures.all()]
     last_failure = max(failures, key=lambda f: f.created_at) if failures else None
     pending = paper.retranslation_requested_at

@@ -20,7 +20,6 @@ from digest.editions import editor_translations, variant_overrides
 from digest.editor_text import EditorText
 from digest.languages import TRANSLATION_LANGUAGE
 from digest.models import Edition, EditionEntry, Paper, Translation, VariantOverride
-from digest.translation.stored import current_translation
 from digest.translation.variants import to_variant
 
 #: The variants as an editor's message names them ("Saved the Taiwan override of 2505.01234").
@@ -69,7 +68,7 @@ class TranslationPage(EditionPageBase):
             }
             return self._dispatch(request, back, handlers, edition, paper)
         paper = Paper.objects.prefetch_related("translations", "translation_failures").get(pk=paper.pk)
-        current = current_translation(paper)
+        current = paper.current_translation()
         model_version = next(
             (t for t in paper.translations.all() if not t.by_editor and t.source_hash == paper.source_hash), None
         )

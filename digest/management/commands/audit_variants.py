@@ -6,7 +6,6 @@ from digest.editions.selectors import edition_entries
 from digest.management.commands._helpers import parse_date
 from digest.models import Edition
 from digest.translation.audit import PaperAudit, audit_texts, load_texts
-from digest.translation.stored import current_translation
 
 
 class Command(BaseCommand):
@@ -38,7 +37,7 @@ class Command(BaseCommand):
                 raise CommandError(f"no daily edition on {on_date}; run build_edition --date {on_date} first")
             papers = []
             for entry in edition_entries(edition):
-                translation = current_translation(entry.paper)
+                translation = entry.paper.current_translation()
                 if translation is None:
                     self.stdout.write(f"{entry.paper.arxiv_id}: not translated (readers get English)")
                     continue
