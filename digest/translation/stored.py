@@ -1,4 +1,4 @@
-"""What a translation run leaves in the database, and which stored translation readers see.
+"""What a translation run leaves in the database (which of it readers see is Paper.current_translation()).
 
 Kept apart from the run (digest.translation.service) because editors' pages, the reader's pages and the demo
 read and write these rows too, without running the model.
