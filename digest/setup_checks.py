@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 
-from digest.translation.check import NOT_CONFIGURED, TranslatorCheckFailed, check_translator
+from digest.translation.check import NOT_CONFIGURED, TranslatorCheckFailed, check_translator, public_base_url
 
 #: Beat's sweeper runs every 5 minutes (newsletter/celery.py); three missed ticks mean beat is not running.
 BEAT_STALE_SECONDS = 15 * 60
@@ -61,12 +61,13 @@ def check_broker() -> Check:
 
     if not settings.CELERY_BROKER_URL:
         return Check("broker", True, "none: tasks run in-process (CELERY_BROKER_URL unset)")
+    broker = public_base_url(settings.CELERY_BROKER_URL)
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=TIMEOUT_SECONDS)
     except Exception as error:  # kombu raises transport-specific errors
-        return Check("broker", False, f"cannot connect to {_public(settings.CELERY_BROKER_URL)}: {_one_line(error)}")
-    return Check("broker", True, f"{_public(settings.CELERY_BROKER_URL)} answers")
+        return Check("broker", False, f"cannot connect to {broker}: {_one_line(error)}")
+    return Check("broker", True, f"{broker} answers")
 
 
 def check_workers() -> Check:
@@ -170,14 +171,6 @@ CHECKS: dict[str, Callable[[], Check]] = {
 
 def run_checks(skip: tuple[str, ...] = ()) -> list[Check]:
     return [check() for name, check in CHECKS.items() if name not in skip]
-
-
-def _public(url: str) -> str:
-    """A URL without its password."""
-    if "@" not in url:
-        return url
-    scheme, rest = url.split("://", 1) if "://" in url else ("", url)
-    return f"{scheme}://{rest.rsplit('@', 1)[1]}" if scheme else rest.rsplit("@", 1)[1]
 
 
 def _one_line(error: BaseException) -> str:
