@@ -79,9 +79,11 @@ class SendForecast:
 def forecast_send(edition: Edition, now: datetime | None = None) -> SendForecast:
     entries = edition_entries(edition)
     untranslated = sum(1 for entry in entries if entry.paper.current_translation() is None)
-    readers = list(recipients(edition).values_list("pk", "language", "bilingual", "max_papers"))
+    audience = recipients(edition)
+    readers = list(audience.values_list("pk", "language", "bilingual", "max_papers"))
     topics: dict[int, set[str]] = defaultdict(set)
-    through = Subscriber.topics.through.objects.filter(subscriber_id__in=[pk for pk, *_ in readers])
+    # A subquery, not a list of every reader's id in the SQL.
+    through = Subscriber.topics.through.objects.filter(subscriber__in=audience)
     for subscriber_id, slug in through.values_list("subscriber_id", "topic__slug").iterator(chunk_size=5000):
         topics[subscriber_id].add(slug)
     papers_for: dict[tuple[frozenset[str], int], int] = {}
