@@ -56,10 +56,17 @@ def check_database() -> Check:
     return Check("database", True, f"{connection.vendor}, migrations applied")
 
 
+def tasks_run_in_process() -> bool:
+    """No broker configured: the settings default to Celery's in-memory transport and run tasks eagerly, so there is
+    no broker to reach, no worker to answer and no beat to tick."""
+    broker = settings.CELERY_BROKER_URL or ""
+    return not broker or broker.startswith("memory://")
+
+
 def check_broker() -> Check:
     from newsletter.celery import app
 
-    if not settings.CELERY_BROKER_URL:
+    if tasks_run_in_process():
         return Check("broker", True, "none: tasks run in-process (CELERY_BROKER_URL unset)")
     broker = public_base_url(settings.CELERY_BROKER_URL)
     try:
@@ -73,7 +80,7 @@ def check_broker() -> Check:
 def check_workers() -> Check:
     from newsletter.celery import app
 
-    if not settings.CELERY_BROKER_URL:
+    if tasks_run_in_process():
         return Check("workers", True, "none needed: tasks run in-process")
     try:
         replies = app.control.ping(timeout=TIMEOUT_SECONDS / 2) or []
@@ -85,7 +92,7 @@ def check_workers() -> Check:
 
 
 def check_beat(now: float | None = None) -> Check:
-    if not settings.CELERY_BROKER_URL:
+    if tasks_run_in_process():
         return Check("beat", True, "none needed: run run_daily from cron or by hand without a broker")
     if "LocMemCache" in settings.CACHES["default"]["BACKEND"]:
         return Check("beat", False, "cannot tell: the cache is per process (set CACHE_URL to a shared Redis)")

@@ -37,6 +37,13 @@ def test_a_healthy_in_process_installation_passes_every_check(site, settings):
     assert all(line.startswith("ok") for line in output.splitlines()), output
 
 
+def test_the_default_in_memory_broker_counts_as_tasks_run_in_process(settings):
+    """With CELERY_BROKER_URL unset the settings default to memory://, and no worker or beat exists to ask."""
+    settings.CELERY_BROKER_URL = "memory://localhost/"
+    checks = [setup_checks.check_broker(), setup_checks.check_workers(), setup_checks.check_beat()]
+    assert all(c.ok and ("in-process" in c.detail or "without a broker" in c.detail) for c in checks), checks
+
+
 def test_a_site_url_that_does_not_answer_fails_with_a_reason(settings):
     settings.SITE_URL, settings.TRANSLATOR_BASE_URL, settings.CELERY_BROKER_URL = "http://127.0.0.1:9", "", ""
     with pytest.raises(CommandError, match="1 of 7 checks failed: site"):
