@@ -11,12 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from digest.delivery.email.rendering import topic_label, variant_context
-from digest.editions.selectors import edition_entries
+from digest.delivery.email.rendering import topic_label
 from digest.languages import DJANGO_LANGUAGE, DJANGO_TO_LANGUAGE, LANGUAGE_CHOICES, Language
 from digest.models import Edition, Paper
-from digest.personalization.picking import pick_papers
 from digest.translation.variants import localize
+from digest.web.archive_index import index_page
+from digest.web.day_page import TOPIC_SLUG, UnknownTopic, day_page_context
 
 
 def _language(request: HttpRequest) -> str:
@@ -27,14 +27,20 @@ def _language(request: HttpRequest) -> str:
 
 
 def archive_index(request: HttpRequest) -> HttpResponse:
+    """A month of editions a page, each with its paper count and first titles; cached like a day page."""
     language = _language(request)
-    editions = Edition.objects.filter(status__in=Edition.PUBLISHED).order_by("-date")[:100]
-    with translation.override(DJANGO_LANGUAGE[language]):
-        return render(
-            request,
-            "digest/archive_index.html",
-            {"editions": editions, "language": language, "languages": LANGUAGE_CHOICES},
-        )
+    number = request.GET.get("page", "1")
+    if not number.isdigit() or len(number) > 6:
+        number = "1"
+    key = f"archive-index:{language}:{number}"
+    html = cache.get(key)
+    if html is None:
+        with translation.override(DJANGO_LANGUAGE[language]):
+            page, rows = index_page(number, language)
+            context = {"page": page, "rows": rows, "language": language, "languages": LANGUAGE_CHOICES}
+            html = render_to_string("digest/archive_index.html", context, request=request)
+        cache.set(key, html, settings.ARCHIVE_CACHE_SECONDS)
+    return HttpResponse(html)
 
 
 def archive_edition(request: HttpRequest, edition_date: str, kind: str = Edition.Kind.DAILY) -> HttpResponse:
@@ -51,16 +57,20 @@ def archive_edition(request: HttpRequest, edition_date: str, kind: str = Edition
             return redirect(weekly.get_absolute_url() + (f"?{request.GET.urlencode()}" if request.GET else ""))
         raise Http404("no such edition")
     language = _language(request)
+    topic = request.GET.get("topic", "")
+    if topic and not TOPIC_SLUG.fullmatch(topic):
+        raise Http404("no such topic")
     # The page is the same for every reader (no personal links, no form), so it is rendered once per
-    # edition, variant and ARCHIVE_CACHE_SECONDS; created_at in the key keeps a re-created edition apart.
-    key = f"archive:{edition.pk}:{edition.created_at.timestamp()}:{edition.status}:{language}"
+    # edition, variant, topic and ARCHIVE_CACHE_SECONDS; created_at in the key keeps a re-created edition apart.
+    key = f"archive:{edition.pk}:{edition.created_at.timestamp()}:{edition.status}:{language}:{topic}"
     html = cache.get(key)
     if html is None:
-        entries = edition_entries(edition)
-        context = variant_context(edition, language, False, pick_papers(entries, frozenset(), len(entries)))
-        context["languages"] = LANGUAGE_CHOICES
         with translation.override(DJANGO_LANGUAGE[language]):
-            html = render_to_string("digest/archive_edition.html", context, request=request)
+            try:
+                context = day_page_context(edition, language, topic)
+            except UnknownTopic:
+                raise Http404("no such topic") from None
+            html = render_to_string("digest/archive_day.html", context, request=request)
         cache.set(key, html, settings.ARCHIVE_CACHE_SECONDS)
     return HttpResponse(html)
 
