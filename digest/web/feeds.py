@@ -1,7 +1,10 @@
-"""RSS and Atom feeds of published editions, one per language variant (/archive/feed/<lang>/rss/, /atom/).
+"""RSS and Atom feeds of published papers, one per language variant (/archive/feed/<lang>/rss/, /atom/).
 
-Each item carries the edition's papers in that variant (the archive page's content, no personal links).
-Feed objects are shared between requests, so the variant travels with each item, not on the instance.
+One item per paper (its title, TL;DR and translated abstract in that variant, linked to its place in the archive),
+so a feed reader lists papers a reader can skim, star and open, not one 70 KB item per edition. The feed holds the
+papers of the last FEED_EDITIONS editions, each paper once (where it first appeared: a weekly repeats its week's
+dailies), at most FEED_ITEMS. Feed objects are shared between requests, so the variant travels with each item, not
+on the instance.
 """
 
 from __future__ import annotations
@@ -19,26 +22,48 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
 
-from digest.delivery.email.rendering import variant_context
-from digest.editions.selectors import edition_entries
+from digest.delivery.email.rendering import paper_item
 from digest.hidden_characters import without_hidden_characters
-from digest.languages import DJANGO_LANGUAGE
-from digest.models import Edition
-from digest.personalization.picking import pick_papers
+from digest.languages import DJANGO_LANGUAGE, Language
+from digest.models import Edition, EditionEntry
 from subscribers.sender import site_name
 
-FEED_ITEMS = 30
+#: A feed reader polling daily still finds a long weekend's editions.
+FEED_EDITIONS = 3
+FEED_ITEMS = 150
 
 
-def edition_tag(edition: Edition, language: str) -> str:
+def paper_tag(entry: EditionEntry, language: str) -> str:
+    """A tag: URI (RFC 4151) per paper and variant: the same whichever edition the paper is reached through, and
+    if the site moves."""
     host = urlsplit(settings.SITE_URL).hostname or "localhost"
-    return f"tag:{host},{edition.date:%Y-%m-%d}:edition/{edition.date:%Y-%m-%d}/{edition.kind}/{language}"
+    paper = entry.paper
+    return f"tag:{host},{paper.announced_on:%Y-%m-%d}:paper/{paper.arxiv_id}/{language}"
+
+
+def feed_entries() -> list[EditionEntry]:
+    """The papers of the last FEED_EDITIONS published editions, newest edition first and each in its edition's
+    order, a paper once (at its earliest edition of those), at most FEED_ITEMS; three queries in all."""
+    editions = list(Edition.objects.filter(status__in=Edition.PUBLISHED).order_by("-date", "kind")[:FEED_EDITIONS])
+    entries = (
+        EditionEntry.objects.filter(edition__in=editions, excluded=False)
+        .select_related("paper", "edition")
+        .prefetch_related("paper__topics", "paper__translations", "paper__variant_overrides")
+        .order_by("edition__date", "edition__kind", "-featured", "position", "pk")
+    )
+    first: dict[int, EditionEntry] = {}
+    for entry in entries:
+        first.setdefault(entry.paper_id, entry)
+    rank = {edition.pk: index for index, edition in enumerate(editions)}
+    kept = sorted(first.values(), key=lambda entry: rank[entry.edition_id])  # stable: each edition's order stays
+    return kept[:FEED_ITEMS]
 
 
 @dataclass(frozen=True)
-class FeedEdition:
-    edition: Edition
+class FeedPaper:
+    entry: EditionEntry
     language: str
+    item: dict  # paper_item(): the paper as the archive shows it in this variant
 
 
 class EditionsRssFeed(Feed):
@@ -66,30 +91,34 @@ class EditionsRssFeed(Feed):
     def description(self, language: str) -> str:
         return gettext("Every weekday morning, the AI papers worth your time, translated into your own script.")
 
-    def items(self, language: str) -> list[FeedEdition]:
-        editions = Edition.objects.filter(status__in=Edition.PUBLISHED).order_by("-date")[:FEED_ITEMS]
-        return [FeedEdition(edition, language) for edition in editions]
+    def items(self, language: str) -> list[FeedPaper]:
+        return [FeedPaper(entry, language, paper_item(entry, language)) for entry in feed_entries()]
 
-    def item_title(self, item: FeedEdition) -> str:
-        weekly = f" · {gettext('Weekly')}" if item.edition.kind == Edition.Kind.WEEKLY else ""
-        return f"{site_name(item.language)} · {item.edition.date:%Y-%m-%d}{weekly}"
+    def item_title(self, item: FeedPaper) -> str:
+        return without_hidden_characters(item.item["text"].title)
 
-    def item_link(self, item: FeedEdition) -> str:
-        return item.edition.get_absolute_url() + f"?lang={item.language}"
+    def item_link(self, item: FeedPaper) -> str:
+        """The paper's place on its archive day page."""
+        edition_url = item.entry.edition.get_absolute_url()
+        return f"{edition_url}?lang={item.language}#paper-{item.entry.paper.arxiv_id}"
 
-    def item_guid(self, item: FeedEdition) -> str:
-        """A tag: URI (RFC 4151): Atom ids must be URIs, and this one stays the same if the site moves."""
-        return edition_tag(item.edition, item.language)
+    def item_guid(self, item: FeedPaper) -> str:
+        return paper_tag(item.entry, item.language)
 
     item_guid_is_permalink = False
 
-    def item_pubdate(self, item: FeedEdition) -> datetime:
-        return item.edition.sent_at or item.edition.created_at
+    def item_pubdate(self, item: FeedPaper) -> datetime:
+        return item.entry.edition.sent_at or item.entry.edition.created_at
 
-    def item_description(self, item: FeedEdition) -> str:
-        entries = edition_entries(item.edition)
-        picks = pick_papers(entries, frozenset(), len(entries))
-        html = render_to_string("digest/feed_item.html", variant_context(item.edition, item.language, False, picks))
+    def item_author_name(self, item: FeedPaper) -> str:
+        return without_hidden_characters(item.item["authors"])
+
+    def item_categories(self, item: FeedPaper) -> list[str]:
+        return item.item["topics"]
+
+    def item_description(self, item: FeedPaper) -> str:
+        context = {"item": item.item, "language": item.language, "is_chinese": item.language != Language.EN}
+        html = render_to_string("digest/feed_item.html", context)
         # Rows stored before ingest cleaned text may still hold a control character, which XML 1.0 cannot carry.
         return without_hidden_characters(html)
 

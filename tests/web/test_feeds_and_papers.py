@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from digest.models import Edition
+from digest.web.feeds import FEED_EDITIONS
 from tests.factories import EditionEntryFactory, PaperFactory, TranslationFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,21 +24,38 @@ def published():
     ("lang", "expected"),
     [("zh-Hant-TW", "資料與記憶體的研究"), ("zh-Hant-HK", "數據與內存的研究"), ("zh-Hans", "数据与内存的研究")],
 )
-def test_rss_feed_carries_the_edition_in_that_variant(client, published, lang, expected):
+def test_an_rss_item_is_one_paper_titled_in_that_variant(client, published, lang, expected):
     response = client.get(f"/archive/feed/{lang}/rss/")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/rss+xml")
     (item,) = ET.fromstring(response.content).iter("item")
-    assert item.findtext("link").endswith(f"/archive/2025-05-28/?lang={lang}")
-    assert expected in item.findtext("description")
+    assert item.findtext("title") == expected
 
 
-def test_atom_feed_is_valid_xml_with_one_entry_per_edition(client, published):
+def test_an_items_description_is_the_translated_abstract_in_that_variant(client, published):
+    (item,) = ET.fromstring(client.get("/archive/feed/zh-Hant-TW/rss/").content).iter("item")
+    assert "我們研究資料與記憶體" in item.findtext("description")
+
+
+def test_an_item_links_to_the_papers_place_in_the_archive(client, published):
+    (item,) = ET.fromstring(client.get("/archive/feed/zh-Hant-TW/rss/").content).iter("item")
+    assert item.findtext("link").endswith(f"/archive/2025-05-28/?lang=zh-Hant-TW#paper-{published.paper.arxiv_id}")
+
+
+def test_the_atom_feed_has_one_entry_per_paper_of_published_editions(client, published):
+    EditionEntryFactory(edition=published.edition, position=5)
     EditionEntryFactory(edition__date="2025-05-29", edition__status=Edition.Status.DRAFT)
-    response = client.get("/archive/feed/en/atom/")
-    root = ET.fromstring(response.content)
+    root = ET.fromstring(client.get("/archive/feed/en/atom/").content)
     entries = root.findall(f"{ATOM}entry")
-    assert len(entries) == 1  # the draft is not published
-    assert "Data" in entries[0].findtext(f"{ATOM}summary")
+    assert len(entries) == 2  # the draft's paper is not published
+    assert any("Data" in entry.findtext(f"{ATOM}title") for entry in entries)
+
+
+def test_the_feed_holds_the_papers_of_the_last_editions_only(client):
+    for day in range(1, FEED_EDITIONS + 2):
+        EditionEntryFactory(edition__status=Edition.Status.SENT, edition__date=f"2025-05-{day:02d}")
+    root = ET.fromstring(client.get("/archive/feed/en/atom/").content)
+    links = [entry.find(f"{ATOM}link").get("href") for entry in root.findall(f"{ATOM}entry")]
+    assert len(links) == FEED_EDITIONS and not any("/2025-05-01/" in link for link in links)
 
 
 def test_feed_content_is_escaped(client, published):
@@ -89,16 +107,18 @@ def test_an_archive_page_is_rendered_once_then_served_from_the_cache(client, pub
     assert first.content == second.content and "数据与内存的研究" in second.content.decode()
 
 
-def test_atom_entry_ids_are_tag_uris_distinct_for_a_daily_and_a_weekly_of_one_date(client, published):
+def test_a_paper_in_a_daily_and_the_weekly_is_one_entry_with_a_tag_uri(client, published):
     EditionEntryFactory(
-        edition__status=Edition.Status.SENT, edition__date=published.edition.date, edition__kind=Edition.Kind.WEEKLY
+        edition__status=Edition.Status.SENT,
+        edition__date=published.edition.date,
+        edition__kind=Edition.Kind.WEEKLY,
+        paper=published.paper,
     )
     root = ET.fromstring(client.get("/archive/feed/zh-Hant-TW/atom/").content)
     ids = [entry.find(f"{ATOM}id").text for entry in root.iter(f"{ATOM}entry")]
-    assert sorted(ids) == [
-        "tag:papers.example.org,2025-05-28:edition/2025-05-28/daily/zh-Hant-TW",
-        "tag:papers.example.org,2025-05-28:edition/2025-05-28/weekly/zh-Hant-TW",
-    ]
+    assert ids == [f"tag:papers.example.org,2025-05-28:paper/{published.paper.arxiv_id}/zh-Hant-TW"]
+
+
 def test_a_control_character_stored_before_cleaning_does_not_break_the_feeds(client, published):
     type(published.paper).objects.filter(pk=published.paper.pk).update(title="Bell\x07 and \x1bescape")
     published.note = "note\x0bwith vertical tab"
