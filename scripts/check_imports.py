@@ -37,7 +37,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("digest.editions",),
     ("digest.personalization",),
     ("digest.delivery",),
-    ("digest.daily", "digest.setup_checks"),
+    ("digest.daily", "digest.setup_checks", "digest.health"),
     ("digest.tasks",),
     # entry points: the app's wiring, pages, feeds, commands
     ("digest.apps", "digest.admin", "digest.web", "digest.templatetags", "digest.management"),
