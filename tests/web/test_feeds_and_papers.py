@@ -127,3 +127,13 @@ def test_a_control_character_stored_before_cleaning_does_not_break_the_feeds(cli
         response = client.get(f"/archive/feed/en/{kind}/")
         assert response.status_code == 200
         assert "Bell and escape" in response.content.decode()
+
+
+def test_the_feed_reads_as_many_queries_for_many_papers_as_for_one(client, published, django_assert_max_num_queries):
+    with django_assert_max_num_queries(20) as few:
+        client.get("/archive/feed/zh-Hant-TW/rss/")
+    for position in range(10):
+        entry = EditionEntryFactory(edition=published.edition, position=position, paper__topics=[])
+        TranslationFactory(paper=entry.paper)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/archive/feed/zh-Hant-TW/rss/")
