@@ -1,13 +1,19 @@
 """History benchmark (prints figures; not a test): do the daily paths cost what today's work costs, or what the past
-holds? Fills a PostgreSQL database of its own (`bench_history`, dropped at the end) by SQL (generate_series) with
-editions of M readers each: one delivery per edition and reader, provider events (opens, clicks, bounces) and votes,
-then times each daily path through the project's own code at a 5-edition baseline and again at N editions.
+holds? Fills a PostgreSQL database of its own (`bench_history` unless `--database` names another; dropped at the end)
+by SQL (generate_series) with editions of M readers each: one delivery per edition and reader, provider events
+(opens, clicks, bounces) and votes, then times each daily path through the project's own code at a 5-edition
+baseline and again at N editions.
+
+The baseline is the last 5 days (the newest edition is today's, as in a site that started sending 5 days ago); the
+history of the N-5 days before them is then filled in below it, and the same paths are timed again with the same
+edition as today's. Both databases are vacuumed and analyzed after filling, as autovacuum leaves a table that
+only grows.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsletter SECRET_KEY=<50+ chars> \
-        .venv/bin/python bench/history_bench.py [--editions 30] [--readers 20000] [--keep]
+        .venv/bin/python bench/history_bench.py [--editions 30] [--readers 20000] [--repeat 5] [--keep]
 
-The default (30 editions x 20,000 readers: 600k deliveries, 150k events, ~210 MB) runs in about 80 s; a year at
-100k readers is `--editions 250 --readers 100000` (25 M deliveries, ~10 GB of disk, most of an hour to fill).
+The default (30 editions x 20,000 readers: 600k deliveries, 150k events, ~230 MB) runs in well under a minute; a year
+at 100k readers is `--editions 250 --readers 100000` (25 M deliveries, ~10 GB of disk).
 """
 
 from __future__ import annotations
@@ -24,16 +30,43 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import PG, fresh_database
+from bench.common import PG, fresh_database, stop_on_signals
 
 DATABASE = "bench_history"
 BASELINE = 5
 PAPERS_PER_EDITION = 10
 
 
-def fill(first: int, last: int, readers: int) -> None:
-    """Editions `first`..`last` (1-based day numbers ending today at `last_day`), with their papers, entries,
-    deliveries (2 % failed, the rest sent), events (20 % opened, 4 % clicked, 0.5 % bounced) and votes (2 %)."""
+def fill(first: int, last: int, readers: int, chunk: int = 10) -> None:
+    """Editions `first`..`last` (edition e is dated DAY0 + e days), `chunk` editions a statement, with progress."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    for start in range(first, last + 1, chunk):
+        fill_editions(start, min(start + chunk - 1, last), readers)
+        if last - first >= chunk:
+            done = min(start + chunk - 1, last) - first + 1
+            print(
+                f"  filled {done}/{last - first + 1} editions, {time.perf_counter() - started:.0f} s", file=sys.stderr
+            )
+    with connection.cursor() as cursor:
+        for table in ("digest_edition", "digest_paper", "digest_delivery"):
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+    vacuum_analyze()
+
+
+def vacuum_analyze() -> None:
+    """What autovacuum does to a table that only grows (visibility map, statistics), done now so both measurements
+    see the same state whatever autovacuum got to."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+
+
+def fill_editions(first: int, last: int, readers: int) -> None:
+    """Editions `first`..`last` with their papers, entries, deliveries (2 % failed, the rest sent), events (20 %
+    opened, 4 % clicked, 0.5 % bounced) and votes (2 %)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -103,25 +136,12 @@ def fill(first: int, last: int, readers: int) -> None:
             """
             INSERT INTO subscribers_feedback (vote, created_at, updated_at, paper_id, subscriber_id)
             SELECT CASE WHEN s %% 3 = 0 THEN -1 ELSE 1 END, (%(day0)s::date + e)::timestamptz + interval '10 hours',
-                   (%(day0)s::date + e)::timestamptz + interval '10 hours', e * 100 + 1 + s %% 10, s
+                   (%(day0)s::date + e)::timestamptz + interval '10 hours', e * 100 + 1 + (s / 50) %% 10, s
             FROM generate_series(%(first)s, %(last)s) e, generate_series(1, %(readers)s) s
             WHERE (s + e) %% 50 = 0
             """,
             {"first": first, "last": last, "readers": readers, "day0": DAY0},
         )
-        cursor.execute("SELECT setval(pg_get_serial_sequence('digest_edition', 'id'), %s)", [last])
-        cursor.execute("SELECT setval(pg_get_serial_sequence('digest_paper', 'id'), %s)", [last * 100 + 100])
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence('digest_delivery', 'id'), %s)", [last * 10000000 + readers + 1]
-        )
-    analyze()
-
-
-def analyze() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
 
 
 def add_readers(readers: int) -> None:
@@ -161,7 +181,7 @@ def trained_until(last: int) -> None:
         )
 
 
-def timed(run, repeat: int = 3) -> float:
+def timed(run, repeat: int) -> float:
     """The median of `repeat` runs after one warm-up, in seconds."""
     run()
     times = []
@@ -172,8 +192,8 @@ def timed(run, repeat: int = 3) -> float:
     return statistics.median(times)
 
 
-def measure(last: int, client) -> dict[str, float]:
-    """Each daily path, with edition `last` as today's."""
+def measure(last: int, client, repeat: int) -> dict[str, float]:
+    """Each daily path, with edition `last` as today's: the median of `repeat` runs each."""
     from anymail.signals import AnymailTrackingEvent
 
     from digest.delivery.tracking import record_event
@@ -206,15 +226,16 @@ def measure(last: int, client) -> dict[str, float]:
         return sorted(set(rows.values_list("subscriber_id", flat=True)))
 
     trained_until(last)
-    return {
-        "admin edition list": timed(get("/admin/digest/edition/")),
-        "Delivery admin search by provider id": timed(get(f"/admin/digest/delivery/?q=pm-{last}-42")),
-        "tracking webhook without metadata": timed(webhook),
-        "edition results page": timed(get(f"/admin/digest/edition/{last}/results/")),
-        "Delivery admin list": timed(get("/admin/digest/delivery/")),
-        "EmailEvent admin list": timed(get("/admin/digest/emailevent/")),
-        "nightly retrain, voter query": timed(voters),
+    paths = {
+        "admin edition list": get("/admin/digest/edition/"),
+        "Delivery admin search by provider id": get(f"/admin/digest/delivery/?q=pm-{last}-42"),
+        "tracking webhook without metadata": webhook,
+        "edition results page": get(f"/admin/digest/edition/{last}/results/"),
+        "Delivery admin list": get("/admin/digest/delivery/"),
+        "EmailEvent admin list": get("/admin/digest/emailevent/"),
+        "nightly retrain, voter query": voters,
     }
+    return {name: timed(run, repeat) for name, run in paths.items()}
 
 
 def table_size() -> str:
@@ -240,13 +261,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--editions", type=int, default=30)
     parser.add_argument("--readers", type=int, default=20000)
+    parser.add_argument("--repeat", type=int, default=5, help="runs per path after a warm-up; the median is printed")
+    parser.add_argument("--database", default=DATABASE, help=f"the bench's own database (default {DATABASE})")
     parser.add_argument("--keep", action="store_true", help="leave the database for EXPLAIN (drop it yourself)")
     args = parser.parse_args()
-    assert args.editions > BASELINE
+    if args.editions <= BASELINE:
+        parser.error(f"--editions must be more than the {BASELINE}-edition baseline")
+    if not args.database.startswith("bench_"):
+        parser.error("--database must start with bench_ (it is dropped and created again)")
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsletter.settings")
+    stop_on_signals()  # a kill still drops the database (the `finally` below)
     started = time.perf_counter()
-    fresh_database(DATABASE)
+    fresh_database(args.database)
     try:
         from django.contrib.auth import get_user_model
         from django.test import Client
@@ -259,17 +286,19 @@ def main() -> None:
         client = Client()
         client.force_login(admin)
 
-        fill(1, BASELINE, args.readers)
+        today = args.editions
+        fill(today - BASELINE + 1, today, args.readers)
         base_counts = counts()
-        baseline = measure(BASELINE, client)
+        baseline = measure(today, client, args.repeat)
         fill_started = time.perf_counter()
-        fill(BASELINE + 1, args.editions, args.readers)
+        fill(1, today - BASELINE, args.readers)
         filled = time.perf_counter() - fill_started
         full_counts = counts()
-        full = measure(args.editions, client)
+        full = measure(today, client, args.repeat)
 
-        print(f"\nhistory bench: {args.readers:,} readers; baseline {BASELINE} editions ({base_counts}),")
-        print(f"  then {args.editions} editions ({full_counts}; filled in {filled:.0f} s)\n")
+        print(f"\nhistory bench: {args.readers:,} readers; baseline the last {BASELINE} editions ({base_counts}),")
+        print(f"  then {args.editions} editions ({full_counts}; history filled in {filled:.0f} s);")
+        print(f"  each figure the median of {args.repeat} runs after a warm-up\n")
         width = max(len(name) for name in baseline)
         print(f"| {'path'.ljust(width)} | {BASELINE} editions | {args.editions} editions | ratio |")
         print(f"|{'-' * (width + 2)}|-----------|------------|-------|")
@@ -283,7 +312,7 @@ def main() -> None:
         connections.close_all()
         if not args.keep:
             subprocess.run(
-                ["psql", f"{PG}/postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"],
+                ["psql", f"{PG}/postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)"],
                 check=False,
                 capture_output=True,
             )
