@@ -9,7 +9,8 @@ module under digest/admin/edition_pages/.
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Func, OuterRef, Subquery
+from django.db.models import Func, IntegerField, OuterRef, Subquery
+from django.db.models.expressions import Star
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -37,10 +38,13 @@ class EditionAdmin(CuratePages, TranslationPage, PreviewPages, ApprovalPage, Res
 
     # --- the list --------------------------------------------------------------------------------------
     def get_queryset(self, request):
-        # One correlated subquery per figure, each through an index (entries by edition, votes by paper): no join
-        # of the editions with their entries under a GROUP BY, whose cost grew with every edition ever made.
+        # One correlated subquery per figure, each through an index (entries by edition, votes by paper and vote):
+        # no join of the editions with their entries under a GROUP BY, whose cost grew with every edition ever made.
+        # COUNT(*), not COUNT(id): the votes are counted from the (paper, vote) index alone, and the planner keeps
+        # to it instead of hashing every vote ever cast once per row of the page.
         def count_of(rows):
-            return Coalesce(Subquery(rows.order_by().annotate(n=Func("pk", function="COUNT")).values("n")), 0)
+            count = Func(Star(), function="COUNT", output_field=IntegerField())
+            return Coalesce(Subquery(rows.order_by().annotate(n=count).values("n")), 0)
 
         def votes(value: int):
             papers = EditionEntry.objects.filter(edition=OuterRef(OuterRef("pk"))).values("paper_id")
