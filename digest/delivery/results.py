@@ -145,6 +145,13 @@ def total_of(rows: list[FiguresRow], language: str = "") -> FiguresRow:
     return total
 
 
+def chart_series(rows: list[FiguresRow]) -> dict[str, int]:
+    """The results chart's figures of a counted edition (digest.delivery.results_chart): readers sent to, and readers
+    who opened or clicked. A delivery has one language x bilingual, so the rows' distinct readers add up."""
+    total = total_of(rows)
+    return {"recipients": total.sent, "opened": total.events["opened"], "clicked": total.events["clicked"]}
+
+
 @dataclass
 class PaperClicks:
     paper: Paper | None

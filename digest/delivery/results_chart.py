@@ -39,10 +39,11 @@ class Chart:
 SERIES = ("recipients", "opened", "clicked")
 
 
-def chart_figures(editions: list[Edition]) -> dict[int, dict[str, int]]:
+def chart_figures(editions: list[Edition], known: dict[int, dict[str, int]] | None = None) -> dict[int, dict[str, int]]:
     """Recipients, opened and clicked (readers, not events) per edition: stored totals where the edition has them;
     counted for the others, and stored for those sent EDITION_TOTALS_FINAL_AFTER_DAYS ago or more, so the chart
-    counts only the last days' editions however many came before."""
+    counts only the last days' editions however many came before. `known`: figures the caller has just counted
+    (the results page's own edition), used instead of counting that edition a second time."""
     stats = {
         row["edition_id"]: row
         for row in EditionTotals.objects.filter(edition__in=editions).values(
@@ -50,7 +51,8 @@ def chart_figures(editions: list[Edition]) -> dict[int, dict[str, int]]:
         )
     }
     missing = [edition for edition in editions if edition.pk not in stats]
-    counted = count_figures([edition.pk for edition in missing])
+    known = {pk: figures for pk, figures in (known or {}).items() if pk not in stats}
+    counted = {**count_figures([edition.pk for edition in missing if edition.pk not in known]), **known}
     final_before = timezone.now() - datetime.timedelta(days=settings.EDITION_TOTALS_FINAL_AFTER_DAYS)
     EditionTotals.objects.bulk_create(
         [
@@ -79,9 +81,12 @@ def count_figures(edition_ids: list[int]) -> dict[int, dict[str, int]]:
     return figures
 
 
-def recent_editions_chart(limit: int = 30, *, width: int = 760, height: int = 240) -> Chart:
+def recent_editions_chart(
+    limit: int = 30, *, width: int = 760, height: int = 240, known: dict[int, dict[str, int]] | None = None
+) -> Chart:
+    """`known`: as in chart_figures."""
     editions = list(Edition.objects.order_by("-date")[:limit])[::-1]
-    stats = chart_figures(editions)
+    stats = chart_figures(editions, known)
     plot_top, plot_bottom, left = 16, height - 28, 48
     maximum = max([stats[e.pk]["recipients"] for e in editions] + [1])
     slot = (width - left - 8) / max(len(editions), 1)

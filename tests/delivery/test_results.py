@@ -163,3 +163,23 @@ def test_the_results_page_counts_the_editions_events_once(client):
         q["sql"] for q in queries.captured_queries if "COUNT(DISTINCT" in q["sql"] and "digest_emailevent" in q["sql"]
     ]
     assert len(counts) == 1, counts
+
+
+def test_the_results_page_charts_its_own_edition_from_the_count_its_tables_read(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tests.admin_users import make_staff
+
+    edition = EditionFactory(sent_at=timezone.now() - datetime.timedelta(days=1))
+    event(delivery(edition), "opened")
+    event(delivery(edition), "clicked")
+    delivery(edition, status="failed")
+    client.force_login(make_staff("mei", "editor"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("admin:digest_edition_results", args=[edition.pk]))
+    assert [bar.value for bar in response.context["chart"].bars] == [2, 1, 1]
+    counts = [q["sql"] for q in queries.captured_queries if 'COUNT("digest_delivery"."id")' in q["sql"]]
+    assert len(counts) == 1, counts

@@ -11,7 +11,14 @@ from digest.admin.edition_pages.base import (
     EVENT_LABELS,
     EditionPageBase,
 )
-from digest.delivery.results import EVENT_TYPES, count_edition, edition_figures, edition_results, figures_csv
+from digest.delivery.results import (
+    EVENT_TYPES,
+    chart_series,
+    count_edition,
+    edition_figures,
+    edition_results,
+    figures_csv,
+)
 from digest.delivery.results_chart import SERIES, recent_editions_chart
 from digest.editor_text import edition_name
 from digest.models import Edition
@@ -23,9 +30,9 @@ class ResultsPages(EditionPageBase):
     def results_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         self._require(request, "view_edition")
         edition = get_object_or_404(Edition, pk=pk)
-        counted = count_edition(edition)  # both tables read the same count: the events are scanned once
+        counted = count_edition(edition)  # both tables and the chart read the same count: the events are scanned once
         results = edition_results(edition, counted=counted)
-        chart = recent_editions_chart()
+        chart = recent_editions_chart(known={edition.pk: chart_series(counted[0])})
         for bar in chart.bars:
             bar.label = EVENT_LABELS[bar.series]
         context = self._context(
