@@ -131,6 +131,9 @@ class ReaderModel(models.Model):
     class Meta:
         verbose_name = _("reader model")
         verbose_name_plural = _("reader models")
+        # The last run is the newest retrained_at (digest.personalization.training): one index entry, not a scan of
+        # every model, which grows with every reader who ever voted.
+        indexes = [models.Index(fields=["retrained_at"], name="readermodel_retrained_idx")]
 
     def __str__(self) -> str:
         return f"model of {self.subscriber_id} ({self.votes} votes)"
