@@ -137,12 +137,23 @@ def test_why_line_names_the_matched_topic_or_the_editors(day, topics, outbox_dir
     assert text.index("Editors Love This") < text.index("Memory-Efficient LLM Serving")
 
 
-def test_bilingual_shows_english_then_chinese(day, topics, outbox_dir):
+def test_bilingual_shows_chinese_then_the_english_original_as_the_option_says(day, topics, outbox_dir):
     edition, papers = day
     SubscriberFactory(email="cn@example.com", language="zh-Hans", bilingual=True, topics=[topics["llm"]])
     send_edition(edition)
     html = html_of(read_outbox(outbox_dir)["cn@example.com"])
-    assert html.index(papers[0].abstract) < html.index("我们提出一种节省内存的数据服务方法")
+    assert html.index("我们提出一种节省内存的数据服务方法") < html.index(papers[0].abstract)
+
+
+def test_bilingual_labels_both_blocks_in_the_html_and_the_text(day, topics, outbox_dir):
+    edition, papers = day
+    SubscriberFactory(email="cn@example.com", language="zh-Hans", bilingual=True, topics=[topics["llm"]])
+    send_edition(edition)
+    message = read_outbox(outbox_dir)["cn@example.com"]
+    for body in (html_of(message), message.get_body(("plain",)).get_content()):
+        chinese = body.index("我们提出一种节省内存的数据服务方法")
+        assert body.rindex("摘要", 0, chinese) < chinese < body.index("英文原文", chinese)
+        assert body.index("英文原文", chinese) < body.index(papers[0].abstract[:40])
 
 
 def test_max_papers_caps_the_email(day, topics, outbox_dir):

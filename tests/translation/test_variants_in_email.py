@@ -77,7 +77,7 @@ def test_english_readers_cost_no_request(serve, topics, outbox_dir):
     assert paper.abstract in html_of(inbox(outbox_dir)["en@example.com"])
 
 
-def test_bilingual_puts_the_english_paragraph_before_the_chinese_one(translated_day, outbox_dir):
+def test_bilingual_puts_the_chinese_paragraph_before_the_english_original(translated_day, outbox_dir):
     _, paper, edition = translated_day
     SubscriberFactory(email="both@example.com", language="zh-Hant-TW", bilingual=True)
     SubscriberFactory(email="zh@example.com", language="zh-Hant-TW", bilingual=False)
@@ -86,11 +86,11 @@ def test_bilingual_puts_the_english_paragraph_before_the_chinese_one(translated_
     chinese = variants.to_variant(SIMPLIFIED, "zh-Hant-TW")
     english = paper.abstract.strip()
     html, text = html_of(mail["both@example.com"]), text_of(mail["both@example.com"])
-    assert english in html and html.index(english) < html.index(chinese)
+    assert english in html and html.index(chinese) < html.index(english)
     assert 'lang="en"' in html
     # The text part is wrapped at 76 columns (a Chinese line may break between any two characters).
     flat = "".join(text.split())
-    assert flat.index("".join(english.split())) < flat.index("".join(chinese.split()))
+    assert flat.index("".join(chinese.split())) < flat.index("".join(english.split()))
     assert english not in html_of(mail["zh@example.com"])
 
 

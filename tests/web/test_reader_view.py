@@ -33,7 +33,13 @@ def sent(topics, outbox_dir):
 
 def view_link(message):
     html = message.get_body(("html",)).get_content()
-    return re.search(r'<a href="https://papers\.example\.org(/read/[^"]+)">', html).group(1)
+    return re.search(r'<a href="https://papers\.example\.org(/read/[^"?]+)\?r=[^"]+">', html).group(1)
+
+
+def personal_view_link(message):
+    """The header's link as the reader clicks it: the view and their own feedback link."""
+    html = message.get_body(("html",)).get_content()
+    return re.search(r'<a href="https://papers\.example\.org(/read/[^"]+)">', html).group(1).replace("&amp;", "&")
 
 
 def test_view_in_browser_shows_exactly_that_readers_papers_in_their_language(client, sent):
@@ -51,14 +57,65 @@ def test_readers_who_share_a_variant_share_one_link(sent):
     assert view_link(sent["tw@example.com"]) != view_link(sent["hk@example.com"])
 
 
-def test_a_view_link_names_no_followed_item(topics, outbox_dir):
+def test_a_view_link_does_not_spell_out_a_followed_item(topics, outbox_dir):
+    paper = PaperFactory(title="Seeing Things", authors=["Fei-Fei Li"], topics=[topics["vision"]])
+    SubscriberFactory(email="f@example.com", language="en", follows={"authors": ["Fei-Fei Li"]})
+    send_edition(build_edition(paper.announced_on))
+    message = email.message_from_bytes(next(outbox_dir.glob("*.eml")).read_bytes(), policy=policy.default)
+    token = view_link(message).removeprefix("/read/").rstrip("/")
+    payload = signing.Signer(salt="digest.reader_view", algorithm="sha256").unsign_object(token)
+    assert "Fei" not in repr(payload)
+
+
+def test_the_view_shows_the_why_lines_the_email_has(client, topics, outbox_dir):
     paper = PaperFactory(title="Seeing Things", authors=["Fei-Fei Li"], topics=[topics["vision"]])
     SubscriberFactory(email="f@example.com", language="en", follows={"authors": ["Fei-Fei Li"]})
     send_edition(build_edition(paper.announced_on))
     message = email.message_from_bytes(next(outbox_dir.glob("*.eml")).read_bytes(), policy=policy.default)
     assert "you follow Fei-Fei Li" in message.get_body(("plain",)).get_content()
-    token = view_link(message).removeprefix("/read/").rstrip("/")
-    assert "Fei" not in signing.b64_decode(token.split(":")[0].encode()).decode()
+    assert "Why you got this: you follow Fei-Fei Li." in client.get(personal_view_link(message)).content.decode()
+
+
+def test_a_shared_view_link_says_a_paper_was_followed_without_naming_what(client, topics, outbox_dir):
+    paper = PaperFactory(title="Seeing Things", authors=["Fei-Fei Li"], topics=[topics["vision"]])
+    SubscriberFactory(email="f@example.com", language="en", follows={"authors": ["Fei-Fei Li"]})
+    send_edition(build_edition(paper.announced_on))
+    message = email.message_from_bytes(next(outbox_dir.glob("*.eml")).read_bytes(), policy=policy.default)
+    body = client.get(view_link(message)).content.decode()
+    assert "Why you got this: it matches something you follow." in body and "you follow Fei" not in body
+
+
+def test_the_view_shows_the_same_why_lines_as_the_email_in_the_readers_variant(client, sent):
+    email_whys = re.findall(r'class="why"[^>]*>([^<]+)<', sent["tw@example.com"].get_body(("html",)).get_content())
+    page_whys = re.findall(r'class="why"[^>]*>([^<]+)<', client.get(view_link(sent["tw@example.com"])).content.decode())
+    assert page_whys == email_whys and "推薦原因" in page_whys[0]
+
+
+def test_opened_from_the_email_the_view_has_vote_buttons_that_record_a_vote(client, sent):
+    from subscribers.models import Feedback
+
+    body = client.get(personal_view_link(sent["tw@example.com"])).content.decode()
+    up = re.search(r'<a class="vote" href="(/feedback/[^"]+/up/)"', body).group(1)
+    assert client.post(up).status_code == 200
+    feedback = Feedback.objects.get()
+    assert feedback.subscriber.email == "tw@example.com" and feedback.paper.title == "Memory-Efficient LLM Serving"
+
+
+def test_a_shared_view_link_has_no_vote_buttons(client, sent):
+    assert 'class="vote"' not in client.get(view_link(sent["tw@example.com"])).content.decode()
+
+
+def test_a_tampered_personal_part_gives_no_vote_buttons(client, sent):
+    link = personal_view_link(sent["tw@example.com"])
+    tampered = link[:-3] + ("A" if link[-3] != "A" else "B") + link[-2:]
+    body = client.get(tampered).content.decode()
+    assert client.get(tampered).status_code == 200 and 'class="vote"' not in body
+    assert 'class="vote"' not in client.get(view_link(sent["tw@example.com"]) + "?r=https://evil.example/feedback/x").content.decode()
+
+
+def test_the_view_page_sends_no_referrer_and_is_not_cached(client, sent):
+    response = client.get(personal_view_link(sent["tw@example.com"]))
+    assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
 
 
 def test_the_plain_text_part_carries_the_same_link(sent):
@@ -69,7 +126,7 @@ def test_the_plain_text_part_carries_the_same_link(sent):
 def test_a_tampered_view_link_is_a_404(client, sent):
     link = view_link(sent["tw@example.com"])
     data, signature = link.removeprefix("/read/").rstrip("/").split(":")
-    other = signing.b64_encode(signing.b64_decode(data.encode()).replace(b"zh-Hant-TW", b"zh-Hant-HK")).decode()
+    other = data[:-2] + ("A" if data[-2] != "A" else "B") + data[-1]
     assert client.get(f"/read/{other}:{signature}/").status_code == 404
     assert client.get("/read/1/").status_code == 404
 
@@ -90,3 +147,19 @@ def test_making_a_view_link_touches_no_database(sent, django_assert_num_queries)
 
     with django_assert_num_queries(0):
         reader_view_link(VariantKey(1, "en", False, ((7, "llm", "", False),)))
+
+
+def test_a_link_that_carried_paper_ids_alone_still_opens(client, sent):
+    edition = Edition.objects.get()
+    paper_id = Paper.objects.get(title="Seeing Through Video Transformers").pk
+    token = signing.Signer(salt="digest.reader_view", algorithm="sha256").sign_object(
+        [edition.pk, "zh-Hant-HK", 0, [paper_id]]
+    )
+    response = client.get(f"/read/{token}/")
+    assert response.status_code == 200 and "Seeing Through Video Transformers" in response.content.decode()
+
+
+def test_a_bilingual_view_shows_chinese_first_then_the_labelled_english_original(client, sent):
+    body = client.get(view_link(sent["hk@example.com"])).content.decode()
+    assert body.index("我們研究") < body.index("英文原文") < body.index('class="original"')
+    assert body.index("摘要") < body.index("我們研究")
