@@ -1,6 +1,7 @@
-"""The archive, a reader's own view and the email itself at 600 px and 375 px, Taiwan and Hong Kong, light and
-dark (Chromium's emulated prefers-color-scheme): math reads as text, nothing scrolls sideways, dark is dark.
-Screenshots go to var/screenshots/reading-*.png for a person to look at."""
+"""The archive, a reader's own view and the email itself at 600 px and 375 px, Taiwan and Hong Kong (and the
+mainland's Simplified at 375 px), light and dark (Chromium's emulated prefers-color-scheme): math reads as text,
+nothing scrolls sideways, dark is dark, vote buttons are thumb-sized. Screenshots go to
+var/screenshots/reading-*.png for a person to look at."""
 
 import email
 import re
@@ -19,7 +20,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 LONG_URL = "https://github.com/example-lab/" + "memory-efficient-serving-of-large-language-models-" * 3
 VARIANTS = [(width, language, scheme) for width in (600, 375) for language in ("zh-Hant-TW", "zh-Hant-HK")
-            for scheme in ("light", "dark")]  # fmt: skip
+            for scheme in ("light", "dark")] + [(375, "zh-Hans", scheme) for scheme in ("light", "dark")]  # fmt: skip
+EMAIL_OF = {"tw": "zh-Hant-TW", "hk": "zh-Hant-HK", "cn": "zh-Hans"}
 
 
 @pytest.fixture
@@ -43,10 +45,11 @@ def emails(topics, outbox_dir):
     edition = build_edition(paper.announced_on)
     SubscriberFactory(email="tw@example.com", language="zh-Hant-TW", bilingual=True)
     SubscriberFactory(email="hk@example.com", language="zh-Hant-HK", bilingual=True)
+    SubscriberFactory(email="cn@example.com", language="zh-Hans", bilingual=True)
     send_edition(edition)
     assert Edition.objects.get().status == Edition.Status.SENT
     parsed = [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in outbox_dir.glob("*.eml")]
-    return {("zh-Hant-TW" if m["To"].startswith("tw") else "zh-Hant-HK"): m for m in parsed}
+    return {EMAIL_OF[m["To"][:2]]: m for m in parsed}
 
 
 def open_at(browser, width: int, scheme: str):
@@ -82,6 +85,12 @@ def test_the_readers_own_view_reads_well(browser, live_server, emails, width, la
     try:
         page.goto(live_server.url + view)
         assert_reads_well(page, width, scheme, ".paper")
+        votes = page.locator("a.vote")
+        assert votes.count() == 4  # 👍 and 👎 on both papers: the email's link carries the reader's own vote link
+        for box in (votes.nth(i).bounding_box() for i in range(votes.count())):
+            assert box["width"] >= 44 and box["height"] >= 44, box
+        date = page.locator("h1 time").bounding_box()
+        assert date["height"] < 48, "the date breaks across lines"
         screenshot(page, f"reading-view-{language}-{width}-{scheme}")
     finally:
         context.close()
