@@ -2,7 +2,9 @@
 every edition ever sent, and raw webhook payloads (addresses, provider details) go after EVENT_PAYLOAD_RETENTION_DAYS.
 
 Nightly (digest.tasks.prune_history), in batches of RETENTION_BATCH rows, each its own short transaction: no lock
-is held for long, and a run that stops halfway is finished by the next.
+is held for long, and a run that stops halfway is finished by the next. Events that belong to no delivery (a
+provider's event for a message we never sent, or one that arrived after its edition was pruned) carry no edition
+and are deleted once they are DELIVERY_RETENTION_DAYS old, like the rest.
 
 Exactly-once: fan-out creates a delivery for every recipient who has no row for the edition yet
 (digest.delivery.fanout.create_deliveries), so deleting an edition's rows would make a re-run mail everyone again.
@@ -35,6 +37,7 @@ class PruneReport:
     deliveries: int = 0
     events: int = 0
     payloads: int = 0
+    events_without_delivery: int = 0
 
 
 def prune_history(*, now: datetime.datetime | None = None, batch: int | None = None) -> PruneReport:
@@ -43,6 +46,9 @@ def prune_history(*, now: datetime.datetime | None = None, batch: int | None = N
     report = PruneReport()
     report.payloads = clear_payloads(now - datetime.timedelta(days=settings.EVENT_PAYLOAD_RETENTION_DAYS), batch)
     cutoff = (now - datetime.timedelta(days=settings.DELIVERY_RETENTION_DAYS)).date()
+    report.events_without_delivery = delete_events_without_delivery(
+        now - datetime.timedelta(days=settings.DELIVERY_RETENTION_DAYS), batch
+    )
     old = Edition.objects.filter(date__lt=cutoff).filter(Exists(Delivery.objects.filter(edition=OuterRef("pk"))))
     for edition in old.order_by("date"):
         if not summarize(edition, now):
@@ -106,14 +112,33 @@ def delete_rows(edition: Edition, batch: int) -> tuple[int, int]:
     return deliveries, events
 
 
-def clear_payloads(before: datetime.datetime, batch: int) -> int:
-    """Raw webhook payloads of events older than `before` are emptied (the event's type, time and link stay)."""
-    cleared = 0
+def delete_events_without_delivery(before: datetime.datetime, batch: int) -> int:
+    """Events older than `before` that belong to no delivery (and so to no edition that delete_rows would reach)."""
+    deleted = 0
+    old = EmailEvent.objects.filter(edition__isnull=True, delivery__isnull=True, occurred_at__lt=before)
     while True:
         with transaction.atomic():
-            ids = list(
-                EmailEvent.objects.filter(occurred_at__lt=before).exclude(raw={}).values_list("pk", flat=True)[:batch]
-            )
+            ids = list(old.values_list("pk", flat=True)[:batch])
             if not ids:
+                return deleted
+            deleted += EmailEvent.objects.filter(pk__in=ids).delete()[0]
+
+
+def clear_payloads(before: datetime.datetime, batch: int) -> int:
+    """Raw webhook payloads of events older than `before` are emptied (the event's type, time and link stay).
+
+    The events still holding a payload are read in time order through a partial index of their own
+    (emailevent_payload_age_idx: only events whose payload is not yet emptied), each batch starting at the time the
+    last one ended: a night's work follows the events that turned old since the last run, not every event kept."""
+    cleared = 0
+    since = None
+    while True:
+        rows = EmailEvent.objects.filter(occurred_at__lt=before).exclude(raw={})
+        if since is not None:
+            rows = rows.filter(occurred_at__gte=since)
+        with transaction.atomic():
+            page = list(rows.order_by("occurred_at").values_list("pk", "occurred_at")[:batch])
+            if not page:
                 return cleared
-            cleared += EmailEvent.objects.filter(pk__in=ids).update(raw={})
+            cleared += EmailEvent.objects.filter(pk__in=[pk for pk, _ in page]).update(raw={})
+        since = page[-1][1]

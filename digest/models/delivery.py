@@ -101,7 +101,12 @@ class EmailEvent(models.Model):
     class Meta:
         verbose_name = _("email event")
         verbose_name_plural = _("email events")
-        indexes = [models.Index(fields=["edition", "event_type"], name="emailevent_edition_type_idx")]
+        indexes = [
+            models.Index(fields=["edition", "event_type"], name="emailevent_edition_type_idx"),
+            # Only events whose raw payload is still kept: the nightly retention empties the old ones in time order
+            # (digest.delivery.retention.clear_payloads) without reading the events it emptied before.
+            models.Index(fields=["occurred_at"], name="emailevent_payload_age_idx", condition=~models.Q(raw={})),
+        ]
 
     def __str__(self) -> str:
         # No address: the string shows in admin titles and logs that editors read.

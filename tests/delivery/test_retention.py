@@ -95,3 +95,29 @@ def test_raw_payloads_of_old_events_are_emptied_sooner(settings):
     EmailEvent.objects.update(occurred_at=NOW - datetime.timedelta(days=31))
     assert prune_history(now=NOW).payloads == 1
     assert list(EmailEvent.objects.filter(edition=edition).values_list("raw", flat=True)) == [{}]
+
+
+def test_events_of_no_delivery_are_deleted_once_as_old_as_deliveries_are_kept(settings):
+    settings.DELIVERY_RETENTION_DAYS = 365
+    EmailEvent.objects.create(
+        event_id="stray-old", event_type="bounced", occurred_at=NOW - datetime.timedelta(days=400)
+    )
+    recent = EmailEvent.objects.create(
+        event_id="stray-new", event_type="bounced", occurred_at=NOW - datetime.timedelta(days=10)
+    )
+    assert prune_history(now=NOW).events_without_delivery == 1
+    assert list(EmailEvent.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_payloads_are_emptied_in_batches_each_starting_where_the_last_ended(settings):
+    settings.EVENT_PAYLOAD_RETENTION_DAYS = 30
+    for n in range(5):
+        EmailEvent.objects.create(
+            event_id=f"old-{n}", event_type="opened", raw={"n": n}, occurred_at=NOW - datetime.timedelta(days=40 - n)
+        )
+    kept = EmailEvent.objects.create(event_id="new", event_type="opened", raw={"n": 9}, occurred_at=NOW)
+    with CaptureQueriesContext(connection) as queries:
+        assert prune_history(now=NOW, batch=2).payloads == 5
+    selects = [q["sql"] for q in queries.captured_queries if 'NOT ("digest_emailevent"."raw"' in q["sql"]]
+    assert len(selects) == 4 and all('"occurred_at" >=' in sql for sql in selects[1:])  # 2 + 2 + 1, then none
+    assert list(EmailEvent.objects.exclude(raw={}).values_list("pk", flat=True)) == [kept.pk]
