@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 
+from digest.delivery.providers import RateUnknown, amazon_ses
 from digest.translation.check import NOT_CONFIGURED, TranslatorCheckFailed, check_translator, public_base_url
 
 #: Beat's sweeper runs every 5 minutes (newsletter/celery.py); three missed ticks mean beat is not running.
@@ -119,6 +120,8 @@ def check_mail() -> Check:
         return Check("mail", True, f"outbox {outbox} (emails are written there, not sent)")
     if backend == "django.core.mail.backends.smtp.EmailBackend":
         return _check_smtp()
+    if backend == amazon_ses.BACKEND:
+        return _check_amazon_ses()
     if backend.startswith("anymail."):
         # Each provider checks credentials with its own API call; a missing setting is what we can see here.
         missing = [] if settings.ANYMAIL else ["ANYMAIL_* settings"]
@@ -142,6 +145,17 @@ def _check_smtp() -> Check:
         return Check("mail", False, f"SMTP {host}:{port}: {_one_line(error)}")
     login = ", login accepted" if settings.EMAIL_HOST_USER else ""
     return Check("mail", True, f"SMTP {host}:{port} answers EHLO ({code}){login}")
+
+
+def _check_amazon_ses() -> Check:
+    """Asking for the account's sending rate proves the credentials, the region and the endpoint the sends use."""
+    try:
+        rate = amazon_ses.account_send_rate()
+    except RateUnknown as error:
+        return Check("mail", False, f"Amazon SES: cannot read the account: {_one_line(error)}")
+    configured = settings.SEND_RATE_PER_SECOND
+    paced = f"SEND_RATE_PER_SECOND={configured} paces the sends" if configured else "sends are paced to it"
+    return Check("mail", True, f"Amazon SES answers: the account may send {rate:g} messages/s ({paced})")
 
 
 def check_translation() -> Check:

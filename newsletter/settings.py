@@ -4,6 +4,7 @@ With no environment at all the project runs on SQLite under var/, runs Celery ta
 writes every email as a .eml file under var/outbox/: what `make demo` needs on a machine with no network.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -157,9 +158,12 @@ LIST_ID = env("LIST_ID", default="Daily AI Papers <daily.daily-ai-papers.example
 
 # Every ANYMAIL_* variable goes into the ANYMAIL dict without its prefix, so any ESP (or a loopback
 # server speaking its API) is chosen by environment alone.
-def _anymail_value(key: str, value: str) -> str | float | bool:
-    """Environment strings typed as anymail expects them (REQUESTS_TIMEOUT=5, IGNORE_UNSUPPORTED_FEATURES=true);
-    tokens and secrets stay strings even when they look like numbers."""
+def _anymail_value(key: str, value: str) -> str | float | bool | dict:
+    """Environment strings typed as anymail expects them (REQUESTS_TIMEOUT=5, IGNORE_UNSUPPORTED_FEATURES=true,
+    AMAZON_SES_CLIENT_PARAMS={"endpoint_url": ...} as JSON: boto3's keyword arguments); tokens and secrets stay
+    strings even when they look like numbers."""
+    if key.endswith("_PARAMS"):
+        return json.loads(value)
     if value.lower() in ("true", "false"):
         return value.lower() == "true"
     if key.endswith("TIMEOUT"):
@@ -172,6 +176,12 @@ ANYMAIL = {
     for key, value in os.environ.items()
     if key.startswith("ANYMAIL_")
 }
+if EMAIL_BACKEND == "anymail.backends.amazon_ses.EmailBackend":
+    # Amazon SES through boto3 (credentials and region: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION or
+    # any other way boto3 finds them). One attempt per request, as with the other providers: the send path retries
+    # with backoff and knows what was sent, while boto3 retrying a SendEmail whose answer was lost could mail twice.
+    _ses_client = ANYMAIL.setdefault("AMAZON_SES_CLIENT_PARAMS", {})
+    _ses_client.setdefault("config", {}).setdefault("retries", {"total_max_attempts": 1})
 
 # --- Celery ------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://localhost/")

@@ -306,8 +306,9 @@ def _send_one_by_one(connections: _Connections, prepared: list, workers: int, re
     thread (building them in the sending threads makes those fight over the GIL), a group at a time (a batch of
     finished messages, tens of kilobytes each, would make memory grow with SEND_BATCH_SIZE)."""
     size = max(GATE_GROUP, 2 * workers)
-    if settings.SEND_RATE_PER_SECOND:
-        size = min(size, settings.SEND_RATE_PER_SECOND)  # a group's allowance is taken at once
+    rate = ratelimit.send_rate()
+    if rate:
+        size = min(size, rate)  # a group's allowance is taken at once
     pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
     try:
         for start in range(0, len(prepared), size):

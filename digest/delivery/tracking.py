@@ -25,6 +25,7 @@ from subscribers.models import Subscriber
 log = logging.getLogger(__name__)
 
 SOFT_BOUNCE_TYPES = {"SoftBounce", "Transient", "DnsError"}
+SES_SOFT_BOUNCE_TYPES = {"Transient", "Undetermined"}
 SUPPRESSING = {"complained", "rejected"}
 
 
@@ -90,10 +91,16 @@ def _subscriber_for(event: AnymailTrackingEvent, delivery: Delivery | None) -> S
     return None
 
 
+def _soft_bounce(event: AnymailTrackingEvent) -> bool:
+    """Postmark names a bounce's kind in Type; Amazon SES in bounce.bounceType, where only Permanent is hard."""
+    esp_event = event.esp_event if isinstance(event.esp_event, dict) else {}
+    ses_bounce = esp_event.get("bounce") if isinstance(esp_event.get("bounce"), dict) else {}
+    return esp_event.get("Type") in SOFT_BOUNCE_TYPES or ses_bounce.get("bounceType") in SES_SOFT_BOUNCE_TYPES
+
+
 def _apply(event: AnymailTrackingEvent, subscriber: Subscriber) -> None:
     kind = event.event_type
-    esp_type = (event.esp_event or {}).get("Type") if isinstance(event.esp_event, dict) else None
-    if kind == "deferred" or (kind == "bounced" and esp_type in SOFT_BOUNCE_TYPES):
+    if kind == "deferred" or (kind == "bounced" and _soft_bounce(event)):
         bounces = status.count_soft_bounce(subscriber)
         if bounces >= settings.SOFT_BOUNCES_BEFORE_SUPPRESSION:
             status.suppress(subscriber, f"{bounces} soft bounces")

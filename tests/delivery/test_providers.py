@@ -13,6 +13,7 @@ from digest.delivery.providers import PROVIDERS, for_backend, merge_profile
         ("anymail.backends.mailgun.EmailBackend", "mailgun", True, False),
         ("anymail.backends.sendgrid.EmailBackend", "sendgrid", True, False),
         ("django.core.mail.backends.smtp.EmailBackend", "smtp", False, False),
+        ("anymail.backends.amazon_ses.EmailBackend", "amazon_ses", False, False),
     ],
 )
 def test_each_known_backend_has_one_provider_saying_what_it_can_do(backend, name, batches, answers):
@@ -26,7 +27,7 @@ def test_no_backend_is_claimed_by_two_providers():
 
 
 def test_an_unknown_backend_sends_one_by_one_and_cannot_be_asked():
-    provider = for_backend("anymail.backends.amazon_ses.EmailBackend")
+    provider = for_backend("anymail.backends.brevo.EmailBackend")
     assert not provider.can_batch and not provider.can_look_up
 
 

@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from digest.delivery.providers import mailgun, outbox, postmark, sendgrid, smtp
-from digest.delivery.providers.base import LookupFailed, MergeProfile, Provider, sent_through_backend
+from digest.delivery.providers import amazon_ses, mailgun, outbox, postmark, sendgrid, smtp
+from digest.delivery.providers.base import LookupFailed, MergeProfile, Provider, RateUnknown, sent_through_backend
 from digest.models import Delivery
 
-__all__ = ["PROVIDERS", "LookupFailed", "MergeProfile", "Provider", "already_sent", "for_backend", "merge_profile"]
+__all__ = [
+    "PROVIDERS",
+    "LookupFailed",
+    "MergeProfile",
+    "Provider",
+    "RateUnknown",
+    "already_sent",
+    "for_backend",
+    "merge_profile",
+]
 
 PROVIDERS: tuple[Provider, ...] = (
     outbox.PROVIDER,
@@ -20,6 +29,7 @@ PROVIDERS: tuple[Provider, ...] = (
     mailgun.PROVIDER,
     sendgrid.PROVIDER,
     smtp.PROVIDER,
+    amazon_ses.PROVIDER,
 )
 _BY_BACKEND = {backend: provider for provider in PROVIDERS for backend in provider.backends}
 

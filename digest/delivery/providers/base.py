@@ -19,6 +19,10 @@ class LookupFailed(Exception):
     """The provider could not be asked; the row stays queued rather than risk a duplicate."""
 
 
+class RateUnknown(Exception):
+    """The provider could not be asked for the account's sending rate (no permission, unreachable)."""
+
+
 @dataclass(frozen=True)
 class MergeProfile:
     """How one provider merges: its batch limit, how a body refers to a field, and that field's key."""
@@ -44,6 +48,9 @@ class Provider:
     merge: MergeProfile | None = None
     #: Set when the provider can answer "did you already get this message?".
     find_sent: SentLookup | None = None
+    #: Set when the provider can tell the account's sending rate (messages per second); the rate limiter paces to
+    #: it when SEND_RATE_PER_SECOND is not set. Raises when it cannot be asked.
+    send_rate: Callable[[], float] | None = None
     #: What a row in flight when a worker died can suffer, for the README and operators.
     exactly_once: str = "at-least-once: a row in flight when a worker dies may be sent again, same Message-ID"
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from anymail.exceptions import AnymailAPIError, AnymailInvalidAddress, AnymailRecipientsRefused
 from anymail.message import AnymailRecipientStatus
 
+from digest.delivery.providers.amazon_ses import http_status as ses_http_status
 from digest.delivery.providers.smtp import smtp_failure
 from digest.models import Delivery
 
@@ -62,7 +63,7 @@ def verdict_for(error: Exception) -> Verdict:
     if isinstance(error, AnymailInvalidAddress):  # caught before any request: no retry can fix the address
         return Verdict(Delivery.Status.FAILED, f"invalid address: {error}")
     if isinstance(error, AnymailAPIError):
-        code = error.status_code
+        code = error.status_code if error.status_code is not None else ses_http_status(error)
         if code is not None and 400 <= code < 500 and code not in (408, 429):
             return Verdict(Delivery.Status.FAILED, f"provider rejected the message: {error}")
         return Verdict(Delivery.Status.QUEUED, reason(error), retry_after_of(error))
