@@ -10,6 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from digest.delivery.email.rendering import paper_count_label
+from digest.languages import Language
 from digest.models import Edition, EditionEntry
 from digest.translation.variants import localize
 
@@ -23,6 +24,8 @@ TOP_PAPERS = 3
 class TopPaper:
     arxiv_id: str
     title: str
+    #: False: the title is the English original (no translation yet), marked lang="en" on the page.
+    translated: bool
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,13 @@ def index_page(number: str | int | None, language: str) -> tuple[Page, list[Inde
         IndexRow(
             edition,
             paper_count_label(edition.paper_count),
-            [TopPaper(entry.paper.arxiv_id, localize(entry.paper, language).title) for entry in edition.top_entries],
+            [_top_paper(entry, language) for entry in edition.top_entries],
         )
         for edition in page.object_list
     ]
     return page, rows
+
+
+def _top_paper(entry: EditionEntry, language: str) -> TopPaper:
+    text = localize(entry.paper, language)
+    return TopPaper(entry.paper.arxiv_id, text.title, text.translated or language == Language.EN)
