@@ -12,8 +12,20 @@ from django.conf import settings as django_settings
 
 from digest.models import Topic
 from digest.papers.default_topics import seed_topics
+from tests import fast_flush
 from tests.fakes.http import LoopbackServer
 from tests.fakes.llm import good_model
+
+fast_flush.install()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> None:
+    """pytest-django's test database, set to commit without waiting for the disk (tests/fast_flush.py)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        fast_flush.commit_without_waiting(connection)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_DATA = Path(django_settings.BASE_DIR) / "digest" / "sample_data"
