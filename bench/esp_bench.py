@@ -3,14 +3,17 @@ API that answer every request after 50 ms. Prints messages/s per provider.
 
 - postmark: one message per reader (Postmark merges only through templates), SEND_CONCURRENCY requests
   in flight per worker process;
+- ses: Amazon SES v2 through anymail and boto3, one SendEmail (raw MIME) per reader, paced to the MaxSendRate the
+  loopback account reports (`--ses-rate`, asked once through GetAccount);
 - sendgrid, mailgun: batch sending through merge_data, one request per variant chunk
   (digest/delivery/providers/batching.py);
 - smtp: Django's SMTP backend, one kept-open session per sending thread, into Postfix's `smtp-sink` (a C
   test server that accepts and discards; Debian's `postfix` package ships it). Its count is the rows the
   workers recorded as sent, each after the server's 250 for DATA.
 
-    .venv/bin/python bench/esp_bench.py --messages 20000                # all three
+    .venv/bin/python bench/esp_bench.py --messages 20000                # every provider
     .venv/bin/python bench/esp_bench.py --messages 20000 --esp postmark
+    .venv/bin/python bench/esp_bench.py --messages 20000 --esp ses --ses-rate 100
     .venv/bin/python bench/esp_bench.py --messages 20000 --esp smtp --threads 8
 """
 
@@ -57,7 +60,7 @@ class SmtpSink:
             self.process.wait(timeout=10)
 
 
-def fake_for(esp: str, latency: float):
+def fake_for(esp: str, latency: float, ses_rate: float = 10000.0):
     """The loopback provider and the environment that points a worker's anymail backend at it."""
     if esp == "smtp":
         sink = SmtpSink()
@@ -75,6 +78,11 @@ def fake_for(esp: str, latency: float):
             "ANYMAIL_POSTMARK_SERVER_TOKEN": "test-server-token",
             "ANYMAIL_POSTMARK_API_URL": fake.api_url,
         }
+    if esp == "ses":
+        from tests.fakes.amazon_ses import FakeSES
+
+        fake = FakeSES(latency=latency, max_send_rate=ses_rate)
+        return fake, fake.environment()  # credentials, region and endpoint as environment variables, as in production
     if esp == "sendgrid":
         from tests.fakes.sendgrid import API_KEY, FakeSendGrid
 
@@ -106,7 +114,7 @@ def run(esp: str, args) -> None:
     Edition.objects.filter(date=DAY).update(status=Edition.Status.DRAFT, sent_at=None)
     broker = "redis://127.0.0.1:6379/13"
     redis.Redis.from_url(broker).flushdb()
-    fake, provider_env = fake_for(esp, args.latency)
+    fake, provider_env = fake_for(esp, args.latency, args.ses_rate)
     with fake:
         env = provider_env | {
             "CELERY_BROKER_URL": broker,
@@ -134,7 +142,9 @@ def run(esp: str, args) -> None:
     else:
         received = len(fake.recipients())
         requests = f"{len(fake.server.requests):,} requests"
-        mode = "one message per request" if esp == "postmark" else "batch sending (merge_data)"
+        mode = "one message per request" if esp in ("postmark", "ses") else "batch sending (merge_data)"
+        if esp == "ses":
+            mode += f", account MaxSendRate {args.ses_rate:g}/s"
         latency = f"{args.latency * 1000:.0f} ms"
     assert received == sent, (esp, received, sent)
     skipped = args.messages - sent
@@ -154,7 +164,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=32, help="SEND_CONCURRENCY per worker process")
     parser.add_argument("--concurrency", type=int, default=1, help="prefork processes per worker")
-    parser.add_argument("--esp", choices=["postmark", "sendgrid", "mailgun", "smtp"], action="append")
+    parser.add_argument("--esp", choices=["postmark", "sendgrid", "mailgun", "smtp", "ses"], action="append")
+    parser.add_argument("--ses-rate", type=float, default=10000.0, help="MaxSendRate the loopback SES account reports")
     args = parser.parse_args()
     fresh_database("bench_esp")
 
@@ -162,7 +173,7 @@ def main() -> None:
 
     load_edition()
     make_subscribers(args.messages)
-    for esp in args.esp or ["sendgrid", "mailgun", "postmark", "smtp"]:
+    for esp in args.esp or ["sendgrid", "mailgun", "postmark", "ses", "smtp"]:
         run(esp, args)
 
 

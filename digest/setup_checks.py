@@ -120,7 +120,7 @@ def check_mail() -> Check:
         return Check("mail", True, f"outbox {outbox} (emails are written there, not sent)")
     if backend == "django.core.mail.backends.smtp.EmailBackend":
         return _check_smtp()
-    if backend == amazon_ses.BACKEND:
+    if backend in amazon_ses.BACKENDS:
         return _check_amazon_ses()
     if backend.startswith("anymail."):
         # Each provider checks credentials with its own API call; a missing setting is what we can see here.

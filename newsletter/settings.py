@@ -176,12 +176,14 @@ ANYMAIL = {
     for key, value in os.environ.items()
     if key.startswith("ANYMAIL_")
 }
-if EMAIL_BACKEND == "anymail.backends.amazon_ses.EmailBackend":
+if EMAIL_BACKEND.endswith("amazon_ses.EmailBackend"):  # ours (a shared boto3 client) or anymail's
     # Amazon SES through boto3 (credentials and region: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION or
     # any other way boto3 finds them). One attempt per request, as with the other providers: the send path retries
     # with backoff and knows what was sent, while boto3 retrying a SendEmail whose answer was lost could mail twice.
     _ses_client = ANYMAIL.setdefault("AMAZON_SES_CLIENT_PARAMS", {})
     _ses_client.setdefault("config", {}).setdefault("retries", {"total_max_attempts": 1})
+    # One boto3 client serves every sending thread of a process: a kept-alive connection for each of them.
+    _ses_client["config"].setdefault("max_pool_connections", max(10, env.int("SEND_CONCURRENCY", default=8)))
 
 # --- Celery ------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://localhost/")

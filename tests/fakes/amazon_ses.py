@@ -66,7 +66,7 @@ class FakeSES(FakeProvider):
     def environment(self) -> dict[str, str]:
         """The same, as a worker process's environment (README: Amazon SES)."""
         return {
-            "EMAIL_BACKEND": "anymail.backends.amazon_ses.EmailBackend",
+            "EMAIL_BACKEND": "digest.delivery.providers.amazon_ses.EmailBackend",
             "AWS_ACCESS_KEY_ID": ACCESS_KEY,
             "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
             "AWS_DEFAULT_REGION": REGION,
@@ -74,7 +74,7 @@ class FakeSES(FakeProvider):
         }
 
     def configure(self, settings) -> None:
-        settings.EMAIL_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
+        settings.EMAIL_BACKEND = "digest.delivery.providers.amazon_ses.EmailBackend"
         settings.ANYMAIL = {**settings.ANYMAIL, **self.anymail_settings()}
 
     def answer(self, request: Request) -> Reply:
