@@ -102,3 +102,16 @@ def test_every_page_reached_from_the_email_reads_well_on_a_phone(browser, live_s
         assert {"read", "manage", "unsubscribe", "feedback", "archive"} <= kinds, kinds
     finally:
         context.close()
+
+
+def test_the_forget_button_looks_disabled_until_votes_have_taught_something(page, live_server, topics):
+    from subscribers.tokens import make_token
+
+    subscriber = SubscriberFactory(email="new@example.com", language="zh-Hant-TW", topics=[topics["llm"]])
+    page.goto(f"{live_server.url}/manage/{make_token(subscriber, 'manage')}/")
+    forget = page.locator("form:has(input[value=reset_learning]) button")
+    assert forget.is_disabled()
+    assert float(forget.evaluate("b => getComputedStyle(b).opacity")) < 0.6
+    assert forget.evaluate("b => getComputedStyle(b).cursor") == "not-allowed"
+    enabled = page.locator("form button[type=submit]").first
+    assert float(enabled.evaluate("b => getComputedStyle(b).opacity")) == 1.0
