@@ -17,7 +17,7 @@ export SECRET_KEY
 # constraints.txt pins the whole tree (pip and setuptools included), not only pyproject's direct dependencies.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	@echo "installing $$($(BIN)/python scripts/count_packages.py) pinned packages (and what they need) from PyPI into $(VENV): about 680 MB, 1-3 minutes the first time"
+	@echo "installing $$($(BIN)/python scripts/count_packages.py) pinned packages (and what they need) from PyPI into $(VENV): about 710 MB, 1-3 minutes the first time"
 	$(BIN)/pip install --quiet -c constraints.txt pip setuptools
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
