@@ -98,3 +98,8 @@ def test_the_day_page_has_a_subscribe_button_to_the_sign_up_page(client, edition
 def test_the_date_is_one_unbreakable_piece_of_the_heading(client, edition):
     body = client.get("/archive/2025-05-28/?lang=zh-Hant-TW").content.decode()
     assert '<span class="keep"><time datetime="2025-05-28">2025-05-28</time></span>' in body
+
+
+def test_the_headers_archive_link_keeps_the_pages_language(client, edition):
+    body = client.get("/archive/2025-05-28/?lang=zh-Hant-HK").content.decode()
+    assert '<a href="/archive/?lang=zh-Hant-HK">往期存檔</a>' in body
