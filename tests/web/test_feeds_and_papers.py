@@ -137,3 +137,8 @@ def test_the_feed_reads_as_many_queries_for_many_papers_as_for_one(client, publi
         TranslationFactory(paper=entry.paper)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/archive/feed/zh-Hant-TW/rss/")
+
+
+def test_the_paper_pages_archive_link_keeps_its_language(client, published):
+    body = client.get(f"/papers/{published.paper.arxiv_id}/?lang=zh-Hans").content.decode()
+    assert 'href="/archive/?lang=zh-Hans"' in body
