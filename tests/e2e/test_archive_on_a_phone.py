@@ -56,7 +56,7 @@ LINES_OF = """els => els.map(e => {
 @pytest.mark.parametrize("language", [*CHINESE, "en"])
 def test_the_date_and_the_language_switch_never_wrap_mid_word(browser, live_server, sample_days, language):
     """At the browser's text size and at a reader's larger ones (the setting a phone's accessibility menu offers),
-    on a daily and on a weekly, whose heading is longer."""
+    on a daily, on a weekly, whose heading is longer, and on the index."""
     context, page = open_phone(browser)
     try:
         for kind in ("", "weekly/"):
@@ -68,6 +68,12 @@ def test_the_date_and_the_language_switch_never_wrap_mid_word(browser, live_serv
                 assert [text for text, count in lines if count != 1] == [], (kind, text_size)
                 assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH, (kind, text_size)
         page.screenshot(path=str(SCREENSHOTS / f"archive-{language}-{WIDTH}-weekly-text-150.png"))
+        page.goto(f"{live_server.url}/archive/?lang={language}")
+        for text_size in ("100%", "150%"):
+            page.evaluate(f"document.documentElement.style.fontSize = '{text_size}'")
+            lines = page.eval_on_selector_all(".edition-list time, .langs a", LINES_OF)
+            assert len(lines) == 7, lines  # three editions' dates and four languages
+            assert [text for text, count in lines if count != 1] == [], ("index", text_size)
     finally:
         context.close()
 
