@@ -169,7 +169,7 @@ def test_edition_page_reads_in_traditional_chinese(page, live_server, sample_edi
     page.goto(live_server.url + f"/admin/digest/edition/{sample_edition.pk}/curate/")
     assert page.locator("[data-testid=approve]").inner_text() == "批准本期"
     assert page.locator("#candidates").inner_text() == "查詢要加入的論文"
-    assert "讀者將收到 12 篇。" in page.locator(".curate-bar .summary").inner_text()
+    assert "本期共 12 篇可寄給讀者。" in page.locator(".curate-bar .summary").inner_text()
     header = page.locator(".edition-head").inner_text()
     assert "草稿" in header and "預覽與測試" in header and "draft" not in header
     first = page.locator("tr.entry").first
