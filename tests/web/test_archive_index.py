@@ -72,3 +72,10 @@ def test_a_bad_page_number_shows_the_first_page(client):
     published_edition(datetime.date(2025, 5, 28), papers=1)
     response = client.get("/archive/?page=abc")
     assert response.status_code == 200 and "2025-05-28" in response.content.decode()
+
+
+def test_a_title_not_translated_yet_says_so(client):
+    edition = EditionFactory(status=Edition.Status.SENT)
+    EditionEntryFactory(edition=edition, paper__title="Seeing Through Video")
+    body = client.get("/archive/?lang=zh-Hant-TW").content.decode()
+    assert 'lang="en">Seeing Through Video</a> <span class="help">（尚未翻譯）</span>' in body
