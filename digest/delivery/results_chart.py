@@ -84,8 +84,9 @@ def count_figures(edition_ids: list[int]) -> dict[int, dict[str, int]]:
 def recent_editions_chart(
     limit: int = 30, *, width: int = 760, height: int = 240, known: dict[int, dict[str, int]] | None = None
 ) -> Chart:
-    """`known`: as in chart_figures."""
-    editions = list(Edition.objects.order_by("-date")[:limit])[::-1]
+    """The last `limit` editions readers received (a draft or an approved edition not yet sending has no results
+    to chart). `known`: as in chart_figures."""
+    editions = list(Edition.objects.filter(status__in=Edition.PUBLISHED).order_by("-date")[:limit])[::-1]
     stats = chart_figures(editions, known)
     plot_top, plot_bottom, left = 16, height - 28, 48
     maximum = max([stats[e.pk]["recipients"] for e in editions] + [1])

@@ -62,7 +62,9 @@ def test_events_of_other_editions_are_not_counted():
 
 
 def test_chart_has_three_bars_per_edition_scaled_to_the_largest():
-    editions = [EditionFactory(date=datetime.date(2025, 5, 1) + datetime.timedelta(days=n)) for n in range(3)]
+    editions = [EditionFactory(date=datetime.date(2025, 5, 1) + datetime.timedelta(days=n), status="sent")
+                for n in range(3)]  # fmt: skip
+    EditionFactory(date=datetime.date(2025, 5, 4))  # tomorrow's draft: nothing to chart yet
     for _ in range(4):
         event(delivery(editions[2]), "opened")
     delivery(editions[0])
@@ -129,8 +131,10 @@ def test_the_chart_counts_an_old_edition_once_and_then_reads_its_stored_totals()
 
     from digest.models import EditionTotals
 
-    old = EditionFactory(date=datetime.date(2025, 5, 1), sent_at=timezone.now() - datetime.timedelta(days=8))
-    recent = EditionFactory(date=datetime.date(2025, 5, 9), sent_at=timezone.now() - datetime.timedelta(days=1))
+    old = EditionFactory(date=datetime.date(2025, 5, 1), sent_at=timezone.now() - datetime.timedelta(days=8),
+                         status="sent")
+    recent = EditionFactory(date=datetime.date(2025, 5, 9), sent_at=timezone.now() - datetime.timedelta(days=1),
+                            status="sent")
     event(delivery(old), "opened")
     event(delivery(old), "clicked")
     delivery(recent)
@@ -173,7 +177,7 @@ def test_the_results_page_charts_its_own_edition_from_the_count_its_tables_read(
 
     from tests.admin_users import make_staff
 
-    edition = EditionFactory(sent_at=timezone.now() - datetime.timedelta(days=1))
+    edition = EditionFactory(sent_at=timezone.now() - datetime.timedelta(days=1), status="sent")
     event(delivery(edition), "opened")
     event(delivery(edition), "clicked")
     delivery(edition, status="failed")
