@@ -78,4 +78,4 @@ def test_a_title_not_translated_yet_says_so(client):
     edition = EditionFactory(status=Edition.Status.SENT)
     EditionEntryFactory(edition=edition, paper__title="Seeing Through Video")
     body = client.get("/archive/?lang=zh-Hant-TW").content.decode()
-    assert 'lang="en">Seeing Through Video</a> <span class="help">（尚未翻譯）</span>' in body
+    assert 'lang="en">Seeing Through Video</a> <span class="help remark">（尚未翻譯）</span>' in body
