@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
 from digest.health import admin_health
 
 register = template.Library()
+
+
+@register.filter
+def ago(moment: datetime.datetime | None) -> str:
+    """How long ago, in the editor's language; under a minute is "just now" (timesince would say "0 minutes")."""
+    if moment is None:
+        return ""
+    if timezone.now() - moment < datetime.timedelta(minutes=1):
+        return gettext("just now")
+    return gettext("%(since)s ago") % {"since": timesince(moment)}
 
 
 @register.inclusion_tag("admin/status_box.html", takes_context=True)

@@ -93,6 +93,7 @@ def test_the_admin_index_shows_the_box_in_the_editors_chinese(boss):
     assert "需要注意" in box and "上次抓取" in box and "上次傳送" in box
     assert f"?edition__id__exact={edition.pk}&amp;status__exact=failed" in box
     assert "1 封投遞失敗" in box
+    assert "（剛剛）" in box  # fetched under a minute ago: not "0 分鐘前"
 
 
 def _index_queries(client) -> list[str]:
