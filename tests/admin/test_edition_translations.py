@@ -25,7 +25,9 @@ def page(client, name, edition, language):
 
 def test_curation_page_is_in_traditional_chinese_for_zh_hant_tw(editor_client, edition):
     text = page(editor_client, "curate", edition, TAIWAN)
-    for chinese in ("查詢要加入的論文", "儲存按語", "★ 設為精選", "編輯譯文", "本期共 3 篇可寄給讀者。", "草稿", "首頁"):
+    for chinese in (
+        "查詢要加入的論文", "儲存按語", "★ 設為精選", "編輯譯文", "本期共 3 篇可寄給讀者。", "草稿", "首頁"
+    ):  # fmt: skip
         assert chinese in text
     for english in (
         "Find a paper to add",
