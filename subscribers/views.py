@@ -93,6 +93,10 @@ def _sign_up_initial(language: str) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
+    requested = request.GET.get("lang", "")
+    if requested in DJANGO_LANGUAGE:  # from an archive page in that language: the form speaks it and offers it
+        translation.activate(DJANGO_LANGUAGE[requested])
+        request.LANGUAGE_CODE = translation.get_language()
     page_language = DJANGO_TO_LANGUAGE.get(translation.get_language() or "", "en")
     if request.method == "GET":
         # Built only if the template's cached blank form has expired (it is cached per page language).

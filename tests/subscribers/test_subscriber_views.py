@@ -314,3 +314,15 @@ def test_an_english_reader_is_never_signed_up_bilingual(client, topics):
 def test_a_chinese_reader_may_ask_for_the_english_original(client, topics):
     subscribe(client, language="zh-Hant-HK", bilingual="on")
     assert Subscriber.objects.get().bilingual is True
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("zh-Hant-HK", "訂閲"), ("zh-Hans", "订阅")])
+def test_the_sign_up_page_follows_the_archive_pages_language(client, topics, lang, heading):
+    body = client.get(f"/?lang={lang}", HTTP_ACCEPT_LANGUAGE="zh-TW").content.decode()
+    assert f'<html lang="{lang}">' in body and f"<h1>{heading}</h1>" in body
+    assert re.search(rf'<option value="{lang}" selected>', body)
+
+
+def test_an_unknown_lang_leaves_the_sign_up_page_in_the_browsers_language(client, topics):
+    body = client.get("/?lang=xx", HTTP_ACCEPT_LANGUAGE="zh-TW").content.decode()
+    assert '<html lang="zh-Hant-TW">' in body

@@ -90,9 +90,9 @@ def test_a_topic_the_edition_does_not_have_is_a_404(client, edition):
     assert client.get("/archive/2025-05-28/?topic=" + "x" * 500).status_code == 404
 
 
-def test_the_day_page_has_a_subscribe_button_to_the_sign_up_page(client, edition):
+def test_the_day_page_has_a_subscribe_button_to_the_sign_up_page_in_its_language(client, edition):
     body = client.get("/archive/2025-05-28/?lang=zh-Hant-HK").content.decode()
-    assert '<a class="button" href="/">訂閲</a>' in body
+    assert '<a class="button" href="/?lang=zh-Hant-HK">訂閲</a>' in body
 
 
 def test_the_date_is_one_unbreakable_piece_of_the_heading(client, edition):
