@@ -27,11 +27,13 @@ def _language(request: HttpRequest) -> str:
 
 
 def archive_index(request: HttpRequest) -> HttpResponse:
-    """A month of editions a page, each with its paper count and first titles; cached like a day page."""
+    """A month of editions a page, each with its paper count and first titles; cached like a day page.
+
+    Only an existing page is kept, under its own number: a number past the end (which shows the last page), 0 or
+    "0001" is rendered each time, so made-up numbers cannot fill the cache with copies."""
     language = _language(request)
-    number = request.GET.get("page", "1")
-    if not number.isdigit() or len(number) > 6:
-        number = "1"
+    requested = request.GET.get("page", "1")
+    number = requested if requested.isascii() and requested.isdigit() and len(requested) <= 6 else "1"
     key = f"archive-index:{language}:{number}"
     html = cache.get(key)
     if html is None:
@@ -39,7 +41,8 @@ def archive_index(request: HttpRequest) -> HttpResponse:
             page, rows = index_page(number, language)
             context = {"page": page, "rows": rows, "language": language, "languages": LANGUAGE_CHOICES}
             html = render_to_string("digest/archive_index.html", context, request=request)
-        cache.set(key, html, settings.ARCHIVE_CACHE_SECONDS)
+        if str(page.number) == number:
+            cache.set(key, html, settings.ARCHIVE_CACHE_SECONDS)
     return HttpResponse(html)
 
 

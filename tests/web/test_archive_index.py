@@ -79,3 +79,19 @@ def test_a_title_not_translated_yet_says_so(client):
     EditionEntryFactory(edition=edition, paper__title="Seeing Through Video")
     body = client.get("/archive/?lang=zh-Hant-TW").content.decode()
     assert 'lang="en">Seeing Through Video</a> <span class="help remark">（尚未翻譯）</span>' in body
+
+
+@pytest.mark.parametrize("number", ["999999", "0", "²", "0001"])
+def test_a_page_number_that_is_not_an_existing_page_keeps_no_copy_of_its_own_in_the_cache(client, number):
+    """Any number a visitor makes up would otherwise be one more cached page (up to a million per language)."""
+    published_edition(datetime.date(2025, 5, 28), papers=1)
+    cache.clear()
+    assert client.get(f"/archive/?lang=zh-Hans&page={number}").status_code == 200
+    assert cache.get(f"archive-index:zh-Hans:{number}") is None
+
+
+def test_the_first_page_is_cached_once_under_its_own_number(client):
+    published_edition(datetime.date(2025, 5, 28), papers=1)
+    cache.clear()
+    client.get("/archive/?lang=zh-Hans&page=1")
+    assert cache.get("archive-index:zh-Hans:1") is not None
