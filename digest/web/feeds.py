@@ -43,7 +43,9 @@ def paper_tag(entry: EditionEntry, language: str) -> str:
 
 def feed_entries() -> list[EditionEntry]:
     """The papers of the last FEED_EDITIONS published editions, newest edition first and each in its edition's
-    order, a paper once (at its earliest edition of those), at most FEED_ITEMS; three queries in all."""
+    order, a paper once (at its earliest edition of those), at most FEED_ITEMS; five queries in all, however many
+    papers (the editions; their entries with papers and editions; the papers' topics, translations and variant
+    overrides)."""
     editions = list(Edition.objects.filter(status__in=Edition.PUBLISHED).order_by("-date", "kind")[:FEED_EDITIONS])
     entries = (
         EditionEntry.objects.filter(edition__in=editions, excluded=False)
