@@ -154,7 +154,12 @@ def _check_amazon_ses() -> Check:
     except RateUnknown as error:
         return Check("mail", False, f"Amazon SES: cannot read the account: {_one_line(error)}")
     configured = settings.SEND_RATE_PER_SECOND
-    paced = f"SEND_RATE_PER_SECOND={configured} paces the sends" if configured else "sends are paced to it"
+    if not settings.SEND_RATE_LIMIT_REDIS_URL:  # the limiter's one-second windows live in Redis
+        paced = "not paced: SEND_RATE_LIMIT_REDIS_URL is unset"
+    elif configured:
+        paced = f"SEND_RATE_PER_SECOND={configured} paces the sends"
+    else:
+        paced = "sends are paced to it"
     return Check("mail", True, f"Amazon SES answers: the account may send {rate:g} messages/s ({paced})")
 
 

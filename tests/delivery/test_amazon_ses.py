@@ -228,3 +228,12 @@ def test_sns_gets_the_401_challenge_it_needs_before_it_sends_credentials(client,
     response = client.post("/webhooks/amazon_ses/tracking/", body, content_type="text/plain", **headers)
     assert response.status_code == 401 and "Basic" in response["WWW-Authenticate"]
     assert not EmailEvent.objects.exists()
+
+
+def test_check_setup_does_not_claim_pacing_without_the_redis_limiter(ses, settings):
+    """The limiter's window lives in Redis: without SEND_RATE_LIMIT_REDIS_URL nothing paces the sends."""
+    settings.SEND_RATE_LIMIT_REDIS_URL = ""
+    ses.max_send_rate = 14.0
+    check = setup_checks.check_mail()
+    assert check.ok and "14 messages/s" in check.detail
+    assert "paced to it" not in check.detail and "SEND_RATE_LIMIT_REDIS_URL" in check.detail
