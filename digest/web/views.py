@@ -68,6 +68,10 @@ def archive_edition(request: HttpRequest, edition_date: str, kind: str = Edition
     key = f"archive:{edition.pk}:{edition.created_at.timestamp()}:{edition.status}:{language}:{topic}"
     html = cache.get(key)
     if html is None:
+        # A topic none of the edition's papers carries is turned away by one indexed query before the page is
+        # built: its 404 is never cached, so any made-up slug would otherwise build and convert the whole edition.
+        if topic and not edition.entries.filter(excluded=False, paper__topics__slug=topic).exists():
+            raise Http404("no such topic")
         with translation.override(DJANGO_LANGUAGE[language]):
             try:
                 context = day_page_context(edition, language, topic)

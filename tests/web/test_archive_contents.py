@@ -90,6 +90,15 @@ def test_a_topic_the_edition_does_not_have_is_a_404(client, edition):
     assert client.get("/archive/2025-05-28/?topic=" + "x" * 500).status_code == 404
 
 
+@pytest.mark.parametrize("topic", ["robotics", "no-such-topic"])
+def test_a_topic_not_on_the_page_is_turned_away_before_the_page_is_built(
+    client, edition, topic, django_assert_max_num_queries
+):
+    """Any slug-shaped ?topic= would otherwise build and convert the whole edition, uncached, on every request."""
+    with django_assert_max_num_queries(2):  # the edition, and whether one of its papers carries the topic
+        assert client.get(f"/archive/2025-05-28/?topic={topic}").status_code == 404
+
+
 def test_the_day_page_has_a_subscribe_button_to_the_sign_up_page_in_its_language(client, edition):
     body = client.get("/archive/2025-05-28/?lang=zh-Hant-HK").content.decode()
     assert '<a class="button" href="/?lang=zh-Hant-HK">訂閲</a>' in body
