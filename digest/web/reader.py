@@ -9,7 +9,7 @@ who opens the page from their email votes from it as from the email. Without it 
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -23,13 +23,18 @@ from subscribers.tokens import InvalidToken, read_token
 
 #: The path the email's feedback links start with; `?r=` holds such a link, of which only the token is kept.
 _FEEDBACK_PREFIX = "/feedback/"
+#: The cookie that keeps the reader's feedback token for their views, and how long.
+VOTER_COOKIE = "reader_votes"
+VOTER_COOKIE_DAYS = 180
 
 
 def reader_view(request: HttpRequest, token: str) -> HttpResponse:
     view = reader_view_from_token(token)
     if view is None or view.edition.status not in Edition.PUBLISHED:
         raise Http404("no such view")
-    voter, reader = _voter(request.GET.get("r", ""))
+    if "r" in request.GET:
+        return _remember_voter(request, _token_in_link(request.GET["r"]))
+    voter, reader = _voter(request.COOKIES.get(VOTER_COOKIE, ""))
     picks = picks_of(view, reader.follows if reader else None)
     tags = {pick[0]: pick[2] for pick in view.picks}
     context = variant_context(view.edition, view.language, view.bilingual, picks)
@@ -45,18 +50,40 @@ def reader_view(request: HttpRequest, token: str) -> HttpResponse:
         context["paper_count"] = len(picks)
         response = render(request, "digest/reader_view.html", context)
     response["X-Robots-Tag"] = "noindex"  # a reader's own selection is not for search engines
-    response["Referrer-Policy"] = "no-referrer"  # the page's address may carry the reader's vote link
+    response["Referrer-Policy"] = "no-referrer"  # the page's links carry the reader's vote token
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-def _voter(personal_link: str) -> tuple[str, Subscriber | None]:
-    """The feedback token in the email's `?r=` link and its reader, if it is a valid one; anything else means no
-    vote buttons and no followed item named (the buttons are built from the token alone, never from the link as
-    given)."""
+def _remember_voter(request: HttpRequest, token: str) -> HttpResponse:
+    """On to the same view without `?r=`, with the token in the cookie if it is a valid one (a tampered one
+    leaves whatever the browser had)."""
+    response = redirect(request.path)
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    if _voter(token)[0]:
+        response.set_cookie(
+            VOTER_COOKIE, token, max_age=VOTER_COOKIE_DAYS * 86400, path=_views_path(),
+            secure=request.is_secure(), httponly=True, samesite="Lax",
+        )  # fmt: skip
+    return response
+
+
+def _views_path() -> str:
+    """Where the views live (/read/), so the cookie goes to them and nowhere else on the site."""
+    return reverse("digest:reader_view", args=["-"]).removesuffix("-/")
+
+
+def _token_in_link(personal_link: str) -> str:
+    """The token of a feedback link ({SITE_URL}/feedback/<token>), or ""."""
     _, found, token = personal_link.rpartition(_FEEDBACK_PREFIX)
-    token = token.strip("/")
-    if not found or not token:
+    return token.strip("/") if found else ""
+
+
+def _voter(token: str) -> tuple[str, Subscriber | None]:
+    """The feedback token and its reader, if it is a valid one; anything else means no vote buttons and no
+    followed item named (the buttons are built from the token alone)."""
+    if not token:
         return "", None
     try:
         subscriber, _ = read_token(token, "feedback")

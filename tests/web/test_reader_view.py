@@ -6,6 +6,7 @@ from email import policy
 
 import pytest
 from django.core import signing
+from django.test import Client
 
 from digest.delivery.fanout import send_edition
 from digest.editions.build import build_edition
@@ -73,7 +74,8 @@ def test_the_view_shows_the_why_lines_the_email_has(client, topics, outbox_dir):
     send_edition(build_edition(paper.announced_on))
     message = email.message_from_bytes(next(outbox_dir.glob("*.eml")).read_bytes(), policy=policy.default)
     assert "you follow Fei-Fei Li" in message.get_body(("plain",)).get_content()
-    assert "Why you got this: you follow Fei-Fei Li." in client.get(personal_view_link(message)).content.decode()
+    body = client.get(personal_view_link(message), follow=True).content.decode()
+    assert "Why you got this: you follow Fei-Fei Li." in body
 
 
 def test_a_shared_view_link_says_a_paper_was_followed_without_naming_what(client, topics, outbox_dir):
@@ -94,7 +96,7 @@ def test_the_view_shows_the_same_why_lines_as_the_email_in_the_readers_variant(c
 def test_opened_from_the_email_the_view_has_vote_buttons_that_record_a_vote(client, sent):
     from subscribers.models import Feedback
 
-    body = client.get(personal_view_link(sent["tw@example.com"])).content.decode()
+    body = client.get(personal_view_link(sent["tw@example.com"]), follow=True).content.decode()
     up = re.search(r'<a class="vote" href="(/feedback/[^"]+/up/)"', body).group(1)
     assert client.post(up).status_code == 200
     feedback = Feedback.objects.get()
@@ -105,16 +107,37 @@ def test_a_shared_view_link_has_no_vote_buttons(client, sent):
     assert 'class="vote"' not in client.get(view_link(sent["tw@example.com"])).content.decode()
 
 
+def test_opening_from_the_email_moves_the_vote_link_out_of_the_address_into_a_cookie(client, sent):
+    response = client.get(personal_view_link(sent["tw@example.com"]))
+    assert response.status_code == 302 and response["Location"] == view_link(sent["tw@example.com"])
+    cookie = response.cookies["reader_votes"]
+    assert cookie["httponly"] and cookie["path"] == "/read/" and cookie["samesite"] == "Lax"
+    assert response["Referrer-Policy"] == "no-referrer"
+
+
+def test_the_address_a_reader_shares_gives_others_no_votes_and_names_nothing(client, topics, outbox_dir):
+    paper = PaperFactory(title="Seeing Things", authors=["Fei-Fei Li"], topics=[topics["vision"]])
+    SubscriberFactory(email="f@example.com", language="en", follows={"authors": ["Fei-Fei Li"]})
+    send_edition(build_edition(paper.announced_on))
+    message = email.message_from_bytes(next(outbox_dir.glob("*.eml")).read_bytes(), policy=policy.default)
+    opened = client.get(personal_view_link(message), follow=True)
+    shared_address = opened.request["PATH_INFO"]
+    assert "you follow Fei-Fei Li" in opened.content.decode() and "?r=" not in shared_address
+    elsewhere = Client().get(shared_address).content.decode()
+    assert 'class="vote"' not in elsewhere and "Fei-Fei Li." not in elsewhere
+
+
 def test_a_tampered_personal_part_gives_no_vote_buttons(client, sent):
     link = personal_view_link(sent["tw@example.com"])
     tampered = link[:-3] + ("A" if link[-3] != "A" else "B") + link[-2:]
-    body = client.get(tampered).content.decode()
-    assert client.get(tampered).status_code == 200 and 'class="vote"' not in body
-    assert 'class="vote"' not in client.get(view_link(sent["tw@example.com"]) + "?r=https://evil.example/feedback/x").content.decode()
+    response = client.get(tampered, follow=True)
+    assert response.status_code == 200 and 'class="vote"' not in response.content.decode()
+    evil = client.get(view_link(sent["tw@example.com"]) + "?r=https://evil.example/feedback/x", follow=True)
+    assert 'class="vote"' not in evil.content.decode()
 
 
 def test_the_view_page_sends_no_referrer_and_is_not_cached(client, sent):
-    response = client.get(personal_view_link(sent["tw@example.com"]))
+    response = client.get(personal_view_link(sent["tw@example.com"]), follow=True)
     assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
 
 
