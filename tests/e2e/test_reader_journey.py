@@ -105,7 +105,7 @@ def published(topics):
 )
 def test_archive_edition_in_each_language(page, live_server, published, lang, heading):
     page.goto(f"{live_server.url}/archive/2025-05-28/?lang={lang}")
-    assert heading in page.locator("#paper-2505\\.21234 h2").inner_text()
+    assert heading in page.locator("#paper-2505\\.21234 h3").inner_text()
     assert page.locator("html").get_attribute("lang") in (lang, lang.lower())
     screenshot(page, f"07-archive-{lang}")
 
