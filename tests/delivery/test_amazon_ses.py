@@ -76,6 +76,23 @@ def test_a_throttled_or_over_quota_send_is_tried_again_and_sent_once(edition, se
     assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
 
 
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        ses_error(403, "AccessDeniedException", "User is not authorized to perform ses:SendEmail"),
+        ses_error(400, "MailFromDomainNotVerifiedException", "MAIL FROM domain is not verified."),
+        ses_error(404, "NotFoundException", "Configuration set <newsletter> does not exist."),
+    ],
+    ids=["access-denied", "mail-from-unverified", "no-configuration-set"],
+)
+def test_an_account_set_up_wrong_fails_no_reader_and_they_go_once_it_is_fixed(edition, ses, refusal):
+    SubscriberFactory.create_batch(2)
+    ses.faults = lambda attempt, message: refusal if attempt <= 2 else None
+    send_edition(edition)
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert sorted(ses.recipients()) == sorted(Subscriber.objects.values_list("email", flat=True))
+
+
 def test_sends_are_paced_to_the_accounts_max_send_rate(edition, ses):
     """The shared limiter's one-second windows (in Redis, for every worker) hold at most MaxSendRate sends each."""
     ses.max_send_rate = 3.0

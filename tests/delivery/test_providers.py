@@ -40,3 +40,14 @@ def test_batching_follows_the_configured_provider_and_the_switch(settings):
     settings.SEND_ESP_BATCH = True
     settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
     assert merge_profile() is None
+
+
+def test_a_refused_key_is_waited_out_with_the_reason_not_failed_for_good():
+    from anymail.exceptions import AnymailAPIError
+
+    from digest.delivery.providers.outcomes import verdict_for
+
+    for status in (401, 403):
+        verdict = verdict_for(AnymailAPIError("Bad or missing Server API token.", status_code=status))
+        assert not verdict.permanent and "credentials" in verdict.error
+    assert verdict_for(AnymailAPIError("Inactive recipient", status_code=422)).permanent

@@ -94,6 +94,16 @@ def test_provider_outage_is_retried_and_each_message_sent_once(edition, postmark
     assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
 
 
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_refused_api_key_fails_no_reader_and_everyone_goes_once_it_is_fixed(edition, postmark, status):
+    SubscriberFactory.create_batch(3)
+    refused = Reply(status, {"ErrorCode": 10, "Message": "Bad or missing Server API token."})
+    postmark.faults = lambda n, payload: refused if n <= 3 else None
+    send_edition(edition)
+    assert sorted(postmark.recipients()) == sorted(Subscriber.objects.values_list("email", flat=True))
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+
+
 def test_dry_run_counts_per_variant_and_sends_nothing(edition, outbox_dir):
     SubscriberFactory(language="zh-Hant-TW")
     SubscriberFactory(language="zh-Hant-TW")

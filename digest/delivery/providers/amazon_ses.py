@@ -65,11 +65,13 @@ def _new_client(backend: AnymailSESBackend):
     return fresh.client
 
 
-#: Refusals of the account, not of the message (too fast, the day's quota, sending paused or suspended): the
-#: message is fine, so it waits and is tried again instead of being failed for good.
-ACCOUNT_REFUSALS = frozenset(
-    {"TooManyRequestsException", "LimitExceededException", "SendingPausedException", "AccountSuspendedException"}
-)
+#: Refusals of the account, not of the message (too fast, the day's quota, sending paused or suspended, the
+#: sending domain or configuration set not set up): the message is fine, so it waits and is tried again instead of
+#: being failed for good, as every reader's would be.
+ACCOUNT_REFUSALS = frozenset({
+    "TooManyRequestsException", "LimitExceededException", "SendingPausedException", "AccountSuspendedException",
+    "MailFromDomainNotVerifiedException", "NotFoundException",
+})  # fmt: skip
 
 
 def account_send_rate() -> float:

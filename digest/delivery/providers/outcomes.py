@@ -52,9 +52,15 @@ class Verdict:
         return self.status == Delivery.Status.FAILED
 
 
+#: Statuses that refuse our API key or account rather than the message (a revoked or mistyped key, a suspended
+#: account): failing the message for good would fail every reader of the edition the same way, so it waits, is
+#: retried with backoff, and goes out once the key is put right (`manage.py check_setup` names the problem).
+ACCOUNT_STATUSES = frozenset({401, 403})
+
+
 def verdict_for(error: Exception) -> Verdict:
-    """4xx (except 408 and 429) is the provider refusing this message: retrying cannot help. Everything
-    else (429, 5xx, timeouts, a refused connection) is transient and retried with backoff."""
+    """4xx (except 401, 403, 408 and 429) is the provider refusing this message: retrying cannot help. Everything
+    else (a refused key, 429, 5xx, timeouts, a refused connection) is transient and retried with backoff."""
     permanent_smtp = smtp_failure(error)
     if permanent_smtp is not None:
         return Verdict(Delivery.Status.FAILED, permanent_smtp)
@@ -64,6 +70,9 @@ def verdict_for(error: Exception) -> Verdict:
         return Verdict(Delivery.Status.FAILED, f"invalid address: {error}")
     if isinstance(error, AnymailAPIError):
         code = error.status_code if error.status_code is not None else ses_http_status(error)
+        if code in ACCOUNT_STATUSES:  # our key or account, not this message: every reader would fail alike
+            return Verdict(Delivery.Status.QUEUED, f"provider refused our credentials: {reason(error)}"[:1000],
+                           retry_after_of(error))  # fmt: skip
         if code is not None and 400 <= code < 500 and code not in (408, 429):
             return Verdict(Delivery.Status.FAILED, f"provider rejected the message: {error}")
         return Verdict(Delivery.Status.QUEUED, reason(error), retry_after_of(error))
