@@ -42,12 +42,20 @@ def test_batching_follows_the_configured_provider_and_the_switch(settings):
     assert merge_profile() is None
 
 
-def test_a_refused_key_is_waited_out_with_the_reason_not_failed_for_good():
+def api_error(status: int, body: bytes) -> Exception:
+    """anymail's error for a provider's HTTP answer, as its backends raise it."""
     from anymail.exceptions import AnymailAPIError
+    from requests import Response
 
+    response = Response()
+    response.status_code, response.reason, response._content = status, "", body
+    return AnymailAPIError("Postmark API response", status_code=status, response=response)
+
+
+def test_a_refused_key_is_waited_out_with_the_reason_not_failed_for_good():
     from digest.delivery.providers.outcomes import verdict_for
 
     for status in (401, 403):
-        verdict = verdict_for(AnymailAPIError("Bad or missing Server API token.", status_code=status))
+        verdict = verdict_for(api_error(status, b'{"ErrorCode": 10, "Message": "Bad or missing Server API token."}'))
         assert not verdict.permanent and "credentials" in verdict.error
-    assert verdict_for(AnymailAPIError("Inactive recipient", status_code=422)).permanent
+    assert verdict_for(api_error(422, b'{"ErrorCode": 406, "Message": "Inactive recipient"}')).permanent
