@@ -13,7 +13,6 @@ import json
 import logging
 from collections.abc import Callable
 
-from anymail import urls as anymail_urls
 from anymail.exceptions import AnymailConfigurationError
 from anymail.utils import get_anymail_setting, get_request_basic_auth
 from django.http import HttpRequest, HttpResponse
@@ -32,7 +31,11 @@ def webhook_secrets() -> list[str]:
 
 
 def anymail_tracking_view(esp: str) -> Callable | None:
-    """Anymail's tracking view for `esp`, looked up by its URL name (mandrill has one combined view)."""
+    """Anymail's tracking view for `esp`, looked up by its URL name (mandrill has one combined view). anymail's
+    URL module imports every provider's webhook module, Amazon SES's with boto3 (~0.4 s), so it is imported on the
+    first webhook, not by every process that loads this module (the app's checks do)."""
+    from anymail import urls as anymail_urls
+
     names = (f"{esp}_tracking_webhook", f"{esp}_webhook")
     for pattern in anymail_urls.urlpatterns:
         if getattr(pattern, "name", None) in names:

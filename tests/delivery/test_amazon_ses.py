@@ -254,3 +254,20 @@ def test_check_setup_does_not_claim_pacing_without_the_redis_limiter(ses, settin
     check = setup_checks.check_mail()
     assert check.ok and "14 messages/s" in check.detail
     assert "paced to it" not in check.detail and "SEND_RATE_LIMIT_REDIS_URL" in check.detail
+
+
+def test_a_process_that_does_not_send_through_ses_never_imports_boto3():
+    code = (
+        "import django, sys; django.setup(); "
+        "import digest.tasks, digest.delivery.sending, digest.setup_checks, digest.delivery.providers.outcomes; "
+        "print('boto3' in sys.modules)"
+    )
+    env = {**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_the_configured_backend_path_still_names_the_shared_client_backend():
+    from digest.delivery.providers.ses_backend import EmailBackend
+
+    assert amazon_ses.EmailBackend is EmailBackend

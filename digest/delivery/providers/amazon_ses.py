@@ -8,18 +8,13 @@
   by a dead worker is at-least-once (sent again with the same Message-ID).
 - Its sending rate comes from the account (GetAccount: SendQuota.MaxSendRate); `digest.delivery.ratelimit` paces
   every worker to it when SEND_RATE_PER_SECOND is not set.
-- `EmailBackend` below is anymail's with one boto3 client per process: anymail makes a client for every connection
-  opened, about 80 ms of CPU each (boto3 loads the service's model and endpoint rules), and the send path opens
-  one per sending thread and batch. A botocore client is safe to share between threads.
+- `EmailBackend` (digest.delivery.providers.ses_backend, reached through this module so the setting keeps its
+  name) is anymail's with one boto3 client per process. It is loaded only when asked for: boto3 takes ~0.4 s to
+  import, which no process that does not send through SES should pay.
 """
 
 from __future__ import annotations
 
-import json
-import threading
-
-from anymail.backends.amazon_ses import EmailBackend as AnymailSESBackend
-from django.conf import settings
 from django.core.mail import get_connection
 
 from digest.delivery.providers.base import Provider, RateUnknown
@@ -29,40 +24,14 @@ BACKEND = "digest.delivery.providers.amazon_ses.EmailBackend"
 ANYMAIL_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
 BACKENDS = (BACKEND, ANYMAIL_BACKEND)
 
-_clients: dict[str, object] = {}
-_clients_lock = threading.Lock()
 
+def __getattr__(name: str) -> object:
+    """`EmailBackend`, imported (with boto3) the first time Django's get_connection asks for it."""
+    if name == "EmailBackend":
+        from digest.delivery.providers.ses_backend import EmailBackend
 
-class EmailBackend(AnymailSESBackend):
-    """anymail's Amazon SES backend, its boto3 client made once per process and settings, and kept open."""
-
-    def open(self) -> bool:
-        if self.client:
-            return False
-        key = _settings_key()
-        with _clients_lock:
-            client = _clients.get(key)
-            if client is None:
-                client = _clients[key] = _new_client(self)
-                # botocore fills its defaults into the settings' own dicts (retries gets a mode) as it makes a client
-                _clients[_settings_key()] = client
-        self.client = client
-        return True
-
-    def close(self) -> None:
-        self.client = None  # shared: left open for the process's next connection
-
-
-def _settings_key() -> str:
-    """What a client is made from: anymail's AMAZON_SES_* settings (tests point them at other servers)."""
-    return json.dumps({k: v for k, v in settings.ANYMAIL.items() if k.startswith("AMAZON_SES")}, default=str)
-
-
-def _new_client(backend: AnymailSESBackend):
-    """anymail's own open(), which reads the session and client parameters from its settings."""
-    fresh = AnymailSESBackend(fail_silently=backend.fail_silently)
-    fresh.open()
-    return fresh.client
+        return EmailBackend
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 #: Refusals of the account, not of the message (too fast, the day's quota, sending paused or suspended, the
