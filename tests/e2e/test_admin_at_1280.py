@@ -14,9 +14,9 @@ from digest.editions.build import build_edition
 from digest.models import Delivery, Edition, EmailEvent, Source, TranslationRequest
 from digest.papers.ingest import ingest_document
 from digest.translation.stored import load_reference_translations
-from tests.admin_users import PASSWORD, make_staff
+from tests.admin_users import make_staff
 from tests.conftest import SAMPLE_DATA, sample
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import log_in, screenshot
 from tests.factories import EditionFactory, SubscriberFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -59,14 +59,6 @@ def wide_page(browser, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
-
-
-def log_in(page, live_server, username):
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(live_server.url + "/admin/")
 
 
 def test_the_admin_index_shows_the_days_health_in_a_status_box(wide_page, live_server, newsroom):

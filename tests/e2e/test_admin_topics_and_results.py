@@ -7,19 +7,11 @@ admin-subscriber-import-zh-tw, admin-translation-usage-zh-tw (the browser asks f
 import pytest
 
 from digest.models import Delivery, EmailEvent, Topic
-from tests.admin_users import PASSWORD, make_staff
-from tests.e2e.conftest import screenshot
+from tests.admin_users import make_staff
+from tests.e2e.conftest import log_in, screenshot
 from tests.factories import EditionFactory, SubscriberFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, username):
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(live_server.url + "/admin/")
 
 
 def test_editor_edits_topic_keywords_one_per_line(page, live_server, topics):

@@ -15,9 +15,9 @@ from digest.models import Delivery, Edition, EditionEntry, EmailEvent, Translati
 from digest.papers.ingest import ingest_document
 from digest.translation.stored import load_reference_translations
 from digest.translation.variants import convert
-from tests.admin_users import PASSWORD, make_staff
+from tests.admin_users import make_staff
 from tests.conftest import SAMPLE_DATA, sample
-from tests.e2e.conftest import SCREENSHOTS, screenshot
+from tests.e2e.conftest import SCREENSHOTS, log_in, screenshot
 from tests.factories import EditionFactory, SubscriberFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -32,14 +32,6 @@ def sample_edition(topics):
     mapping = json.loads((SAMPLE_DATA / "translations_zh-Hans_hf_daily_2025-05-28.json").read_text("utf-8"))
     load_reference_translations(mapping)
     return build_edition(DAY, max_papers=12)
-
-
-def log_in(page, live_server, username):
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(live_server.url + "/admin/")
 
 
 def order(edition):
