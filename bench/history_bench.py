@@ -38,12 +38,24 @@ PAPERS_PER_EDITION = 10
 
 
 def fill(first: int, last: int, readers: int, chunk: int = 10) -> None:
-    """Editions `first`..`last` (edition e is dated DAY0 + e days), `chunk` editions a statement, with progress."""
-    from django.db import connection
+    """Editions `first`..`last` (edition e is dated DAY0 + e days), `chunk` editions a transaction, with progress.
+    A chunk whose connection is cut (a server shared with tests that restart PostgreSQL) is filled again, up to
+    three times: the year's fill takes minutes, and one cut connection would otherwise lose all of it."""
+    from django.db import OperationalError, connection, transaction
 
     started = time.perf_counter()
     for start in range(first, last + 1, chunk):
-        fill_editions(start, min(start + chunk - 1, last), readers)
+        for attempt in range(3):
+            try:
+                with transaction.atomic():
+                    fill_editions(start, min(start + chunk - 1, last), readers)
+                break
+            except OperationalError as error:
+                if attempt == 2:
+                    raise
+                print(f"  connection cut ({error}), filling editions {start}.. again", file=sys.stderr)
+                connection.close()
+                time.sleep(10)
         if last - first >= chunk:
             done = min(start + chunk - 1, last) - first + 1
             print(
