@@ -12,25 +12,30 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.linear_model import LogisticRegression
 
 N_FEATURES = 2**18
 TOP_WEIGHTS = 128
 #: A reader needs this many votes before their own signal ranks anything (cold start: topics + upvotes).
 MIN_VOTES = 3
 
-_vectorizer = HashingVectorizer(
-    n_features=N_FEATURES,
-    ngram_range=(1, 2),
-    stop_words="english",
-    alternate_sign=False,
-    norm=None,
-    lowercase=True,
-)
+@cache
+def _vectorizer():
+    """scikit-learn is imported when papers are first vectorized, not when this module is: every process loads it
+    through the admin (manage.py, the web, workers), and sklearn takes ~0.7 s to import."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(
+        n_features=N_FEATURES,
+        ngram_range=(1, 2),
+        stop_words="english",
+        alternate_sign=False,
+        norm=None,
+        lowercase=True,
+    )
 
 
 def paper_text(title: str, abstract: str) -> str:
@@ -38,7 +43,7 @@ def paper_text(title: str, abstract: str) -> str:
 
 
 def vectorize(texts: list[str]) -> sparse.csr_matrix:
-    counts = _vectorizer.transform(texts).astype(np.float32)
+    counts = _vectorizer().transform(texts).astype(np.float32)
     counts.data = 1.0 + np.log(counts.data)  # sublinear tf: a word said ten times is not ten times the topic
     norms = np.sqrt(counts.multiply(counts).sum(axis=1)).A1
     norms[norms == 0] = 1.0
@@ -86,6 +91,8 @@ def train(vectors: sparse.csr_matrix, votes: list[int]) -> LearnedWeights | None
     columns = np.unique(sparse.csr_matrix(vectors).indices)
     compact = vectors[:, columns]
     if len(set(votes)) == 2:
+        from sklearn.linear_model import LogisticRegression
+
         model = LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear", max_iter=200)
         model.fit(compact, labels)
         coef = model.coef_.ravel()
