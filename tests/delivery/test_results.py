@@ -185,5 +185,6 @@ def test_the_results_page_charts_its_own_edition_from_the_count_its_tables_read(
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("admin:digest_edition_results", args=[edition.pk]))
     assert [bar.value for bar in response.context["chart"].bars] == [2, 1, 1]
-    counts = [q["sql"] for q in queries.captured_queries if 'COUNT("digest_delivery"."id")' in q["sql"]]
+    sql = [q["sql"] for q in queries.captured_queries]
+    counts = [text for text in sql if "COUNT(" in text and 'FROM "digest_delivery"' in text]
     assert len(counts) == 1, counts
