@@ -2,6 +2,7 @@
 
 import datetime
 import itertools
+import re
 
 import pytest
 
@@ -115,6 +116,18 @@ def test_opens_read_not_tracked_in_the_summary_as_in_the_table_when_no_open_arri
     page = results_page(client, edition)
     summary = page.split('data-testid="kpi-opened"')[1].split("</div>")[0]
     assert "—" in summary and "not tracked" in summary and "(0%)" not in summary
+
+
+def test_the_variant_table_reads_not_tracked_where_the_summary_does(client):
+    edition = EditionFactory()
+    event(delivery(edition), "opened")
+    page = results_page(client, edition)
+    assert "—" in page.split('data-testid="kpi-clicked"')[1].split("</div>")[0]
+    table = page.split('data-testid="by-variant"')[1].split("</table>")[0]
+    header = re.findall(r"<th>([^<]*)</th>", table)
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)[1:]:
+        cells = dict(zip(header, re.findall(r"<td>([^<]*)</td>", row), strict=False))
+        assert cells["clicked"] == "—" and cells["opened"] == "1", cells
 
 
 def test_opens_are_counted_in_the_summary_when_they_arrive(client):
