@@ -65,7 +65,7 @@ def _client() -> redis.Redis:
 def wait_for_slot(count: int = 1) -> None:
     """Blocks until this process may send `count` more messages within one second (a batch request
     counts each reader). All or nothing: the provider sees a batch arrive at once, so it must fit in one
-    second's allowance; senders cut batches to at most SEND_RATE_PER_SECOND (see providers.batching.chunks)."""
+    second's allowance; senders cut batches to at most send_rate() (see providers.batching.chunks)."""
     limit = send_rate()
     if not limit or not settings.SEND_RATE_LIMIT_REDIS_URL:
         return

@@ -20,6 +20,7 @@ from anymail.exceptions import AnymailError
 from anymail.message import AnymailMessage
 from django.conf import settings
 
+from digest.delivery import ratelimit
 from digest.delivery.email.messages import list_headers, personal_headers, subscriber_links
 from digest.delivery.email.rendering import PLACEHOLDERS, RenderedVariant
 from digest.delivery.providers.base import MergeProfile
@@ -42,7 +43,7 @@ def chunks(prepared: list[tuple[Delivery, Subscriber, RenderedVariant]], profile
     limit = min(
         profile.max_recipients,
         settings.SEND_ESP_BATCH_MAX or profile.max_recipients,
-        settings.SEND_RATE_PER_SECOND or profile.max_recipients,
+        ratelimit.send_rate() or profile.max_recipients,
     )
     groups: dict[int, tuple[RenderedVariant, list[Recipient]]] = {}
     for row, subscriber, variant in prepared:
