@@ -6,7 +6,6 @@ import re
 from email import policy
 
 import pytest
-from django.core.cache import cache
 
 from digest.models import Edition
 from subscribers.models import Subscriber
@@ -15,11 +14,6 @@ from tests.e2e.conftest import screenshot
 from tests.factories import EditionEntryFactory, PaperFactory, SubscriberFactory, TranslationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
 
 
 def click_and_wait(page, selector: str) -> None:

@@ -12,7 +12,6 @@ from email import policy
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import cache
 
 from digest.delivery.fanout import send_edition
 from digest.editions.build import build_edition
@@ -29,11 +28,6 @@ PHONE_LOCALE = {"zh-Hant-TW": "zh-TW", "zh-Hant-HK": "zh-HK", "zh-Hans": "zh-CN"
 #: changes something opens a page with a button first, so a GET crawl is safe everywhere else.
 SKIP = ("/admin/", "/i18n/", "/archive/feed/")
 MAX_PAGES = 14
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
 
 
 @pytest.fixture
