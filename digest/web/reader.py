@@ -47,25 +47,27 @@ def reader_view(request: HttpRequest, token: str) -> HttpResponse:
             if voter:
                 item["vote_up"] = reverse("subscribers:feedback_up", args=[voter, item["paper"].arxiv_id])
                 item["vote_down"] = reverse("subscribers:feedback_down", args=[voter, item["paper"].arxiv_id])
-        context["paper_count"] = len(picks)
         response = render(request, "digest/reader_view.html", context)
     response["X-Robots-Tag"] = "noindex"  # a reader's own selection is not for search engines
-    response["Referrer-Policy"] = "no-referrer"  # the page's links carry the reader's vote token
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _private(response)
 
 
 def _remember_voter(request: HttpRequest, token: str) -> HttpResponse:
     """On to the same view without `?r=`, with the token in the cookie if it is a valid one (a tampered one
     leaves whatever the browser had)."""
-    response = redirect(request.path)
-    response["Referrer-Policy"] = "no-referrer"
-    response["Cache-Control"] = "private, no-store"
+    response = _private(redirect(request.path))
     if _voter(token)[0]:
         response.set_cookie(
             VOTER_COOKIE, token, max_age=VOTER_COOKIE_DAYS * 86400, path=_views_path(),
             secure=request.is_secure(), httponly=True, samesite="Lax",
         )  # fmt: skip
+    return response
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """The view's pages and links carry the reader's vote token: no referrer leaves with it, no cache keeps it."""
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
