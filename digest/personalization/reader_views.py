@@ -59,8 +59,9 @@ def followed_tag(followed: str) -> str:
 
 
 def followed_item(tag: str, follows: dict) -> str:
-    """The item of the reader's follows (as stored) that `tag` names, or "" (none, or not this reader's)."""
-    if tag:
+    """The item of the reader's follows (as stored) that `tag` names, or "" (none, not this reader's, or follows
+    stored in a shape they should not have: the page then names nothing, as for a shared link)."""
+    if tag and isinstance(follows, dict):
         for items in follows.values():
             for item in items if isinstance(items, list) else ():
                 if isinstance(item, str) and followed_tag(item) == tag:

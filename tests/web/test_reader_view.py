@@ -78,6 +78,19 @@ def test_the_view_shows_the_why_lines_the_email_has(client, topics, outbox_dir):
     assert "Why you got this: you follow Fei-Fei Li." in body
 
 
+def test_a_reader_whose_stored_follows_are_broken_still_gets_their_view(client, topics, outbox_dir):
+    from subscribers.models import Subscriber
+
+    paper = PaperFactory(title="Seeing Things", authors=["Fei-Fei Li"], topics=[topics["vision"]])
+    reader = SubscriberFactory(email="f@example.com", language="en", follows={"authors": ["Fei-Fei Li"]})
+    send_edition(build_edition(paper.announced_on))
+    message = email.message_from_bytes(next(outbox_dir.glob("*.eml")).read_bytes(), policy=policy.default)
+    Subscriber.objects.filter(pk=reader.pk).update(follows=["Fei-Fei Li"])  # a row written before it was checked
+    response = client.get(personal_view_link(message), follow=True)
+    assert response.status_code == 200
+    assert "Why you got this: it matches something you follow." in response.content.decode()
+
+
 def test_a_shared_view_link_says_a_paper_was_followed_without_naming_what(client, topics, outbox_dir):
     paper = PaperFactory(title="Seeing Things", authors=["Fei-Fei Li"], topics=[topics["vision"]])
     SubscriberFactory(email="f@example.com", language="en", follows={"authors": ["Fei-Fei Li"]})
